@@ -1,0 +1,443 @@
+"""The messages between the GUI (or any client) and the worker process.
+
+Transport: one UTF-8 JSON object per line on the worker's stdin (commands) and
+stdout (events); the worker logs on stderr.  Every object has a ``"type"`` key
+naming the message; the other keys are the dataclass fields below.  Optional
+fields may be omitted (they take their defaults); unknown keys are ignored so an
+older peer can read a newer one's lines.
+
+This module is the single place where the protocol is documented.  It imports
+the standard library only, so the GUI can use it without gevent or requests.
+
+Session:
+
+* The worker starts and sends ``hello`` (protocol version, pid), then
+  ``snapshot`` (every download in the store).
+* The client sends commands at any time.  A command that cannot be carried out
+  (bad URL, unknown id, malformed line) is answered with an ``error`` event; the
+  worker keeps running.
+* Changes arrive as ``added``, ``changed`` (only the fields that changed),
+  ``removed`` and ``progress`` events.  ``progress`` is coalesced on a timer: one
+  line for all active downloads, at most about five lines a second.
+* ``shutdown`` (or end of stdin) pauses every active download, checkpoints the
+  store and exits with status 0.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import json
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+PROTOCOL_VERSION = 1
+MAX_LINE_BYTES = 1 << 20
+
+
+class ProtocolError(ValueError):
+    """A line that is not a valid message; the text says why, for a person."""
+
+
+class State(enum.StrEnum):
+    """The life of one download."""
+
+    QUEUED = "queued"  # waiting for a free slot
+    DOWNLOADING = "downloading"
+    RETRYING = "retrying"  # a transient failure; waiting before the next try
+    PAUSED = "paused"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+ACTIVE_STATES = frozenset({State.DOWNLOADING, State.RETRYING})
+FINISHED_STATES = frozenset({State.COMPLETED, State.FAILED})
+
+
+@dataclass(frozen=True)
+class DownloadOptions:
+    """Per-download settings given with ``add``.
+
+    ``connections``: parallel connections for a server that honours ranges
+    (``None``: the worker's default).  ``speed_limit``: bytes per second, ``None``
+    for no limit.  ``checksum``: ``"sha256=<hex>"`` (any hashlib algorithm name)
+    checked when the download finishes.  ``filename``: the name to save under
+    instead of the server's (sanitised all the same).  ``paused``: add without
+    starting.
+    """
+
+    connections: int | None = None
+    speed_limit: int | None = None
+    checksum: str | None = None
+    filename: str | None = None
+    paused: bool = False
+
+
+@dataclass(frozen=True)
+class DownloadInfo:
+    """Everything the client shows about one download.
+
+    ``size`` is ``None`` while unknown (no Content-Length: progress is
+    indeterminate).  ``name`` is the file name in ``directory`` (final once the
+    probe answered; empty before).  ``path`` is the full path of the finished
+    file, or of the ``.part`` file while downloading.  ``error`` is a sentence
+    for a person (why it failed, or why it is retrying); empty otherwise.
+    ``added`` is a Unix timestamp.
+    """
+
+    id: int
+    url: str
+    directory: str
+    state: State
+    name: str = ""
+    path: str = ""
+    size: int | None = None
+    done: int = 0
+    error: str = ""
+    added: float = 0.0
+    connections: int | None = None
+    speed_limit: int | None = None
+    checksum: str | None = None
+
+
+@dataclass(frozen=True)
+class ProgressItem:
+    """Bytes on disk and current speed (bytes/s) of one active download."""
+
+    id: int
+    done: int
+    speed: float = 0.0
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One piece of a segmented download: ``[start, end)`` with ``done`` bytes
+    fetched from ``start``; ``end`` is ``None`` for a stream of unknown size."""
+
+    start: int
+    end: int | None
+    done: int
+    active: bool = False
+
+
+class Message:
+    """Base of every command and event; ``TYPE`` is its ``"type"`` key."""
+
+    TYPE: ClassVar[str] = ""
+
+    def encode(self) -> str:
+        """The message as one JSON line (without the newline)."""
+        return encode(self)
+
+
+# ---------------------------------------------------------------- commands
+
+
+@dataclass(frozen=True)
+class Add(Message):
+    """Queue ``urls`` into ``directory`` (created if missing).  Each valid URL is
+    answered with ``added``; each invalid one with an ``error`` naming it."""
+
+    TYPE: ClassVar[str] = "add"
+    urls: tuple[str, ...]
+    directory: str
+    options: DownloadOptions = field(default_factory=DownloadOptions)
+
+
+@dataclass(frozen=True)
+class Pause(Message):
+    """Pause the downloads ``ids``, or every unfinished one when ``all``."""
+
+    TYPE: ClassVar[str] = "pause"
+    ids: tuple[int, ...] = ()
+    all: bool = False
+
+
+@dataclass(frozen=True)
+class Resume(Message):
+    """Queue paused downloads ``ids`` again (or every paused one when ``all``)."""
+
+    TYPE: ClassVar[str] = "resume"
+    ids: tuple[int, ...] = ()
+    all: bool = False
+
+
+@dataclass(frozen=True)
+class Retry(Message):
+    """Queue failed downloads again, keeping the bytes already on disk."""
+
+    TYPE: ClassVar[str] = "retry"
+    ids: tuple[int, ...] = ()
+    all: bool = False
+
+
+@dataclass(frozen=True)
+class Remove(Message):
+    """Forget ``ids``; with ``delete_files`` also delete the file (finished or
+    ``.part``).  Answered with ``removed``."""
+
+    TYPE: ClassVar[str] = "remove"
+    ids: tuple[int, ...] = ()
+    delete_files: bool = False
+
+
+@dataclass(frozen=True)
+class SetUrl(Message):
+    """Give download ``id`` a new URL (an expired link refreshed).  The new
+    source must have the same size and validators, or the change is refused."""
+
+    TYPE: ClassVar[str] = "set_url"
+    id: int
+    url: str
+
+
+@dataclass(frozen=True)
+class SetOptions(Message):
+    """Change worker settings while it runs; ``None`` leaves one unchanged.
+
+    ``max_active``: downloads at once.  ``connections``: default connections per
+    download.  ``speed_limit``: global bytes per second (0 removes the limit).
+    ``read_timeout``: seconds without a byte before a connection counts as
+    stalled and is retried.  ``retry_delay``: first back-off in seconds (it
+    doubles up to ``retry_delay_max``).  ``max_retries``: tries without progress
+    before a download fails.
+    """
+
+    TYPE: ClassVar[str] = "set_options"
+    max_active: int | None = None
+    connections: int | None = None
+    speed_limit: int | None = None
+    read_timeout: float | None = None
+    retry_delay: float | None = None
+    retry_delay_max: float | None = None
+    max_retries: int | None = None
+
+
+@dataclass(frozen=True)
+class GetSegments(Message):
+    """Ask for the segment map of download ``id``; answered with ``segments``."""
+
+    TYPE: ClassVar[str] = "get_segments"
+    id: int
+
+
+@dataclass(frozen=True)
+class Shutdown(Message):
+    """Pause everything, checkpoint, exit 0."""
+
+    TYPE: ClassVar[str] = "shutdown"
+
+
+# ---------------------------------------------------------------- events
+
+
+@dataclass(frozen=True)
+class Hello(Message):
+    """First line from the worker."""
+
+    TYPE: ClassVar[str] = "hello"
+    version: int
+    pid: int
+
+
+@dataclass(frozen=True)
+class Snapshot(Message):
+    """Every download in the store, oldest first; sent after ``hello``."""
+
+    TYPE: ClassVar[str] = "snapshot"
+    downloads: tuple[DownloadInfo, ...]
+
+
+@dataclass(frozen=True)
+class Added(Message):
+    """A download was queued (answer to ``add``)."""
+
+    TYPE: ClassVar[str] = "added"
+    download: DownloadInfo
+
+
+@dataclass(frozen=True)
+class Changed(Message):
+    """Some fields of download ``id`` changed; ``fields`` maps
+    :class:`DownloadInfo` field names to their new values."""
+
+    TYPE: ClassVar[str] = "changed"
+    id: int
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Progress(Message):
+    """Coalesced progress of every download that moved since the last one."""
+
+    TYPE: ClassVar[str] = "progress"
+    items: tuple[ProgressItem, ...]
+
+
+@dataclass(frozen=True)
+class Removed(Message):
+    """Downloads ``ids`` are gone from the store."""
+
+    TYPE: ClassVar[str] = "removed"
+    ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Segments(Message):
+    """The segment map of download ``id`` (answer to ``get_segments``)."""
+
+    TYPE: ClassVar[str] = "segments"
+    id: int
+    size: int | None
+    segments: tuple[Segment, ...]
+
+
+@dataclass(frozen=True)
+class Error(Message):
+    """A command that could not be carried out, or a line that could not be
+    read.  ``message`` is for a person; ``command`` names the command's type
+    when known; ``url`` is the URL that was refused, when one was."""
+
+    TYPE: ClassVar[str] = "error"
+    message: str
+    command: str = ""
+    url: str = ""
+
+
+COMMANDS: dict[str, type[Message]] = {
+    cls.TYPE: cls
+    for cls in (Add, Pause, Resume, Retry, Remove, SetUrl, SetOptions, GetSegments, Shutdown)
+}
+EVENTS: dict[str, type[Message]] = {
+    cls.TYPE: cls
+    for cls in (Hello, Snapshot, Added, Changed, Progress, Removed, Segments, Error)
+}
+MESSAGES: dict[str, type[Message]] = {**COMMANDS, **EVENTS}
+
+
+# ---------------------------------------------------------------- encoding
+
+
+def _to_json(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (tuple, list)):
+        return [_to_json(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _to_json(v) for k, v in value.items()}
+    return value
+
+
+def encode(message: Message) -> str:
+    """``message`` as one line of JSON (no newline; non-ASCII kept as UTF-8)."""
+    obj = {"type": message.TYPE, **_to_json(message)}
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def _convert(value: Any, hint: Any, where: str) -> Any:
+    """Check ``value`` (parsed JSON) against the type ``hint`` and build it."""
+    origin = typing.get_origin(hint)
+    if hint is Any:
+        return value
+    if origin in (typing.Union, types.UnionType):
+        args = typing.get_args(hint)
+        if value is None and type(None) in args:
+            return None
+        errors = []
+        for arg in args:
+            if arg is type(None):
+                continue
+            try:
+                return _convert(value, arg, where)
+            except ProtocolError as exc:
+                errors.append(str(exc))
+        raise ProtocolError(errors[0] if errors else f"{where}: unexpected null")
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise ProtocolError(f"{where}: expected a list")
+        item = typing.get_args(hint)[0]
+        return tuple(_convert(v, item, f"{where}[{i}]") for i, v in enumerate(value))
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise ProtocolError(f"{where}: expected an object")
+        return dict(value)
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        try:
+            return hint(value)
+        except ValueError:
+            raise ProtocolError(f"{where}: unknown value {value!r}") from None
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        if not isinstance(value, dict):
+            raise ProtocolError(f"{where}: expected an object")
+        return _build(hint, value, where)
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ProtocolError(f"{where}: expected true or false")
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ProtocolError(f"{where}: expected an integer")
+        return value
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ProtocolError(f"{where}: expected a number")
+        return float(value)
+    if hint is str:
+        if not isinstance(value, str):
+            raise ProtocolError(f"{where}: expected a string")
+        return value
+    raise TypeError(f"unsupported protocol type {hint!r}")  # a bug in this module
+
+
+def _build(cls: type, obj: dict[str, Any], where: str) -> Any:
+    hints = typing.get_type_hints(cls)
+    kwargs = {}
+    for f in dataclasses.fields(cls):
+        if f.name in obj:
+            kwargs[f.name] = _convert(obj[f.name], hints[f.name], f"{where}.{f.name}")
+        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            raise ProtocolError(f"{where}: missing field {f.name!r}")
+    return cls(**kwargs)
+
+
+def decode(line: str | bytes, allowed: dict[str, type[Message]] = MESSAGES) -> Message:
+    """Parse one line into a message of one of the ``allowed`` types.
+
+    Raises :class:`ProtocolError` with a readable reason for anything else:
+    invalid UTF-8 or JSON, a line over :data:`MAX_LINE_BYTES`, an unknown type,
+    a missing field or a field of the wrong type.
+    """
+    if len(line) > MAX_LINE_BYTES:
+        raise ProtocolError(f"line too long ({len(line)} bytes; at most {MAX_LINE_BYTES})")
+    if isinstance(line, bytes):
+        try:
+            line = line.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ProtocolError("line is not valid UTF-8") from None
+    try:
+        obj = json.loads(line)
+    except ValueError as exc:
+        raise ProtocolError(f"line is not valid JSON ({exc})") from None
+    if not isinstance(obj, dict):
+        raise ProtocolError("a message must be a JSON object")
+    kind = obj.get("type")
+    if not isinstance(kind, str):
+        raise ProtocolError("message has no \"type\"")
+    cls = allowed.get(kind)
+    if cls is None:
+        raise ProtocolError(f"unknown message type {kind!r}")
+    return _build(cls, obj, kind)
+
+
+def decode_command(line: str | bytes) -> Message:
+    """:func:`decode` restricted to commands (what the worker reads)."""
+    return decode(line, COMMANDS)
+
+
+def decode_event(line: str | bytes) -> Message:
+    """:func:`decode` restricted to events (what the client reads)."""
+    return decode(line, EVENTS)
