@@ -1,0 +1,49 @@
+"""Human-readable sizes, speeds and durations for the table and status bar."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QLocale
+
+log = logging.getLogger(__name__)
+
+_SIZE_FORMAT = QLocale.DataSizeFormat.DataSizeTraditionalFormat  # "1.5 MB", like Explorer/IDM
+
+
+def format_size(locale: QLocale, size: int | None) -> str:
+    """``size`` bytes in human units; a dash when unknown."""
+    if size is None:
+        return "—"
+    return locale.formattedDataSize(size, 1, _SIZE_FORMAT)
+
+
+def format_speed(locale: QLocale, speed: float) -> str:
+    """Bytes per second in human units (``"2.4 MB/s"``); empty when stopped."""
+    if speed <= 0:
+        return ""
+    return locale.formattedDataSize(round(speed), 1, _SIZE_FORMAT) + "/s"
+
+
+def format_percent(locale: QLocale, fraction: float) -> str:
+    """``0.4213`` → ``"42.1 %"``; whole numbers at 0 and 100."""
+    percent = fraction * 100
+    decimals = 0 if percent in (0, 100) else 1
+    return f"{locale.toString(percent, 'f', decimals)} %"
+
+
+def format_duration(seconds: float | None) -> str:
+    """A remaining time such as ``"45 s"``, ``"3 min 05 s"``, ``"2 h 10 min"``."""
+    if seconds is None:
+        return ""
+    total = max(0, round(seconds))
+    if total < 60:
+        return f"{total} s"
+    minutes, secs = divmod(total, 60)
+    if minutes < 60:
+        return f"{minutes} min {secs:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h {minutes:02d} min"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h"

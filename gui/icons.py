@@ -1,0 +1,55 @@
+"""The application icon, toolbar icons and the coloured state markers."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QIcon, QPainter, QPixmap
+
+from engine.protocol import State
+from gui.states import COLORS
+
+log = logging.getLogger(__name__)
+
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+APP_ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
+
+
+@functools.cache
+def app_icon() -> QIcon:
+    """The Greenget icon at every size shipped in ``resources/``."""
+    icon = QIcon(str(RESOURCES / "greenget.svg"))
+    for size in APP_ICON_SIZES:
+        png = RESOURCES / "icons" / f"greenget-{size}.png"
+        if png.exists():
+            icon.addFile(str(png))
+    if icon.isNull():
+        log.warning("application icon not found under %s", RESOURCES)
+    return icon
+
+
+@functools.cache
+def action_icon(name: str, theme_name: str) -> QIcon:
+    """The desktop theme's icon ``theme_name``, else ours from ``resources/actions``."""
+    return QIcon.fromTheme(theme_name, QIcon(str(RESOURCES / "actions" / f"{name}.svg")))
+
+
+@functools.cache
+def state_icon(state: State) -> QIcon:
+    """A small dot in the state's colour."""
+    icon = QIcon()
+    for size in (16, 32):
+        pixmap = QPixmap(size, size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(COLORS[state])
+        margin = size * 0.28
+        painter.drawEllipse(QRectF(margin, margin, size - 2 * margin, size - 2 * margin))
+        painter.end()
+        icon.addPixmap(pixmap)
+    return icon

@@ -1,0 +1,400 @@
+"""The download table: one row per download, kept in step with the worker's events."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDateTime,
+    QLocale,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+
+from engine.protocol import ACTIVE_STATES, DownloadInfo, ProgressItem, State
+from gui.formatting import format_duration, format_percent, format_size, format_speed
+from gui.icons import state_icon
+from gui.states import LABELS, SORT_ORDER
+
+log = logging.getLogger(__name__)
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class Column(enum.IntEnum):
+    NAME = 0
+    SIZE = 1
+    PROGRESS = 2
+    SPEED = 3
+    ETA = 4
+    STATE = 5
+    ADDED = 6
+
+
+HEADERS: dict[Column, str] = {
+    Column.NAME: "Name",
+    Column.SIZE: "Size",
+    Column.PROGRESS: "Progress",
+    Column.SPEED: "Speed",
+    Column.ETA: "Time left",
+    Column.STATE: "Status",
+    Column.ADDED: "Added",
+}
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the download's id (int)
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # a value that sorts the column naturally
+FRACTION_ROLE = Qt.ItemDataRole.UserRole + 3  # 0.0 to 1.0, or None when the size is unknown
+STATE_ROLE = Qt.ItemDataRole.UserRole + 4  # the State
+
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_ALIGNMENT: dict[Column, Qt.AlignmentFlag] = {
+    Column.SIZE: _RIGHT,
+    Column.SPEED: _RIGHT,
+    Column.ETA: _RIGHT,
+}
+_FIELDS = {f.name for f in dataclasses.fields(DownloadInfo)} - {"id"}
+
+
+@dataclass(slots=True)
+class Row:
+    """One download as shown: the worker's record plus the live progress."""
+
+    info: DownloadInfo
+    done: int
+    speed: float = 0.0
+
+    @property
+    def name(self) -> str:
+        """The file name, or a guess from the URL until the server has answered."""
+        if self.info.name:
+            return self.info.name
+        parts = urlsplit(self.info.url)
+        return unquote(parts.path.rstrip("/").rpartition("/")[2]) or parts.hostname or self.info.url
+
+    @property
+    def fraction(self) -> float | None:
+        size = self.info.size
+        if self.info.state is State.COMPLETED:
+            return 1.0
+        if size is None:
+            return None
+        return min(self.done / size, 1.0) if size else 0.0
+
+    @property
+    def eta(self) -> float | None:
+        """Seconds left at the current speed, when that can be told."""
+        if self.info.state is not State.DOWNLOADING or self.speed <= 0 or self.info.size is None:
+            return None
+        return max(self.info.size - self.done, 0) / self.speed
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Counts and total speed for the status bar and the actions."""
+
+    counts: dict[State, int]
+    speed: float
+
+    def count(self, *states: State) -> int:
+        return sum(self.counts.get(s, 0) for s in states)
+
+
+def _contiguous(rows: Iterable[int]) -> list[tuple[int, int]]:
+    """Sorted ``(first, last)`` runs of consecutive row numbers."""
+    runs: list[tuple[int, int]] = []
+    for row in sorted(set(rows)):
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
+
+
+def _coerce(name: str, value: Any) -> Any:
+    if name == "state":
+        return State(value)
+    if name == "added":
+        return float(value)
+    return value
+
+
+def merge_fields(info: DownloadInfo, fields: dict[str, Any]) -> DownloadInfo:
+    """``info`` with the changed ``fields`` of a ``changed`` event applied.
+
+    Unknown field names and values that do not fit are logged and skipped.
+    """
+    updates: dict[str, Any] = {}
+    for name, value in fields.items():
+        if name not in _FIELDS:
+            log.debug("download %d: ignoring unknown field %r", info.id, name)
+            continue
+        try:
+            updates[name] = _coerce(name, value)
+        except (TypeError, ValueError):
+            log.warning("download %d: bad value %r for %s", info.id, value, name)
+    return dataclasses.replace(info, **updates)
+
+
+class DownloadTableModel(QAbstractTableModel):
+    """The rows, in the order the worker added them; sorting is the proxy's job."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Row] = []
+        self._index: dict[int, int] = {}  # download id → row
+        self._moving: set[int] = set()  # ids whose last known speed is not zero
+        self._locale = QLocale()
+
+    # ------------------------------------------------------------ reading
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[Column(section)]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _ALIGNMENT.get(Column(section), _LEFT)
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = Column(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == ID_ROLE:
+            return row.info.id
+        if role == SORT_ROLE:
+            return self._sort_key(row, column)
+        if role == FRACTION_ROLE:
+            return row.fraction
+        if role == STATE_ROLE:
+            return row.info.state
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _ALIGNMENT.get(column, _LEFT)
+        if role == Qt.ItemDataRole.DecorationRole and column == Column.STATE:
+            return state_icon(row.info.state)
+        return None
+
+    def _display(self, row: Row, column: Column) -> str:
+        info = row.info
+        match column:
+            case Column.NAME:
+                return row.name
+            case Column.SIZE:
+                return format_size(self._locale, info.size)
+            case Column.PROGRESS:
+                fraction = row.fraction
+                if fraction is None:
+                    return format_size(self._locale, row.done) if row.done else ""
+                return format_percent(self._locale, fraction)
+            case Column.SPEED:
+                return format_speed(self._locale, row.speed) if info.state in ACTIVE_STATES else ""
+            case Column.ETA:
+                return format_duration(row.eta)
+            case Column.STATE:
+                label = LABELS[info.state]
+                if info.error and info.state in (State.FAILED, State.RETRYING):
+                    return f"{label}: {info.error}"
+                return label
+            case Column.ADDED:
+                if not info.added:
+                    return ""
+                when = QDateTime.fromSecsSinceEpoch(round(info.added))
+                return self._locale.toString(when, QLocale.FormatType.ShortFormat)
+        return ""
+
+    def _sort_key(self, row: Row, column: Column) -> Any:
+        match column:
+            case Column.NAME:
+                return row.name.casefold()
+            case Column.SIZE:
+                return -1 if row.info.size is None else row.info.size
+            case Column.PROGRESS:
+                fraction = row.fraction
+                return -1.0 if fraction is None else fraction
+            case Column.SPEED:
+                return row.speed if row.info.state in ACTIVE_STATES else 0.0
+            case Column.ETA:
+                eta = row.eta
+                return float("inf") if eta is None else eta
+            case Column.STATE:
+                return SORT_ORDER[row.info.state]
+            case Column.ADDED:
+                return row.info.added
+        return None
+
+    def _tooltip(self, row: Row, column: Column) -> str | None:
+        info = row.info
+        match column:
+            case Column.NAME:
+                lines = [info.url]
+                if info.path:
+                    lines.append(info.path)
+                return "\n".join(lines)
+            case Column.PROGRESS:
+                done = format_size(self._locale, row.done)
+                return f"{done} of {format_size(self._locale, info.size)}"
+            case Column.STATE:
+                return info.error or LABELS[info.state]
+            case Column.ADDED if info.added:
+                return datetime.fromtimestamp(info.added).isoformat(" ", "seconds")
+        return None
+
+    # ------------------------------------------------------------ lookups
+
+    def row_at(self, row: int) -> Row:
+        return self._rows[row]
+
+    def find(self, download_id: int) -> Row | None:
+        position = self._index.get(download_id)
+        return None if position is None else self._rows[position]
+
+    def summary(self) -> Summary:
+        counts: dict[State, int] = {}
+        speed = 0.0
+        for row in self._rows:
+            counts[row.info.state] = counts.get(row.info.state, 0) + 1
+            if row.info.state in ACTIVE_STATES:
+                speed += row.speed
+        return Summary(counts, speed)
+
+    # ------------------------------------------------------------ events
+
+    def load_snapshot(self, infos: Sequence[DownloadInfo]) -> None:
+        """Bring the rows in line with a ``snapshot``, keeping rows (and the
+        selection) of downloads that are still there."""
+        if not self._rows:
+            self.beginResetModel()
+            self._rows = [Row(info, info.done) for info in infos]
+            self._reindex()
+            self._moving.clear()
+            self.endResetModel()
+            return
+        wanted = {info.id for info in infos}
+        self.remove_downloads([row.info.id for row in self._rows if row.info.id not in wanted])
+        for row in self._rows:
+            row.speed = 0.0
+        self._moving.clear()
+        fresh: list[DownloadInfo] = []
+        for info in infos:
+            position = self._index.get(info.id)
+            if position is None:
+                fresh.append(info)
+            else:
+                self._rows[position] = Row(info, info.done)
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._rows) - 1, len(Column) - 1)
+            )
+        self.add_downloads(fresh)
+
+    def add_downloads(self, infos: Sequence[DownloadInfo]) -> None:
+        """Append new downloads in one insertion (known ids are updated)."""
+        fresh = []
+        for info in infos:
+            if info.id in self._index:
+                self._replace(info)
+            else:
+                fresh.append(info)
+        if not fresh:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
+        for offset, info in enumerate(fresh):
+            self._rows.append(Row(info, info.done))
+            self._index[info.id] = first + offset
+        self.endInsertRows()
+
+    def apply_changes(self, download_id: int, fields: dict[str, Any]) -> None:
+        position = self._index.get(download_id)
+        if position is None:
+            log.debug("change for unknown download %d", download_id)
+            return
+        row = self._rows[position]
+        row.info = merge_fields(row.info, fields)
+        if "done" in fields:
+            row.done = row.info.done
+        if row.info.state not in ACTIVE_STATES:
+            row.speed = 0.0
+            self._moving.discard(download_id)
+        self._emit_rows([position], Column.NAME, Column.ADDED)
+
+    def apply_progress(self, items: Sequence[ProgressItem]) -> None:
+        """Apply one ``progress`` event: a download not mentioned has stopped
+        moving.  One ``dataChanged`` per run of rows, progress columns only."""
+        touched: list[int] = []
+        moving: set[int] = set()
+        for item in items:
+            position = self._index.get(item.id)
+            if position is None:
+                continue
+            row = self._rows[position]
+            row.done = item.done
+            row.speed = item.speed
+            touched.append(position)
+            if item.speed > 0:
+                moving.add(item.id)
+        for stalled in self._moving - moving:
+            position = self._index.get(stalled)
+            if position is not None:
+                self._rows[position].speed = 0.0
+                touched.append(position)
+        self._moving = moving
+        self._emit_rows(touched, Column.PROGRESS, Column.ETA)
+
+    def remove_downloads(self, ids: Iterable[int]) -> None:
+        positions = [self._index[i] for i in ids if i in self._index]
+        if not positions:
+            return
+        for first, last in reversed(_contiguous(positions)):
+            self.beginRemoveRows(QModelIndex(), first, last)
+            for row in self._rows[first : last + 1]:
+                self._moving.discard(row.info.id)
+            del self._rows[first : last + 1]
+            self.endRemoveRows()
+        self._reindex()
+
+    # ------------------------------------------------------------ helpers
+
+    def _replace(self, info: DownloadInfo) -> None:
+        position = self._index[info.id]
+        self._rows[position] = Row(info, info.done)
+        self._emit_rows([position], Column.NAME, Column.ADDED)
+
+    def _reindex(self) -> None:
+        self._index = {row.info.id: position for position, row in enumerate(self._rows)}
+
+    def _emit_rows(self, positions: Iterable[int], first: Column, last: Column) -> None:
+        for top, bottom in _contiguous(positions):
+            self.dataChanged.emit(self.index(top, first), self.index(bottom, last))
