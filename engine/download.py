@@ -1,0 +1,518 @@
+"""One download's life: probe, name, fetch (segmented or streamed), resume, finish.
+
+A :class:`Download` runs in its own greenlet; pausing kills that greenlet (and
+its connection greenlets), after which :meth:`Download.checkpoint` records what
+is on disk.  Bytes are written with ``os.pwrite`` into one ``.part`` file; the
+counts in the store never run ahead of the bytes flushed to disk.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import gevent
+import requests
+import urllib3
+
+from engine import filenames, segments
+from engine.http import (
+    DownloadError,
+    Sessions,
+    SourceChanged,
+    check_url,
+    network_error,
+    parse_content_range,
+    redact,
+    status_error,
+    unsatisfied_range_size,
+    validators_of,
+    with_range,
+)
+from engine.protocol import State
+from engine.ratelimit import TokenBucket
+from engine.segments import Piece
+from engine.settings import Settings
+from engine.store import Record
+
+log = logging.getLogger(__name__)
+
+MAX_RESTARTS = 3
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+class RangesIgnored(Exception):
+    """The server answered a range request with the whole file (200)."""
+
+    def __init__(self, response: requests.Response) -> None:
+        super().__init__("the server ignored the range")
+        self.response = response
+
+
+@dataclass
+class Context:
+    """What every download shares."""
+
+    settings: Settings
+    sessions: Sessions
+    global_limit: TokenBucket
+    update: Callable[..., None]  # update(record, **fields): set, store and announce
+
+
+def disk_error(exc: OSError, directory: str) -> DownloadError:
+    """A write or create failure as a sentence for a person."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return DownloadError(f"The disk is full (or the file is too large) in {directory}.",
+                             transient=False)
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return DownloadError(f"Greenget may not write in {directory} (permission denied).",
+                             transient=False)
+    if exc.errno == errno.ENOENT:
+        return DownloadError(f"The folder {directory} or the .part file no longer exists.",
+                             transient=False)
+    return DownloadError(f"Could not write the file in {directory}: {exc.strerror or exc}.",
+                         transient=False)
+
+
+def _is_html(response: requests.Response) -> bool:
+    return response.headers.get("Content-Type", "").split(";")[0].strip().lower() in _HTML_TYPES
+
+
+def _content_length(response: requests.Response) -> int | None:
+    value = response.headers.get("Content-Length")
+    if value is None or not value.strip().isdigit():
+        return None
+    return int(value)
+
+
+def _encoded(response: requests.Response) -> bool:
+    return response.headers.get("Content-Encoding", "identity").strip().lower() not in (
+        "", "identity")
+
+
+class Download:
+    def __init__(self, record: Record, context: Context) -> None:
+        self.record = record
+        self.ctx = context
+        self.limit = TokenBucket(record.speed_limit, sleep=gevent.sleep)
+        self.received = 0  # bytes received by this run, for the speed figure
+        self._fd: int | None = None
+        self._workers: list[gevent.Greenlet] = []
+        self._failing: set[int] = set()
+        self._error: Exception | None = None
+        self._restarts = 0
+
+    # ------------------------------------------------------------ public
+
+    def run(self) -> None:
+        """Run to the end: completed, or failed with a reason.  Killing the
+        greenlet (pause) leaves the state to the caller."""
+        record = self.record
+        try:
+            self._run()
+        except DownloadError as exc:
+            log.info("download %d failed: %s", record.id, exc)
+            self._fail(str(exc))
+        except OSError as exc:
+            self._fail(str(disk_error(exc, record.directory)))
+        except Exception as exc:  # a bug: say so in the row, keep the worker alive
+            log.exception("download %d crashed", record.id)
+            self._fail(f"Internal error: {exc!r}")
+        finally:
+            gevent.killall(self._workers)
+
+    def _fail(self, message: str) -> None:
+        """End in *failed*, keeping every byte on disk counted for a retry."""
+        self.flush()
+        self.close()
+        self.ctx.update(self.record, state=State.FAILED, error=message, pieces=True)
+
+    def checkpoint_counts(self) -> list[tuple[int, int | None, int]]:
+        """The pieces as they stand now (take this *before* flushing)."""
+        return [(p.start, p.end, p.done) for p in self.record.pieces]
+
+    def flush(self) -> None:
+        """Flush this download's written bytes to disk (off the hub's thread)."""
+        fd = self._fd
+        if fd is not None:
+            try:
+                gevent.get_hub().threadpool.apply(os.fdatasync, (fd,))
+            except OSError as exc:
+                log.warning("could not flush download %d: %s", self.record.id, exc)
+
+    def stop(self) -> None:
+        """Stop the connections (the caller kills the run greenlet)."""
+        gevent.killall(self._workers)
+
+    # ------------------------------------------------------------ phases
+
+    def _run(self) -> None:
+        record = self.record
+        reason = check_url(record.url)
+        if reason:
+            raise DownloadError(reason, transient=False)
+        first: requests.Response | None = None
+        if not record.name or not self._part_path().exists():
+            first = self._start_fresh()
+        else:
+            self._open()
+        while True:
+            try:
+                self._fetch_all(first)
+                break
+            except SourceChanged as exc:
+                self._restarts += 1
+                if self._restarts > MAX_RESTARTS:
+                    raise DownloadError("The file keeps changing on the server.",
+                                        transient=False) from exc
+                log.info("download %d: %s; starting over", record.id, exc)
+                first = None
+                self._reset(record.size)
+            except RangesIgnored as exc:
+                log.info("download %d: the server ignores ranges; one connection from 0",
+                         record.id)
+                record.resumable = False
+                first = exc.response
+                self._reset(record.size)
+        self._finish()
+
+    def _part_path(self) -> Path:
+        return Path(self.record.directory) / (self.record.name + filenames.PART_SUFFIX)
+
+    def _start_fresh(self) -> requests.Response:
+        """Probe with a GET, pick and reserve the name, plan the pieces.
+
+        Returns the probe's response, whose body is used for the first piece
+        (a small file costs one request)."""
+        record = self.record
+        response = self._with_retries(self._probe)
+        size = None if _encoded(response) else _content_length(response)
+        ranges = "bytes" in response.headers.get("Accept-Ranges", "").lower()
+        directory = Path(record.directory)
+        if record.name:  # a .part that vanished: start over under the same name
+            filenames.reserve(directory, record.name)
+            name = record.name
+        else:
+            directory.mkdir(parents=True, exist_ok=True)
+            wanted = record.requested_name or filenames.content_disposition_filename(
+                response.headers.get("Content-Disposition")
+            ) or filenames.name_from_url(response.url)
+            name = filenames.reserve(directory, filenames.sanitize(wanted))
+        record.final_url = response.url
+        record.validators = validators_of(response)
+        record.decoded = _encoded(response)
+        record.resumable = bool(ranges and size is not None and not record.decoded)
+        connections = self.ctx.settings.connections_for(record.connections)
+        record.pieces = segments.plan(size, connections if record.resumable else 1,
+                                      self.ctx.settings.min_piece)
+        self._open(name)
+        self._allocate(size)
+        self.ctx.update(record, name=name, size=size, error="", pieces=True)
+        log.info("download %d: %s -> %s (%s bytes, %d pieces)", record.id,
+                 redact(record.final_url or record.url), name, size, len(record.pieces))
+        return response
+
+    def _probe(self) -> requests.Response:
+        record = self.record
+        session = self.ctx.sessions.get(record.url)
+        try:
+            response = session.get(record.url, stream=True, timeout=self._timeout())
+        except requests.RequestException as exc:
+            raise network_error(exc) from exc
+        if response.status_code != 200:
+            response.close()
+            raise status_error(response)
+        return response
+
+    def _open(self, name: str | None = None) -> None:
+        if name is not None:
+            self.record.name = name
+        self._fd = os.open(self._part_path(), os.O_RDWR | getattr(os, "O_NOFOLLOW", 0))
+
+    def _allocate(self, size: int | None) -> None:
+        """Reserve the disk space now, so a full disk is reported at once."""
+        if not size or self._fd is None:
+            return
+        try:
+            os.posix_fallocate(self._fd, 0, size)
+        except (AttributeError, OSError) as exc:
+            if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG):
+                raise
+            os.ftruncate(self._fd, size)
+
+    def _reset(self, size: int | None) -> None:
+        """Forget the bytes on disk and plan again (the source changed)."""
+        record = self.record
+        assert self._fd is not None
+        os.ftruncate(self._fd, 0)
+        self._allocate(size)
+        connections = self.ctx.settings.connections_for(record.connections)
+        record.pieces = segments.plan(size, connections if record.resumable else 1,
+                                      self.ctx.settings.min_piece)
+        self.ctx.update(record, size=size, pieces=True)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def _fetch_all(self, first: requests.Response | None) -> None:
+        record = self.record
+        for piece in record.pieces:
+            piece.active = False
+        count = min(self.ctx.settings.connections_for(record.connections),
+                    max(1, len(record.pieces)) if not record.resumable else 32)
+        if not record.resumable:
+            count = 1
+        self.ctx.sessions.ensure_pool(count * 2)
+        self._error = None
+        self._workers = [gevent.spawn(self._worker, i, first if i == 0 else None)
+                         for i in range(count)]
+        try:
+            gevent.joinall(self._workers)
+        finally:
+            gevent.killall(self._workers)
+            self._workers = []
+        if self._error is not None:
+            raise self._error
+
+    def _worker(self, index: int, response: requests.Response | None) -> None:
+        """One connection; its failure stops the others and ends the fetch."""
+        try:
+            self._fetch_pieces(index, response)
+        except Exception as exc:
+            if self._error is None:
+                self._error = exc
+            for worker in self._workers:
+                if worker is not gevent.getcurrent():
+                    worker.kill(block=False)
+
+    def _fetch_pieces(self, index: int, response: requests.Response | None) -> None:
+        pieces = self.record.pieces
+        min_piece = self.ctx.settings.min_piece
+        piece = segments.take(pieces, min_piece)
+        while piece is not None:
+            try:
+                if not self._fetch_piece(index, piece, response):
+                    return  # the server refuses this extra connection
+            finally:
+                piece.active = False
+                response = None
+            piece = segments.take(pieces, min_piece)
+
+    # ------------------------------------------------------------ one piece
+
+    def _fetch_piece(self, index: int, piece: Piece, response: requests.Response | None) -> bool:
+        """Fetch ``piece`` to its end, retrying transient failures.  Returns
+        False when this connection should end because the server refused it
+        while other connections carry on."""
+        settings = self.ctx.settings
+        attempts = 0
+        while not piece.finished:
+            before = piece.done
+            try:
+                if response is None:
+                    response = self._request(piece)
+                ended = self._stream(response, piece)
+                if ended and piece.end is None:
+                    piece.end = piece.position  # a stream of unknown size ended
+                    return True
+                if not piece.finished:
+                    raise DownloadError("The connection closed before the data was complete; "
+                                        "trying again.", transient=True)
+            except DownloadError as exc:
+                if not exc.transient:
+                    raise
+                if index > 0 and self._others_receiving(index) and exc.retry_after is not None:
+                    log.info("download %d: server refuses connection %d (%s); dropping it",
+                             self.record.id, index, exc)
+                    return False
+                attempts = 0 if piece.done > before else attempts + 1
+                if attempts > settings.max_retries:
+                    raise DownloadError(f"Gave up after {attempts} tries. {exc}",
+                                        transient=False) from exc
+                self._retrying(index, exc)
+                gevent.sleep(settings.backoff(attempts, exc.retry_after))
+            finally:
+                if response is not None:
+                    response.close()
+                response = None
+        return True
+
+    def _request(self, piece: Piece) -> requests.Response:
+        record = self.record
+        url = record.final_url or record.url
+        session = self.ctx.sessions.get(url)
+        if not record.resumable and piece.done:
+            log.info("download %d: the server cannot resume; starting again from 0", record.id)
+            piece.done = 0
+        start = piece.position
+        headers = {}
+        if record.resumable:
+            headers = with_range({}, start, piece.end, record.validators)
+        try:
+            response = session.get(url, headers=headers, stream=True, timeout=self._timeout())
+        except requests.RequestException as exc:
+            raise network_error(exc) from exc
+        try:
+            self._check(response, piece, start)
+        except BaseException:
+            response.close()
+            raise
+        return response
+
+    def _check(self, response: requests.Response, piece: Piece, start: int) -> None:
+        """Accept ``response`` for bytes from ``start`` or say what it means."""
+        record = self.record
+        code = response.status_code
+        if code == 206:
+            got = parse_content_range(response.headers.get("Content-Range"))
+            if got is None or got.start != start or (
+                record.size is not None and got.total is not None and got.total != record.size
+            ):
+                raise DownloadError("The server sent the wrong part of the file; trying again.",
+                                    transient=True)
+            if validators_of(response).conflicts_with(record.validators):
+                raise SourceChanged("the file changed on the server")
+            return
+        if code == 200:
+            length = None if _encoded(response) else _content_length(response)
+            if not record.resumable and start == 0:
+                if record.size is not None and length != record.size:
+                    raise SourceChanged("the file's size changed on the server")
+                return
+            if _is_html(response) and length != record.size:
+                raise DownloadError("The server sent a web page instead of the file; "
+                                    "trying again.", transient=True)
+            if length != record.size or validators_of(response).conflicts_with(record.validators):
+                raise SourceChanged("the file changed on the server")
+            raise RangesIgnored(response)
+        if code == 416:
+            total = unsatisfied_range_size(response.headers.get("Content-Range"))
+            if total is not None and total != record.size:
+                raise SourceChanged("the file's size changed on the server")
+            raise DownloadError("The server refused the range it offered; trying again.",
+                                transient=True)
+        raise status_error(response)
+
+    def _stream(self, response: requests.Response, piece: Piece) -> bool:
+        """Copy the body into the file at the piece's position until the piece
+        is complete (True if the body ended there or earlier)."""
+        raw = response.raw
+        fd = self._fd
+        assert fd is not None
+        decode = self.record.decoded
+        default_chunk = self.ctx.settings.chunk_size
+        global_limit = self.ctx.global_limit
+        try:
+            while True:
+                remaining = piece.remaining
+                if remaining is not None and remaining <= 0:
+                    return False
+                chunk = min(self.limit.chunk_size(default_chunk),
+                            global_limit.chunk_size(default_chunk))
+                if remaining is not None:
+                    chunk = min(chunk, remaining)
+                data = raw.read(chunk, decode_content=decode)
+                if not data:
+                    return True
+                remaining = piece.remaining  # a split may have moved the end meanwhile
+                if remaining is not None and len(data) > remaining:
+                    data = data[:remaining]
+                self._write(fd, data, piece.position)
+                piece.done += len(data)
+                self.received += len(data)
+                self._receiving()
+                self.limit.consume(len(data))
+                global_limit.consume(len(data))
+        except (requests.RequestException, OSError, urllib3.exceptions.HTTPError) as exc:
+            raise network_error(exc) from exc
+
+    def _write(self, fd: int, data: bytes, offset: int) -> None:
+        view = memoryview(data)
+        while view:
+            try:
+                written = os.pwrite(fd, view, offset)
+            except OSError as exc:
+                raise disk_error(exc, self.record.directory) from exc
+            view = view[written:]
+            offset += written
+
+    # ------------------------------------------------------------ state shown
+
+    def _receiving(self) -> None:
+        if self._failing:
+            self._failing.clear()
+        if self.record.state is State.RETRYING:
+            self.ctx.update(self.record, state=State.DOWNLOADING, error="")
+
+    def _retrying(self, index: int, exc: DownloadError) -> None:
+        self._failing.add(index)
+        if len(self._failing) >= max(1, len(self._workers)):
+            self.ctx.update(self.record, state=State.RETRYING, error=str(exc))
+
+    def _others_receiving(self, index: int) -> bool:
+        return any(i != index and i not in self._failing for i in range(len(self._workers)))
+
+    def _timeout(self) -> tuple[float, float]:
+        return (self.ctx.settings.connect_timeout, self.ctx.settings.read_timeout)
+
+    def _with_retries(self, attempt: Callable[[], requests.Response]) -> requests.Response:
+        settings = self.ctx.settings
+        tries = 0
+        while True:
+            try:
+                return attempt()
+            except DownloadError as exc:
+                tries += 1
+                if not exc.transient or tries > settings.max_retries:
+                    raise
+                self._retrying(0, exc)
+                gevent.sleep(settings.backoff(tries, exc.retry_after))
+
+    # ------------------------------------------------------------ the end
+
+    def _finish(self) -> None:
+        record = self.record
+        done = record.done
+        if record.size is None:
+            record.size = done
+        elif done != record.size:
+            raise DownloadError(f"Received {done} bytes but the server said {record.size}.",
+                                transient=False)
+        assert self._fd is not None
+        os.ftruncate(self._fd, record.size)
+        self.flush()
+        self.close()
+        if record.checksum:
+            self._verify(record.checksum)
+        final = filenames.finish(Path(record.directory), record.name)
+        record.name = final
+        self.ctx.update(record, state=State.COMPLETED, name=final, size=record.size, error="",
+                        pieces=True)
+        log.info("download %d completed: %s", record.id, final)
+
+    def _verify(self, checksum: str) -> None:
+        algorithm, _, expected = checksum.partition("=")
+        started = time.monotonic()
+        digest = gevent.get_hub().threadpool.apply(_hash_file, (self._part_path(), algorithm))
+        log.info("download %d: %s verified in %.2fs", self.record.id, algorithm,
+                 time.monotonic() - started)
+        if digest.lower() != expected.strip().lower():
+            raise DownloadError(
+                f"The file is damaged: its {algorithm.upper()} is {digest}, "
+                f"expected {expected.strip().lower()}.", transient=False)
+
+
+def _hash_file(path: Path, algorithm: str) -> str:
+    digest = hashlib.new(algorithm)
+    with open(path, "rb") as handle:
+        while block := handle.read(4 * 1024 * 1024):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,0 +1,280 @@
+"""The HTTP layer: sessions per host, response parsing, and failure classification.
+
+requests is the client.  Its per-request overhead is kept small: environment
+settings (proxies) are resolved once per session and ``trust_env`` is off, one
+session per host with a connection pool sized for the connections in use.
+"""
+
+from __future__ import annotations
+
+import datetime
+import email.utils
+import logging
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import requests
+import urllib3
+from requests.adapters import HTTPAdapter
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = "Greenget/0.1"
+BASE_HEADERS = {
+    "User-Agent": USER_AGENT,
+    "Accept-Encoding": "identity",  # a compressed 206 cannot be resumed
+    "Accept": "*/*",
+}
+MAX_REDIRECTS = 20
+
+_CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.IGNORECASE)
+_UNSATISFIED_RANGE = re.compile(r"^\s*bytes\s+\*/(\d+)\s*$", re.IGNORECASE)
+
+
+class DownloadError(Exception):
+    """A failure with a message for a person; ``transient`` ones are retried."""
+
+    def __init__(self, message: str, *, transient: bool, retry_after: float | None = None):
+        super().__init__(message)
+        self.transient = transient
+        self.retry_after = retry_after
+
+
+class SourceChanged(Exception):
+    """The server's file is no longer the one whose bytes are on disk."""
+
+
+@dataclass(frozen=True)
+class ContentRange:
+    start: int
+    end: int  # inclusive, as on the wire
+    total: int | None
+
+
+def parse_content_range(value: str | None) -> ContentRange | None:
+    """``bytes a-b/total`` (total may be ``*``); ``None`` when absent or invalid."""
+    if not value:
+        return None
+    match = _CONTENT_RANGE.match(value)
+    if not match:
+        return None
+    start, end = int(match.group(1)), int(match.group(2))
+    total = None if match.group(3) == "*" else int(match.group(3))
+    if end < start or (total is not None and end >= total):
+        return None
+    return ContentRange(start, end, total)
+
+
+def unsatisfied_range_size(value: str | None) -> int | None:
+    """The size in a 416's ``Content-Range: bytes */size``."""
+    match = _UNSATISFIED_RANGE.match(value or "")
+    return int(match.group(1)) if match else None
+
+
+def strong_etag(value: str | None) -> str | None:
+    """The ETag if it is a strong one (``If-Range`` accepts no weak ETag)."""
+    if not value or value.startswith(("W/", "w/")):
+        return None
+    return value
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """``Retry-After`` as seconds (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    delta = (when - datetime.datetime.now(datetime.UTC)).total_seconds()
+    return max(0.0, delta)
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What identifies one version of a remote file."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def if_range(self) -> str | None:
+        """The one validator to send in ``If-Range``: strong ETag, else date."""
+        return strong_etag(self.etag) or self.last_modified
+
+    def conflicts_with(self, other: Validators) -> bool:
+        """True when both name a validator of the same kind and they differ."""
+        if self.etag and other.etag:
+            return self.etag != other.etag
+        if self.last_modified and other.last_modified:
+            return self.last_modified != other.last_modified
+        return False
+
+
+def validators_of(response: requests.Response) -> Validators:
+    return Validators(response.headers.get("ETag"), response.headers.get("Last-Modified"))
+
+
+def check_url(url: str) -> str | None:
+    """Why ``url`` cannot be downloaded, in a sentence; ``None`` if it can."""
+    if not url or not url.strip():
+        return "The URL is empty."
+    if len(url) > 65536:
+        return "The URL is too long (over 64 KiB)."
+    if any(c.isspace() for c in url.strip()):
+        return "The URL contains spaces; encode them as %20."
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as exc:
+        return f"The URL is not valid ({exc})."
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        shown = f"{scheme}:" if scheme else "no scheme"
+        return f"Only http and https links can be downloaded, not {shown}."
+    if not parts.hostname:
+        return "The URL has no host name."
+    if port == 0:
+        return "The URL's port is not valid."
+    return None
+
+
+def redact(url: str) -> str:
+    """``url`` with any user name and password masked, for logs and messages."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return parts._replace(netloc=f"***@{host}").geturl()
+
+
+def host_key(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+class Sessions:
+    """One ``requests.Session`` per scheme+host, created lazily, reused.
+
+    Proxies from the environment are resolved once when a session is made,
+    so requests does not re-read them (and ``.netrc``) on every request.
+    """
+
+    def __init__(self, pool_size: int = 64) -> None:
+        self._sessions: dict[str, requests.Session] = {}
+        self._pool_size = pool_size
+
+    def get(self, url: str) -> requests.Session:
+        key = host_key(url)
+        session = self._sessions.get(key)
+        if session is None:
+            session = self._new_session(url)
+            self._sessions[key] = session
+        return session
+
+    def ensure_pool(self, size: int) -> None:
+        """Grow every pool to at least ``size`` connections (for many segments)."""
+        if size <= self._pool_size:
+            return
+        self._pool_size = size
+        for session in self._sessions.values():
+            self._mount(session)
+
+    def _new_session(self, url: str) -> requests.Session:
+        session = requests.Session()
+        session.proxies.update(requests.utils.get_environ_proxies(url))
+        session.trust_env = False
+        session.max_redirects = MAX_REDIRECTS
+        session.headers.clear()
+        session.headers.update(BASE_HEADERS)
+        self._mount(session)
+        return session
+
+    def _mount(self, session: requests.Session) -> None:
+        adapter = HTTPAdapter(
+            pool_connections=4, pool_maxsize=self._pool_size, max_retries=0, pool_block=False
+        )
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+
+    def close(self) -> None:
+        for session in self._sessions.values():
+            session.close()
+        self._sessions.clear()
+
+
+def status_error(response: requests.Response) -> DownloadError:
+    """The failure an unexpected HTTP status means."""
+    code = response.status_code
+    reason = response.reason or ""
+    if code == 429 or code == 408 or code >= 500:
+        return DownloadError(
+            f"The server answered {code} {reason}".rstrip() + "; trying again.",
+            transient=True,
+            retry_after=retry_after_seconds(response.headers.get("Retry-After")),
+        )
+    explanations = {
+        401: "The server asks for a login (401 Unauthorized).",
+        403: "The server refused access (403 Forbidden). The link may have expired.",
+        404: "The file was not found on the server (404 Not Found).",
+        410: "The file is gone from the server (410 Gone). The link may have expired.",
+    }
+    message = explanations.get(code, f"The server answered {code} {reason}".rstrip() + ".")
+    return DownloadError(message, transient=False)
+
+
+def network_error(exc: BaseException) -> DownloadError:
+    """The failure a requests/urllib3/socket exception means."""
+    if isinstance(exc, requests.exceptions.SSLError):
+        return DownloadError(
+            f"The secure connection failed (certificate or TLS problem): {_short(exc)}",
+            transient=False,
+        )
+    if isinstance(exc, requests.exceptions.TooManyRedirects):
+        return DownloadError("The server redirects in a loop (too many redirects).",
+                             transient=False)
+    if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.InvalidSchema
+                  | requests.exceptions.MissingSchema):
+        return DownloadError(f"The link is not valid: {_short(exc)}", transient=False)
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return DownloadError("Connecting to the server timed out; trying again.", transient=True)
+    if isinstance(exc, requests.exceptions.ConnectionError | urllib3.exceptions.HTTPError) and (
+        "Name or service not known" in str(exc) or "nodename nor servname" in str(exc)
+        or "getaddrinfo failed" in str(exc) or "Temporary failure in name resolution" in str(exc)
+    ):
+        return DownloadError("The server's name could not be found; trying again.",
+                             transient=True)
+    if isinstance(exc, requests.exceptions.ReadTimeout | TimeoutError
+                  | urllib3.exceptions.ReadTimeoutError):
+        return DownloadError("The connection stalled (no data); trying again.", transient=True)
+    if isinstance(exc, urllib3.exceptions.ProtocolError | requests.exceptions.ChunkedEncodingError
+                  | urllib3.exceptions.IncompleteRead):
+        return DownloadError("The connection dropped before the data was complete; "
+                             "trying again.", transient=True)
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return DownloadError(f"Could not connect to the server; trying again. ({_short(exc)})",
+                             transient=True)
+    if isinstance(exc, ConnectionError):
+        return DownloadError("The connection was reset; trying again.", transient=True)
+    return DownloadError(f"Network error: {_short(exc)}; trying again.", transient=True)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def with_range(headers: dict[str, str], start: int, end: int | None,
+               validators: Validators) -> dict[str, str]:
+    """Headers asking for bytes ``[start, end)`` of the version ``validators`` name."""
+    out = dict(headers)
+    out["Range"] = f"bytes={start}-" if end is None else f"bytes={start}-{end - 1}"
+    if_range = validators.if_range()
+    if if_range:
+        out["If-Range"] = if_range
+    return out

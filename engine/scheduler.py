@@ -1,0 +1,356 @@
+"""The queue: which downloads run, commands from the client, checkpoints, progress.
+
+The scheduler owns every :class:`~engine.store.Record`, starts up to
+``max_active`` downloads (oldest queued first), and announces every change
+through ``emit`` as protocol events.  Both the worker process and the
+headless CLI drive one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import gevent
+from gevent.event import Event
+
+from engine import protocol
+from engine.download import Context, Download
+from engine.http import Sessions, check_url, redact
+from engine.protocol import ACTIVE_STATES, Message, ProgressItem, State
+from engine.ratelimit import TokenBucket
+from engine.settings import MAX_CONNECTIONS, Settings
+from engine.store import Record, Store
+
+log = logging.getLogger(__name__)
+
+PROGRESS_INTERVAL = 0.2  # at most five progress lines a second
+CHECKPOINT_INTERVAL = 1.0
+SPEED_WINDOW = 3.0  # seconds of history behind the speed shown
+
+
+class CommandError(Exception):
+    """A command that cannot be carried out; the message is for a person."""
+
+
+@dataclass
+class Running:
+    download: Download
+    greenlet: gevent.Greenlet
+    samples: list[tuple[float, int]]  # (time, bytes received) for the speed
+    reported: int = -1
+
+
+def parse_checksum(value: str | None) -> str | None:
+    """``ALGO=HEX`` normalised, or ``None``; raises :class:`CommandError`."""
+    if not value:
+        return None
+    algorithm, sep, digest = value.strip().partition("=")
+    if not sep:
+        algorithm, sep, digest = value.strip().partition(":")
+    algorithm = algorithm.strip().lower().replace("-", "")
+    digest = digest.strip().lower()
+    try:
+        expected_length = hashlib.new(algorithm).digest_size * 2
+    except (ValueError, TypeError):
+        raise CommandError(f"Unknown checksum algorithm {algorithm!r}; "
+                           "use e.g. sha256=<hex>.") from None
+    if len(digest) != expected_length or any(c not in "0123456789abcdef" for c in digest):
+        raise CommandError(f"A {algorithm} checksum is {expected_length} hex digits.")
+    return f"{algorithm}={digest}"
+
+
+class Scheduler:
+    def __init__(self, store: Store, emit: Callable[[Message], None],
+                 settings: Settings | None = None) -> None:
+        self.store = store
+        self.emit = emit
+        self.settings = settings or Settings()
+        self.sessions = Sessions()
+        self.global_limit = TokenBucket(self.settings.speed_limit, sleep=gevent.sleep)
+        self.context = Context(self.settings, self.sessions, self.global_limit, self.update)
+        self.records: dict[int, Record] = {}
+        self.running: dict[int, Running] = {}
+        self.idle = Event()  # set while nothing runs or waits
+        self._loops: list[gevent.Greenlet] = []
+        self._stopping = False
+
+    # ------------------------------------------------------------ life
+
+    def start(self) -> None:
+        """Load the store (interrupted downloads go back to the queue) and run."""
+        for record in self.store.load():
+            if record.state in ACTIVE_STATES:
+                record.state = State.QUEUED
+                self.store.save(record)
+            self.records[record.id] = record
+        self._loops = [gevent.spawn(self._progress_loop), gevent.spawn(self._checkpoint_loop)]
+        self._fill()
+
+    def snapshot(self) -> protocol.Snapshot:
+        return protocol.Snapshot(tuple(r.info() for r in self.records.values()))
+
+    def stop(self) -> None:
+        """Pause every active download, checkpoint, stop the loops (idempotent)."""
+        if self._stopping:
+            return
+        self._stopping = True
+        for download_id in list(self.running):
+            self._halt(download_id, State.QUEUED, announce=False)
+        gevent.killall(self._loops)
+        self.sessions.close()
+
+    # ------------------------------------------------------------ commands
+
+    def handle(self, message: Message) -> None:
+        """Carry out one command; report what cannot be done as an ``error``."""
+        handler = getattr(self, f"_on_{message.TYPE}", None)
+        if handler is None:
+            self.emit(protocol.Error(f"The worker does not handle {message.TYPE!r}.",
+                                     command=message.TYPE))
+            return
+        try:
+            handler(message)
+        except CommandError as exc:
+            self.emit(protocol.Error(str(exc), command=message.TYPE))
+
+    def _on_add(self, message: protocol.Add) -> None:
+        self.add(message.urls, message.directory, message.options)
+
+    def add(self, urls: Iterable[str], directory: str,
+            options: protocol.DownloadOptions) -> list[Record]:
+        checksum = parse_checksum(options.checksum)
+        if not directory or not os.path.isabs(os.path.expanduser(directory)):
+            raise CommandError(f"The download folder must be an absolute path, not {directory!r}.")
+        directory = os.path.normpath(os.path.expanduser(directory))
+        if os.path.exists(directory) and not os.path.isdir(directory):
+            raise CommandError(f"{directory} is a file, not a folder.")
+        if options.connections is not None and not 1 <= options.connections <= MAX_CONNECTIONS:
+            raise CommandError(f"Connections must be between 1 and {MAX_CONNECTIONS}.")
+        if options.speed_limit is not None and options.speed_limit < 0:
+            raise CommandError("A speed limit cannot be negative.")
+        added = []
+        for url in urls:
+            url = url.strip()
+            reason = check_url(url)
+            if reason:
+                self.emit(protocol.Error(reason, command="add", url=redact(url)[:2000]))
+                continue
+            record = self.store.add(
+                url, directory, State.PAUSED if options.paused else State.QUEUED,
+                requested_name=options.filename, connections=options.connections,
+                speed_limit=options.speed_limit or None, checksum=checksum,
+            )
+            self.records[record.id] = record
+            added.append(record)
+            self.emit(protocol.Added(record.info()))
+        self._fill()
+        return added
+
+    def _targets(self, ids: tuple[int, ...], everything: bool,
+                 states: frozenset[State]) -> list[Record]:
+        if everything:
+            return [r for r in self.records.values() if r.state in states]
+        unknown = [i for i in ids if i not in self.records]
+        if unknown:
+            raise CommandError(f"No download with id {', '.join(map(str, unknown))}.")
+        return [self.records[i] for i in ids if self.records[i].state in states]
+
+    def _on_pause(self, message: protocol.Pause) -> None:
+        states = frozenset({State.QUEUED, *ACTIVE_STATES})
+        for record in self._targets(message.ids, message.all, states):
+            if record.id in self.running:
+                self._halt(record.id, State.PAUSED)
+            else:
+                self.update(record, state=State.PAUSED)
+        self._fill()
+
+    def _on_resume(self, message: protocol.Resume) -> None:
+        for record in self._targets(message.ids, message.all, frozenset({State.PAUSED})):
+            self.update(record, state=State.QUEUED, error="")
+        self._fill()
+
+    def _on_retry(self, message: protocol.Retry) -> None:
+        for record in self._targets(message.ids, message.all, frozenset({State.FAILED})):
+            self.update(record, state=State.QUEUED, error="")
+        self._fill()
+
+    def _on_remove(self, message: protocol.Remove) -> None:
+        records = self._targets(message.ids, False, frozenset(State))
+        for record in records:
+            if record.id in self.running:
+                self._halt(record.id, State.PAUSED, announce=False)
+            self.store.remove(record.id)
+            del self.records[record.id]
+            if message.delete_files and record.name:
+                self._delete_file(record)
+            elif record.name and record.state is not State.COMPLETED:
+                log.info("kept %s after removing download %d", record.path, record.id)
+        if records:
+            self.emit(protocol.Removed(tuple(r.id for r in records)))
+        self._fill()
+
+    def _delete_file(self, record: Record) -> None:
+        path = Path(record.path)
+        with contextlib.suppress(FileNotFoundError):
+            if path.is_symlink() or not path.is_file():
+                log.warning("not deleting %s: not a regular file", path)
+                return
+            path.unlink()
+
+    def _on_set_url(self, message: protocol.SetUrl) -> None:
+        record = self.records.get(message.id)
+        if record is None:
+            raise CommandError(f"No download with id {message.id}.")
+        reason = check_url(message.url)
+        if reason:
+            raise CommandError(reason)
+        if record.state is State.COMPLETED:
+            raise CommandError("That download is already complete.")
+        was_running = record.id in self.running
+        if was_running:
+            self._halt(record.id, State.QUEUED, announce=False)
+        record.final_url = None
+        self.update(record, url=message.url, state=State.QUEUED if was_running
+                    or record.state in (State.FAILED, State.QUEUED) else record.state,
+                    error="")
+        self._fill()
+
+    def _on_set_options(self, message: protocol.SetOptions) -> None:
+        settings = self.settings
+        if message.max_active is not None:
+            if message.max_active < 1:
+                raise CommandError("At least one download must be allowed at once.")
+            settings.max_active = message.max_active
+        if message.connections is not None:
+            if not 1 <= message.connections <= MAX_CONNECTIONS:
+                raise CommandError(f"Connections must be between 1 and {MAX_CONNECTIONS}.")
+            settings.connections = message.connections
+        if message.speed_limit is not None:
+            settings.speed_limit = message.speed_limit or None
+            self.global_limit.rate = settings.speed_limit
+        for name in ("read_timeout", "retry_delay", "retry_delay_max", "max_retries"):
+            value = getattr(message, name)
+            if value is not None:
+                if value < 0:
+                    raise CommandError(f"{name} cannot be negative.")
+                setattr(settings, name, value)
+        self._fill()
+
+    def _on_get_segments(self, message: protocol.GetSegments) -> None:
+        record = self.records.get(message.id)
+        if record is None:
+            raise CommandError(f"No download with id {message.id}.")
+        self.emit(protocol.Segments(message.id, record.size, tuple(
+            protocol.Segment(p.start, p.end, p.done, p.active) for p in record.pieces)))
+
+    # ------------------------------------------------------------ running
+
+    def update(self, record: Record, *, pieces: bool = False, **changes: object) -> None:
+        """Change ``record``, save it, and announce the fields the client sees."""
+        for name, value in changes.items():
+            setattr(record, name, value)
+        self.store.save(record, pieces=pieces)
+        info = record.info()
+        shown = {f.name for f in fields(protocol.DownloadInfo)}
+        changed = {k: v for k, v in changes.items() if k in shown}
+        if "name" in changes or "state" in changes:
+            changed["path"] = info.path
+        if "state" in changes or pieces:
+            changed["done"] = info.done
+        if changed:
+            self.emit(protocol.Changed(record.id, {
+                k: v.value if isinstance(v, State) else v for k, v in changed.items()}))
+
+    def _fill(self) -> None:
+        """Start queued downloads while there is room."""
+        if self._stopping:
+            return
+        for record in self.records.values():
+            if len(self.running) >= self.settings.max_active:
+                break
+            if record.state is State.QUEUED and record.id not in self.running:
+                self._launch(record)
+        self.idle.clear() if self._busy() else self.idle.set()
+
+    def _busy(self) -> bool:
+        return bool(self.running) or any(r.state is State.QUEUED for r in self.records.values())
+
+    def _launch(self, record: Record) -> None:
+        download = Download(record, self.context)
+        self.update(record, state=State.DOWNLOADING, error="")
+        greenlet = gevent.spawn(download.run)
+        self.running[record.id] = Running(download, greenlet, [(time.monotonic(), 0)])
+        greenlet.link(lambda _g, download_id=record.id: self._ended(download_id, greenlet))
+
+    def _ended(self, download_id: int, greenlet: gevent.Greenlet) -> None:
+        current = self.running.get(download_id)
+        if current is None or current.greenlet is not greenlet:
+            return  # halted on purpose; already accounted for
+        del self.running[download_id]
+        self._report_progress()
+        self._fill()
+
+    def _halt(self, download_id: int, state: State, *, announce: bool = True) -> None:
+        """Stop a running download, flush its bytes, checkpoint, set ``state``."""
+        running = self.running.pop(download_id)
+        running.greenlet.kill()
+        download = running.download
+        download.stop()
+        counts = download.checkpoint_counts()
+        download.flush()
+        download.close()
+        self.store.checkpoint({download_id: counts})
+        for piece in download.record.pieces:
+            piece.active = False
+        record = download.record
+        if announce:
+            self.update(record, state=state)
+        else:
+            record.state = state
+            self.store.save(record)
+
+    # ------------------------------------------------------------ timers
+
+    def _progress_loop(self) -> None:
+        while True:
+            gevent.sleep(PROGRESS_INTERVAL)
+            self._report_progress()
+
+    def _report_progress(self) -> None:
+        now = time.monotonic()
+        items = []
+        for download_id, running in self.running.items():
+            download = running.download
+            samples = running.samples
+            samples.append((now, download.received))
+            while len(samples) > 2 and now - samples[1][0] >= SPEED_WINDOW:
+                samples.pop(0)
+            elapsed = now - samples[0][0]
+            speed = (download.received - samples[0][1]) / elapsed if elapsed > 0 else 0.0
+            done = download.record.done
+            if done != running.reported or speed:
+                running.reported = done
+                items.append(ProgressItem(download_id, done, round(speed, 1)))
+        if items:
+            self.emit(protocol.Progress(tuple(items)))
+
+    def _checkpoint_loop(self) -> None:
+        while True:
+            gevent.sleep(CHECKPOINT_INTERVAL)
+            self.checkpoint()
+
+    def checkpoint(self) -> None:
+        """Flush every running download's bytes, then record the counts."""
+        taken = {i: (r, r.download.checkpoint_counts()) for i, r in self.running.items()}
+        for running, _counts in taken.values():
+            running.download.flush()
+        # A download that ended or was halted meanwhile has saved newer counts.
+        self.store.checkpoint({i: counts for i, (running, counts) in taken.items()
+                               if self.running.get(i) is running})

@@ -1,0 +1,34 @@
+"""Engine-wide settings, changeable at run time through ``set_options``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+KiB = 1024
+MiB = 1024 * KiB
+MAX_CONNECTIONS = 32
+
+
+@dataclass
+class Settings:
+    max_active: int = 3
+    connections: int = 8
+    speed_limit: int | None = None  # bytes/s for all downloads together
+    connect_timeout: float = 15.0
+    read_timeout: float = 30.0  # no byte for this long: the connection stalled
+    retry_delay: float = 1.0
+    retry_delay_max: float = 60.0
+    max_retries: int = 10  # tries in a row without a byte of progress
+    chunk_size: int = 1 * MiB
+    min_piece: int = 1 * MiB
+
+    def backoff(self, attempt: int, retry_after: float | None = None) -> float:
+        """Seconds to wait before try ``attempt`` (1-based): doubling, capped,
+        and never less than a server's ``Retry-After`` (itself capped)."""
+        delay = min(self.retry_delay_max, self.retry_delay * 2 ** max(0, attempt - 1))
+        if retry_after is not None:
+            delay = max(delay, min(retry_after, max(self.retry_delay_max, 300.0)))
+        return delay
+
+    def connections_for(self, requested: int | None) -> int:
+        return max(1, min(MAX_CONNECTIONS, requested or self.connections))

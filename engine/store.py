@@ -1,0 +1,222 @@
+"""The store: every download and its segments in one SQLite file (WAL).
+
+It is the single source of truth.  The crash-safety rule is kept by the caller
+(:mod:`engine.download` flushes the data before it checkpoints the counts);
+this module makes each checkpoint one transaction, so a crash leaves either the
+old or the new counts, never a mix.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.http import Validators
+from engine.protocol import DownloadInfo, State
+from engine.segments import Piece, done_bytes
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE downloads (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    url TEXT NOT NULL,
+    directory TEXT NOT NULL,
+    state TEXT NOT NULL,
+    name TEXT NOT NULL DEFAULT '',
+    requested_name TEXT,
+    final_url TEXT,
+    size INTEGER,
+    etag TEXT,
+    last_modified TEXT,
+    resumable INTEGER NOT NULL DEFAULT 0,
+    decoded INTEGER NOT NULL DEFAULT 0,
+    error TEXT NOT NULL DEFAULT '',
+    added REAL NOT NULL,
+    connections INTEGER,
+    speed_limit INTEGER,
+    checksum TEXT
+);
+CREATE TABLE segments (
+    download_id INTEGER NOT NULL REFERENCES downloads(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL,
+    "end" INTEGER,
+    done INTEGER NOT NULL,
+    PRIMARY KEY (download_id, start)
+);
+"""
+
+
+class StoreError(Exception):
+    """The store cannot be used; the message says why, for a person."""
+
+
+@dataclass
+class Record:
+    """One download as the engine keeps it (mutable; the protocol's
+    :class:`DownloadInfo` is the frozen view the client gets)."""
+
+    id: int
+    url: str
+    directory: str
+    state: State
+    added: float
+    name: str = ""
+    requested_name: str | None = None
+    final_url: str | None = None
+    size: int | None = None
+    validators: Validators = field(default_factory=Validators)
+    resumable: bool = False
+    decoded: bool = False
+    error: str = ""
+    connections: int | None = None
+    speed_limit: int | None = None
+    checksum: str | None = None
+    pieces: list[Piece] = field(default_factory=list)
+
+    @property
+    def done(self) -> int:
+        return done_bytes(self.pieces)
+
+    @property
+    def path(self) -> str:
+        if not self.name:
+            return ""
+        suffix = "" if self.state == State.COMPLETED else ".part"
+        return os.path.join(self.directory, self.name + suffix)
+
+    def info(self) -> DownloadInfo:
+        return DownloadInfo(
+            id=self.id, url=self.url, directory=self.directory, state=self.state,
+            name=self.name, path=self.path, size=self.size, done=self.done,
+            error=self.error, added=self.added, connections=self.connections,
+            speed_limit=self.speed_limit, checksum=self.checksum,
+        )
+
+
+_COLUMNS = ("url", "directory", "state", "name", "requested_name", "final_url", "size",
+            "etag", "last_modified", "resumable", "decoded", "error", "added", "connections",
+            "speed_limit", "checksum")
+
+
+def _row(record: Record) -> dict[str, object]:
+    return {
+        "url": record.url, "directory": record.directory, "state": record.state.value,
+        "name": record.name, "requested_name": record.requested_name,
+        "final_url": record.final_url, "size": record.size,
+        "etag": record.validators.etag, "last_modified": record.validators.last_modified,
+        "resumable": int(record.resumable), "decoded": int(record.decoded),
+        "error": record.error, "added": record.added, "connections": record.connections,
+        "speed_limit": record.speed_limit, "checksum": record.checksum,
+    }
+
+
+class Store:
+    """SQLite access; one instance per process, used from one thread."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"The download list {path} cannot be read: {exc}") from exc
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"The download list {self.path} was written by a newer Greenget "
+                f"(schema {version}; this one knows {SCHEMA_VERSION})."
+            )
+        if version == 0:
+            self._db.executescript(
+                f"BEGIN IMMEDIATE; {_SCHEMA} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def close(self) -> None:
+        self._db.close()
+
+    def add(self, url: str, directory: str, state: State, **fields: object) -> Record:
+        record = Record(id=0, url=url, directory=directory, state=state, added=time.time(),
+                        **fields)  # type: ignore[arg-type]
+        row = _row(record)
+        cursor = self._db.execute(
+            f"INSERT INTO downloads ({', '.join(_COLUMNS)}) "
+            f"VALUES ({', '.join(':' + c for c in _COLUMNS)})",
+            row,
+        )
+        record.id = int(cursor.lastrowid or 0)
+        return record
+
+    def save(self, record: Record, *, pieces: bool = False) -> None:
+        """Write every column of ``record`` (and its pieces when asked) at once."""
+        with self._transaction():
+            self._db.execute(
+                f"UPDATE downloads SET {', '.join(f'{c}=:{c}' for c in _COLUMNS)} WHERE id=:id",
+                {**_row(record), "id": record.id},
+            )
+            if pieces:
+                self._write_pieces(record.id, [(p.start, p.end, p.done) for p in record.pieces])
+
+    def checkpoint(self, counts: dict[int, list[tuple[int, int | None, int]]]) -> None:
+        """Record the pieces of several downloads in one transaction.  The
+        caller must have flushed the bytes these counts cover."""
+        if not counts:
+            return
+        with self._transaction():
+            for download_id, pieces in counts.items():
+                self._write_pieces(download_id, pieces)
+
+    def _write_pieces(self, download_id: int, pieces: list[tuple[int, int | None, int]]) -> None:
+        self._db.execute("DELETE FROM segments WHERE download_id=?", (download_id,))
+        self._db.executemany(
+            'INSERT INTO segments (download_id, start, "end", done) VALUES (?, ?, ?, ?)',
+            [(download_id, *piece) for piece in pieces],
+        )
+
+    def remove(self, download_id: int) -> None:
+        with self._transaction():
+            self._db.execute("DELETE FROM segments WHERE download_id=?", (download_id,))
+            self._db.execute("DELETE FROM downloads WHERE id=?", (download_id,))
+
+    def load(self) -> list[Record]:
+        pieces: dict[int, list[Piece]] = {}
+        for download_id, start, end, done in self._db.execute(
+            'SELECT download_id, start, "end", done FROM segments ORDER BY download_id, start'
+        ):
+            pieces.setdefault(download_id, []).append(Piece(start, end, done))
+        records = []
+        for row in self._db.execute(f"SELECT id, {', '.join(_COLUMNS)} FROM downloads ORDER BY id"):
+            values = dict(zip(("id", *_COLUMNS), row, strict=True))
+            records.append(Record(
+                id=values["id"], url=values["url"], directory=values["directory"],
+                state=State(values["state"]), added=values["added"], name=values["name"],
+                requested_name=values["requested_name"], final_url=values["final_url"],
+                size=values["size"],
+                validators=Validators(values["etag"], values["last_modified"]),
+                resumable=bool(values["resumable"]), decoded=bool(values["decoded"]),
+                error=values["error"], connections=values["connections"],
+                speed_limit=values["speed_limit"], checksum=values["checksum"],
+                pieces=pieces.get(values["id"], []),
+            ))
+        return records

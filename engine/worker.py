@@ -1,0 +1,129 @@
+"""The worker process: commands in on stdin, events out on stdout, logs on stderr.
+
+Runs on one gevent hub (``engine/__main__.py`` patched the standard library
+before importing this).  The pipe is read and written cooperatively, so a
+client that stops reading never blocks the downloads.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+import gevent
+from gevent.fileobject import FileObject
+from gevent.queue import Queue
+
+from engine import protocol
+from engine.home import AlreadyRunning, StateLock, state_home
+from engine.protocol import MAX_LINE_BYTES, ProtocolError
+from engine.scheduler import Scheduler
+from engine.store import Store, StoreError
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_CANNOT_START = 3
+
+
+class Pipe:
+    """Events out through a queue drained by one writer greenlet."""
+
+    def __init__(self) -> None:
+        self._out = FileObject(sys.stdout.fileno(), "wb", close=False)
+        self._queue: Queue[bytes | None] = Queue()
+        self._writer = gevent.spawn(self._write_loop)
+
+    def emit(self, message: protocol.Message) -> None:
+        self._queue.put((message.encode() + "\n").encode("utf-8"))
+
+    def _write_loop(self) -> None:
+        """Write queued lines, many at once when they pile up; end at ``None``."""
+        while True:
+            line = self._queue.get()
+            batch = []
+            while line is not None:
+                batch.append(line)
+                if self._queue.empty():
+                    break
+                line = self._queue.get()
+            try:
+                self._out.write(b"".join(batch))
+                self._out.flush()
+            except OSError:
+                log.warning("the client stopped reading; events dropped")
+                return
+            if line is None:
+                return
+
+    def close(self, timeout: float = 5.0) -> None:
+        self._queue.put(None)
+        self._writer.join(timeout)
+
+
+def read_commands(stdin: FileObject):  # type: ignore[no-untyped-def]
+    """Yield each line of stdin (bytes) or a :class:`ProtocolError` for one too long."""
+    while True:
+        line = stdin.readline(MAX_LINE_BYTES + 1)
+        if not line:
+            return
+        if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+            while (rest := stdin.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+                pass
+            yield ProtocolError(f"line too long (over {MAX_LINE_BYTES} bytes); ignored")
+            continue
+        yield line
+
+
+def serve(scheduler: Scheduler, pipe: Pipe) -> None:
+    stdin = FileObject(sys.stdin.fileno(), "rb", close=False)
+    for line in read_commands(stdin):
+        if isinstance(line, ProtocolError):
+            pipe.emit(protocol.Error(str(line)))
+            continue
+        if not line.strip():
+            continue
+        try:
+            message = protocol.decode_command(line)
+        except ProtocolError as exc:
+            pipe.emit(protocol.Error(f"Ignored a line that is not a command: {exc}"))
+            continue
+        if isinstance(message, protocol.Shutdown):
+            log.info("shutdown requested")
+            return
+        scheduler.handle(message)
+    log.info("stdin closed; shutting down")
+
+
+def main() -> int:
+    logging.basicConfig(
+        level=os.environ.get("GREENGET_LOG_LEVEL", "INFO").upper(),
+        stream=sys.stderr,
+        format="%(asctime)s worker %(levelname)s %(name)s: %(message)s",
+    )
+    pipe = Pipe()
+    pipe.emit(protocol.Hello(protocol.PROTOCOL_VERSION, os.getpid()))
+    home = state_home()
+    lock = StateLock(home, "worker")
+    try:
+        lock.acquire()
+        store = Store(home / "downloads.sqlite3")
+    except (AlreadyRunning, StoreError, OSError) as exc:
+        message = str(exc) if not isinstance(exc, OSError) else (
+            f"Cannot use the state folder {home}: {exc.strerror or exc}")
+        log.error("%s", message)
+        pipe.emit(protocol.Error(message, command="start"))
+        pipe.close()
+        return EXIT_CANNOT_START
+    scheduler = Scheduler(store, pipe.emit)
+    scheduler.start()
+    pipe.emit(scheduler.snapshot())
+    try:
+        serve(scheduler, pipe)
+    finally:
+        scheduler.stop()
+        store.close()
+        lock.release()
+        pipe.close()
+    return EXIT_OK
