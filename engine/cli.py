@@ -1,0 +1,315 @@
+"""``greenget get``: the engine in-process, headless, for terminals and scripts.
+
+Runs the same scheduler and downloads as the worker, with its own small store
+per destination folder, so running the same command again after an
+interruption resumes every ``.part`` it left.
+"""
+
+from gevent import monkey
+
+monkey.patch_all()
+
+import argparse  # noqa: E402 - after patching, by design
+import dataclasses  # noqa: E402
+import hashlib  # noqa: E402
+import logging  # noqa: E402
+import os  # noqa: E402
+import re  # noqa: E402
+import signal  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import TextIO  # noqa: E402
+
+import gevent  # noqa: E402
+from gevent.event import Event  # noqa: E402
+
+from engine import protocol  # noqa: E402
+from engine.home import AlreadyRunning, StateLock, state_home  # noqa: E402
+from engine.http import redact  # noqa: E402
+from engine.protocol import State  # noqa: E402
+from engine.scheduler import CommandError, Scheduler, parse_checksum  # noqa: E402
+from engine.settings import MAX_CONNECTIONS, Settings  # noqa: E402
+from engine.store import Store, StoreError  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+_RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?(?:/s)?\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+
+
+def parse_rate(text: str) -> int:
+    """``500K``, ``2M``, ``1.5m``, ``100000`` → bytes per second (K = 1024)."""
+    match = _RATE.match(text)
+    if not match:
+        raise argparse.ArgumentTypeError(f"not a speed: {text!r} (try 500K or 2M)")
+    value = int(float(match.group(1)) * _UNITS[match.group(2).lower()])
+    if value <= 0:
+        raise argparse.ArgumentTypeError("a speed limit must be above zero")
+    return value
+
+
+def _connections(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 1 <= value <= MAX_CONNECTIONS:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_CONNECTIONS}")
+    return value
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="greenget get",
+        description="Download URLs without the window. Interrupted downloads resume "
+                    "when you run the same command again.",
+    )
+    parser.add_argument("urls", nargs="*", metavar="URL", help="http or https links")
+    parser.add_argument("-d", "--dir", default=".", help="destination folder (default: .)")
+    parser.add_argument("-o", "--output", help="file name to save under (one URL only)")
+    parser.add_argument("-x", "--connections", type=_connections, default=8,
+                        help="connections per download when the server allows ranges "
+                             "(default 8)")
+    parser.add_argument("-j", "--jobs", type=_positive, default=3,
+                        help="downloads at once (default 3)")
+    parser.add_argument("-i", "--input-file", help="read URLs from FILE, one a line (- for stdin)")
+    parser.add_argument("--limit-rate", type=parse_rate,
+                        help="overall speed limit, e.g. 500K or 2M (bytes per second)")
+    parser.add_argument("--checksum", help="verify the file, e.g. sha256=<hex> (one URL only)")
+    parser.add_argument("--timeout", type=float, default=30.0,
+                        help="seconds without data before a connection counts as stalled "
+                             "and is retried (default 30)")
+    parser.add_argument("--retries", type=int, default=10,
+                        help="tries in a row without progress before giving up (default 10)")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="print only one line per finished file and errors")
+    return parser
+
+
+@dataclass
+class Outcome:
+    wanted: set[int] = field(default_factory=set)
+    completed: set[int] = field(default_factory=set)
+    failed: dict[int, str] = field(default_factory=dict)
+
+
+class Reporter:
+    """Turns engine events into terminal output: a live line on a TTY, else
+    one line per finished file (safe for logs and pipes)."""
+
+    def __init__(self, out: TextIO, err: TextIO, live: bool) -> None:
+        self.out, self.err, self.live = out, err, live
+        self.outcome = Outcome()
+        self.records: dict[int, protocol.DownloadInfo] = {}
+        self.done: dict[int, int] = {}
+        self.speed: dict[int, float] = {}
+        self._last_width = 0
+
+    def emit(self, message: protocol.Message) -> None:
+        if isinstance(message, protocol.Added):
+            self.records[message.download.id] = message.download
+        elif isinstance(message, protocol.Changed):
+            self._changed(message)
+        elif isinstance(message, protocol.Progress):
+            for item in message.items:
+                self.done[item.id] = item.done
+                self.speed[item.id] = item.speed
+            self._draw()
+        elif isinstance(message, protocol.Error):
+            self._print(self.err, f"greenget: {message.message}"
+                        + (f" ({message.url})" if message.url else ""))
+
+    def _changed(self, message: protocol.Changed) -> None:
+        info = self.records.get(message.id)
+        if info is None:
+            return
+        fields = {k: v for k, v in message.fields.items() if k in info.__dataclass_fields__}
+        if "state" in fields:
+            fields["state"] = State(fields["state"])
+        info = dataclasses.replace(info, **fields)
+        self.records[message.id] = info
+        if "done" in fields:
+            self.done[message.id] = info.done
+        if message.id not in self.outcome.wanted:
+            return
+        if info.state is State.COMPLETED and message.id not in self.outcome.completed:
+            self.outcome.completed.add(message.id)
+            self._print(self.out, f"done    {info.path}")
+        elif info.state is State.FAILED:
+            self.outcome.failed[message.id] = info.error
+            self._print(self.err, f"failed  {redact(info.url)}: {info.error}")
+        elif info.state is State.RETRYING and info.error:
+            self._print(self.err, f"retry   {info.name or redact(info.url)}: {info.error}")
+
+    def _print(self, stream: TextIO, text: str) -> None:
+        self._clear()
+        print(text, file=stream, flush=True)
+        self._draw()
+
+    def _clear(self) -> None:
+        if self.live and self._last_width:
+            self.err.write("\r" + " " * self._last_width + "\r")
+            self._last_width = 0
+
+    def _draw(self) -> None:
+        if not self.live:
+            return
+        wanted = self.outcome.wanted
+        active = [i for i in wanted if self.records.get(i) and self.records[i].state in
+                  protocol.ACTIVE_STATES]
+        size = sum(self.records[i].size or 0 for i in wanted if i in self.records)
+        done = sum(self.done.get(i, 0) for i in wanted)
+        speed = sum(self.speed.get(i, 0.0) for i in active)
+        finished = len(self.outcome.completed) + len(self.outcome.failed)
+        percent = f"{100 * done / size:5.1f}%" if size else "   ?  "
+        eta = _duration((size - done) / speed) if size and speed > 0 else "--:--"
+        line = (f"[{finished}/{len(wanted)}] {percent} {_human(done)} "
+                f"{_human(speed)}/s ETA {eta}")
+        self._clear()
+        self.err.write(line)
+        self.err.flush()
+        self._last_width = len(line)
+
+    def finish(self) -> None:
+        self._clear()
+
+
+def _human(amount: float) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if amount < 1024 or unit == "GiB":
+            return f"{amount:.0f} {unit}" if unit == "B" else f"{amount:.1f} {unit}"
+        amount /= 1024
+    return f"{amount:.1f} TiB"
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+def read_url_list(source: str) -> list[str]:
+    """URLs from a file (or stdin for ``-``): one a line, ``#`` comments skipped."""
+    text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines()
+            if line.strip() and not line.lstrip().startswith("#")]
+
+
+def _store_for(directory: str) -> tuple[Path, str]:
+    key = hashlib.sha256(directory.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return state_home() / "cli", key
+
+
+def _queue(scheduler: Scheduler, urls: list[str], directory: str,
+           options: protocol.DownloadOptions) -> set[int]:
+    """Queue ``urls``, resuming earlier unfinished runs of the same URL here."""
+    unfinished = {(r.url, r.requested_name): r for r in scheduler.records.values()
+                  if r.state is not State.COMPLETED}
+    wanted: set[int] = set()
+    fresh = []
+    for url in urls:
+        earlier = unfinished.pop((url.strip(), options.filename), None)
+        if earlier is not None:
+            scheduler.update(earlier, state=State.QUEUED, error="",
+                             checksum=parse_checksum(options.checksum))
+            wanted.add(earlier.id)
+        else:
+            fresh.append(url)
+    wanted.update(r.id for r in scheduler.add(fresh, directory, options))
+    return wanted
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO, stop: Event) -> int:
+    """Download what ``args`` ask for until done or ``stop`` is set; the exit status."""
+    urls = list(args.urls)
+    if args.input_file:
+        try:
+            urls += read_url_list(args.input_file)
+        except OSError as exc:
+            print(f"greenget: cannot read {args.input_file}: {exc.strerror}", file=err)
+            return EXIT_USAGE
+    if not urls:
+        print("greenget: no URL given (see greenget get --help)", file=err)
+        return EXIT_USAGE
+    if (args.output or args.checksum) and len(urls) != 1:
+        print("greenget: -o and --checksum need exactly one URL", file=err)
+        return EXIT_USAGE
+    directory = os.path.abspath(os.path.expanduser(args.dir))
+    folder, key = _store_for(directory)
+    lock = StateLock(folder, key)
+    try:
+        lock.acquire()
+        store = Store(folder / f"{key}.sqlite3")
+    except AlreadyRunning:
+        print(f"greenget: another 'greenget get' is downloading into {directory}", file=err)
+        return EXIT_USAGE
+    except (StoreError, OSError) as exc:
+        print(f"greenget: {exc}", file=err)
+        return EXIT_USAGE
+    settings = Settings(max_active=args.jobs, connections=args.connections,
+                        speed_limit=args.limit_rate, read_timeout=args.timeout,
+                        max_retries=args.retries)
+    reporter = Reporter(out, err, live=err.isatty() and not args.quiet)
+    scheduler = Scheduler(store, reporter.emit, settings)
+    for record in store.load():  # only what this command asks for runs
+        if record.state is State.COMPLETED:
+            store.remove(record.id)
+        elif record.state is not State.PAUSED:
+            record.state = State.PAUSED
+            store.save(record)
+    options = protocol.DownloadOptions(filename=args.output, checksum=args.checksum)
+    try:
+        scheduler.start()
+        reporter.outcome.wanted = _queue(scheduler, urls, directory, options)
+        reporter.records.update({i: scheduler.records[i].info()
+                                 for i in reporter.outcome.wanted})
+        gevent.wait([scheduler.idle, stop], count=1)
+    except CommandError as exc:
+        print(f"greenget: {exc}", file=err)
+        return EXIT_USAGE
+    finally:
+        scheduler.stop()
+        for record_id in list(reporter.outcome.completed):
+            store.remove(record_id)
+        store.close()
+        lock.release()
+        reporter.finish()
+    if stop.is_set():
+        print("greenget: interrupted; run the same command again to resume", file=err)
+        return EXIT_INTERRUPTED
+    outcome = reporter.outcome
+    ok = len(outcome.completed) == len(outcome.wanted) == len(urls)
+    return EXIT_OK if ok else EXIT_FAILED
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=os.environ.get("GREENGET_LOG_LEVEL", "WARNING").upper(),
+                        stream=sys.stderr, format="greenget: %(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    stop = Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        gevent.signal_handler(signum, stop.set)
+    started = time.monotonic()
+    code = run(args, sys.stdout, sys.stderr, stop)
+    log.info("finished in %.2fs with status %d", time.monotonic() - started, code)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
