@@ -1,0 +1,61 @@
+"""The store keeps every download and its pieces, in one file, across restarts."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from engine.http import Validators
+from engine.protocol import State
+from engine.segments import Piece
+from engine.store import SCHEMA_VERSION, Store, StoreError
+
+
+def test_records_and_pieces_survive_a_reopen(tmp_path: Path) -> None:
+    path = tmp_path / "downloads.sqlite3"
+    store = Store(path)
+    record = store.add("http://h/中.iso", "/dl", State.QUEUED, connections=4,
+                       checksum="sha256=ab")
+    record.name, record.size, record.resumable = "中.iso", 300, True
+    record.validators = Validators('"etag"', "Mon, 01 Jan 2024 00:00:00 GMT")
+    record.pieces = [Piece(0, 100, 100), Piece(100, 300, 20)]
+    store.save(record, pieces=True)
+    store.checkpoint({record.id: [(0, 100, 100), (100, 200, 60), (200, 300, 5)]})
+    store.close()
+
+    (loaded,) = Store(path).load()
+    assert (loaded.url, loaded.name, loaded.size, loaded.state) == (
+        "http://h/中.iso", "中.iso", 300, State.QUEUED)
+    assert loaded.validators == record.validators and loaded.resumable
+    assert [(p.start, p.end, p.done) for p in loaded.pieces] == [
+        (0, 100, 100), (100, 200, 60), (200, 300, 5)]
+    assert loaded.done == 165
+    assert loaded.info().path == "/dl/中.iso.part"
+
+
+def test_remove_forgets_the_download_and_its_pieces(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.sqlite3")
+    keep = store.add("http://h/a", "/dl", State.QUEUED)
+    gone = store.add("http://h/b", "/dl", State.QUEUED)
+    gone.pieces = [Piece(0, None, 10)]
+    store.save(gone, pieces=True)
+    store.remove(gone.id)
+    assert [r.id for r in store.load()] == [keep.id]
+
+
+def test_a_store_from_a_newer_version_is_refused_clearly(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    Store(path).close()
+    with sqlite3.connect(path) as db:
+        db.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    with pytest.raises(StoreError, match="newer Greenget"):
+        Store(path)
+
+
+def test_a_file_that_is_not_a_database_is_refused_clearly(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="cannot be read"):
+        Store(path)

@@ -1,0 +1,152 @@
+"""Drive a real ``python -m engine`` worker over its protocol, from a test."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from engine import protocol as p
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+class WorkerProcess:
+    """A worker subprocess whose events are read on a thread and folded into
+    ``downloads`` (id → latest :class:`DownloadInfo`)."""
+
+    def __init__(self, home: Path, *, settings: p.SetOptions | None = None) -> None:
+        env = {**os.environ, "GREENGET_HOME": str(home), "PYTHONUNBUFFERED": "1",
+               "PYTHONIOENCODING": "utf-8"}
+        self.stderr_path = home / f"worker-{time.monotonic_ns()}.log"
+        home.mkdir(parents=True, exist_ok=True)
+        self._stderr = open(self.stderr_path, "wb")  # noqa: SIM115 - closed in close()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-u", "-m", "engine"], cwd=REPO, env=env,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
+        )
+        self.events: queue.Queue[p.Message | None] = queue.Queue()
+        self.seen: list[p.Message] = []
+        self.downloads: dict[int, p.DownloadInfo] = {}
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        self.hello = self.expect(p.Hello)
+        snapshot = self.expect(p.Snapshot)
+        assert isinstance(snapshot, p.Snapshot)
+        if settings is not None:
+            self.send(settings)
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.events.put(p.decode_event(line))
+        self.events.put(None)
+
+    def _apply(self, message: p.Message) -> None:
+        self.seen.append(message)
+        if isinstance(message, p.Snapshot):
+            self.downloads = {d.id: d for d in message.downloads}
+        elif isinstance(message, p.Added):
+            self.downloads[message.download.id] = message.download
+        elif isinstance(message, p.Changed) and message.id in self.downloads:
+            fields = dict(message.fields)
+            if "state" in fields:
+                fields["state"] = p.State(fields["state"])
+            self.downloads[message.id] = dataclasses.replace(self.downloads[message.id],
+                                                             **fields)
+        elif isinstance(message, p.Progress):
+            for item in message.items:
+                if item.id in self.downloads:
+                    self.downloads[item.id] = dataclasses.replace(self.downloads[item.id],
+                                                                  done=item.done)
+        elif isinstance(message, p.Removed):
+            for download_id in message.ids:
+                self.downloads.pop(download_id, None)
+
+    def send(self, message: p.Message) -> None:
+        self.send_raw((message.encode() + "\n").encode())
+
+    def send_raw(self, data: bytes) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(data)
+        self.proc.stdin.flush()
+
+    def wait_until(self, condition: Callable[[], bool], timeout: float = 30.0,
+                   what: str = "condition") -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"timed out waiting for {what}; downloads: "
+                                     f"{self.downloads}\nlog:\n{self.log()[-3000:]}")
+            try:
+                message = self.events.get(timeout=min(left, 0.5))
+            except queue.Empty:
+                continue
+            if message is None:
+                if condition():
+                    return
+                raise AssertionError(f"worker exited ({self.proc.wait()}) waiting for "
+                                     f"{what}\nlog:\n{self.log()[-3000:]}")
+            self._apply(message)
+
+    def expect(self, kind: type[p.Message], timeout: float = 30.0) -> p.Message:
+        start = len(self.seen)
+        self.wait_until(lambda: any(isinstance(m, kind) for m in self.seen[start:]), timeout,
+                        kind.TYPE)
+        return next(m for m in self.seen[start:] if isinstance(m, kind))
+
+    def add(self, urls: list[str], directory: Path, **options: object) -> list[int]:
+        start = len(self.seen)
+        self.send(p.Add(tuple(urls), str(directory), p.DownloadOptions(**options)))
+        self.wait_until(lambda: sum(isinstance(m, p.Added | p.Error)
+                                    for m in self.seen[start:]) >= len(urls),
+                        what="added")
+        return [m.download.id for m in self.seen[start:] if isinstance(m, p.Added)]
+
+    def wait_state(self, download_id: int, *states: p.State,
+                   timeout: float = 60.0) -> p.DownloadInfo:
+        self.wait_until(lambda: download_id in self.downloads
+                        and self.downloads[download_id].state in states, timeout,
+                        f"download {download_id} to be {'/'.join(states)}")
+        return self.downloads[download_id]
+
+    def wait_done(self, download_id: int, at_least: int, timeout: float = 60.0) -> None:
+        self.wait_until(lambda: self.downloads[download_id].done >= at_least, timeout,
+                        f"download {download_id} to reach {at_least} bytes")
+
+    def errors(self) -> list[p.Error]:
+        return [m for m in self.seen if isinstance(m, p.Error)]
+
+    def log(self) -> str:
+        return self.stderr_path.read_text(errors="replace")
+
+    def kill(self) -> None:
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(10)
+        self.close()
+
+    def shutdown(self, timeout: float = 15.0) -> int:
+        if self.proc.poll() is None:
+            self.send(p.Shutdown())
+        code = self.proc.wait(timeout)
+        self.close()
+        return code
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+        for stream in (self.proc.stdin, self.proc.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+        self._stderr.close()
