@@ -419,7 +419,7 @@ class Download:
                             global_limit.chunk_size(default_chunk))
                 if remaining is not None:
                     chunk = min(chunk, remaining)
-                data = raw.read(chunk, decode_content=decode)
+                data = raw.read1(chunk, decode_content=decode)
                 if not data:
                     return True
                 remaining = piece.remaining  # a split may have moved the end meanwhile
@@ -471,8 +471,11 @@ class Download:
                 return attempt()
             except DownloadError as exc:
                 tries += 1
-                if not exc.transient or tries > settings.max_retries:
+                if not exc.transient:
                     raise
+                if tries > settings.max_retries:
+                    raise DownloadError(f"Gave up after {tries} tries. {exc}",
+                                        transient=False) from exc
                 self._retrying(0, exc)
                 gevent.sleep(settings.backoff(tries, exc.retry_after))
 

@@ -1,0 +1,336 @@
+"""Real downloads through ``python -m engine``'s protocol against the fault server.
+
+Every test that completes a download compares the file's SHA-256 with the
+server's content; every fault either ends byte-identical or in a clear
+*failed* state, never in a completed file with wrong bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote_plus
+
+import pytest
+
+from engine import protocol as p
+from tests.engine.conftest import FAST, sha256
+from tests.servers.payload import payload, sha256_of
+from tests.worker_client import WorkerProcess
+
+S = p.State
+MiB = 1 << 20
+
+
+def fetch(worker: WorkerProcess, url: str, folder: Path, **options: Any) -> p.DownloadInfo:
+    (download_id,) = worker.add([url], folder, **options)
+    return worker.wait_state(download_id, S.COMPLETED, S.FAILED)
+
+
+def assert_complete(info: p.DownloadInfo, size: int, seed: int = 0) -> Path:
+    assert info.state is S.COMPLETED, info.error
+    path = Path(info.path)
+    assert path.exists() and not Path(str(path) + ".part").exists()
+    assert path.stat().st_size == size == info.size == info.done
+    assert sha256(path) == sha256_of(size, seed)
+    return path
+
+
+def test_segmented_download_is_byte_identical_and_uses_many_connections(
+        worker, fault_server, downloads) -> None:
+    size = 12 * MiB + 123
+    fault_server.reset()
+    info = fetch(worker, fault_server.data_url(size, "big.iso"), downloads, connections=4)
+    assert_complete(info, size)
+    assert info.name == "big.iso"
+    ranged = [r for r in fault_server.stats()["log"] if r["range"]]
+    assert len(ranged) >= 3  # the probe fed piece one; the others asked for ranges
+
+
+def test_server_without_ranges_is_streamed_on_one_connection(worker, fault_server,
+                                                             downloads) -> None:
+    size = 3 * MiB
+    assert_complete(fetch(worker, fault_server.data_url(size, "n.bin", ranges=0), downloads,
+                          connections=8), size)
+
+
+def test_unknown_size_works_with_indeterminate_progress(worker, fault_server, downloads) -> None:
+    size = 2 * MiB + 7
+    (download_id,) = worker.add([fault_server.data_url(size, "chunked.bin", length=0)],
+                                downloads)
+    info = worker.wait_state(download_id, S.COMPLETED, S.FAILED)
+    assert_complete(info, size)
+    named = [m for m in worker.seen if isinstance(m, p.Changed) and "name" in m.fields
+             and m.fields.get("state") is None]
+    assert named and named[0].fields["size"] is None  # unknown until the end
+
+
+@pytest.mark.parametrize("fault", [
+    {"truncate": 300_000, "fail": 1},
+    {"drop": 300_000, "fail": 1},
+    {"stall": 300_000, "fail": 1},
+    {"status": 500, "fail": 2},
+    {"status": 503, "fail": 1},
+    {"status": 429, "retry_after": 1, "fail": 1},
+], ids=lambda f: next(iter(f)) + str(f.get("status", "")))
+@pytest.mark.parametrize("connections", [1, 4])
+def test_transient_faults_are_retried_to_a_byte_identical_file(
+        worker, fault_server, downloads, fault: dict[str, int], connections: int) -> None:
+    size = 5 * MiB
+    key = f"{'-'.join(map(str, fault.values()))}-{connections}-{time.monotonic_ns()}"
+    url = fault_server.data_url(size, "f.bin", key=key, **fault)
+    info = fetch(worker, url, downloads, connections=connections)
+    assert_complete(info, size)
+    tries = [r for r in fault_server.stats()["log"] if quote_plus(key) in r["path"]]
+    assert len(tries) >= 2  # the fault was met, then recovered from
+    if connections == 1:  # with one connection the row says it is retrying, and why
+        retried = [m for m in worker.seen if isinstance(m, p.Changed)
+                   and m.fields.get("state") == "retrying"]
+        assert retried and "trying again" in retried[0].fields["error"]
+
+
+def test_a_truncated_single_stream_resumes_with_a_range(worker, fault_server,
+                                                         downloads) -> None:
+    size = 4 * MiB
+    key = f"trunc-resume-{time.monotonic_ns()}"
+    fault_server.reset()
+    info = fetch(worker, fault_server.data_url(size, "t.bin", truncate=MiB, fail=1, key=key),
+                 downloads, connections=1)
+    assert_complete(info, size)
+    requests = fault_server.stats()["log"]
+    assert requests[-1]["range"] == f"bytes={MiB}-{size - 1}"
+    assert sum(r["bytes"] for r in requests) <= size + 64 * 1024  # nothing re-fetched
+
+
+@pytest.mark.parametrize(("path", "message"), [
+    ("/status/404", "404 Not Found"),
+    ("/status/403", "403 Forbidden"),
+    ("/status/410", "410 Gone"),
+    ("/loop/x", "redirects in a loop"),
+])
+def test_permanent_failures_end_failed_with_a_sentence(worker, fault_server, downloads,
+                                                       path: str, message: str) -> None:
+    info = fetch(worker, fault_server.url(path), downloads)
+    assert info.state is S.FAILED
+    assert message in info.error
+    assert list(downloads.iterdir()) == [] or all(f.suffix == ".part"
+                                                   for f in downloads.iterdir())
+
+
+def test_a_server_that_keeps_failing_ends_failed_not_forever(worker, fault_server,
+                                                              downloads) -> None:
+    info = fetch(worker, fault_server.data_url(1000, "x.bin", status=503), downloads)
+    assert info.state is S.FAILED
+    assert "Gave up after" in info.error and "503" in info.error
+
+
+def test_redirect_chain_names_the_file_from_the_final_url(worker, fault_server,
+                                                          downloads) -> None:
+    size = 10_000
+    info = fetch(worker, fault_server.url(f"/redirect/3/data/{size}/final%20name.tar.gz"),
+                 downloads)
+    path = assert_complete(info, size)
+    assert path.name == "final name.tar.gz"
+
+
+@pytest.mark.parametrize(("disposition", "expected"), [
+    ('attachment; filename="report 2024.pdf"', "report 2024.pdf"),
+    ("attachment; filename*=UTF-8''%E4%B8%AD%E6%96%87.txt", "中文.txt"),
+    ("attachment; filename=\"fallback.txt\"; filename*=UTF-8''r%C3%A9sum%C3%A9.txt",
+     "résumé.txt"),
+    ('attachment; filename="../../escape.sh"', "escape.sh"),
+    ('attachment; filename="CON.txt"', "_CON.txt"),
+    ('attachment; filename=""', "fromurl.bin"),
+])
+def test_content_disposition_names_are_used_safely(worker, fault_server, tmp_path: Path,
+                                                   disposition: str, expected: str) -> None:
+    folder = tmp_path / "dl"
+    info = fetch(worker, fault_server.data_url(5000, "fromurl.bin", cd=disposition), folder)
+    path = assert_complete(info, 5000)
+    assert path.name == expected
+    assert path.parent == folder
+    assert sorted(os.listdir(tmp_path)) == ["dl", "state"]  # nothing written outside
+
+
+def test_an_existing_file_is_never_overwritten(worker, fault_server, downloads) -> None:
+    (downloads / "same.bin").write_bytes(b"precious")
+    info = fetch(worker, fault_server.data_url(1000, "same.bin"), downloads)
+    path = assert_complete(info, 1000)
+    assert path.name == "same (1).bin"
+    assert (downloads / "same.bin").read_bytes() == b"precious"
+
+
+def test_gzip_encoded_responses_are_saved_decoded(worker, fault_server, downloads) -> None:
+    size = 300_000
+    assert_complete(fetch(worker, fault_server.data_url(size, "z.bin", gzip=1), downloads), size)
+
+
+def test_an_html_error_page_on_resume_is_never_spliced_in(worker, fault_server,
+                                                           downloads) -> None:
+    size = 3 * MiB
+    url = fault_server.data_url(size, "iso.bin", truncate=MiB, html_on_resume=1,
+                                key=f"html-{time.monotonic_ns()}")
+    info = fetch(worker, url, downloads, connections=1)
+    assert info.state is S.FAILED
+    assert "web page instead of the file" in info.error
+    part = downloads / "iso.bin.part"
+    assert part.exists()
+    assert part.read_bytes()[:MiB] == payload(size)[:MiB]  # the good bytes are kept
+    assert not (downloads / "iso.bin").exists()
+
+
+def test_a_content_range_that_does_not_match_is_rejected(worker, fault_server,
+                                                          downloads) -> None:
+    size = 3 * MiB
+    info = fetch(worker, fault_server.data_url(size, "w.bin", wrong_range=1), downloads,
+                 connections=3)
+    assert info.state is S.FAILED
+    assert "wrong part of the file" in info.error
+
+
+def test_a_file_that_changes_on_the_server_starts_over_or_fails_never_mixes(
+        worker, fault_server, downloads) -> None:
+    size = 4 * MiB
+    info = fetch(worker, fault_server.data_url(size, "c.bin", etag="changing"), downloads,
+                 connections=4)
+    if info.state is S.COMPLETED:  # then it must be one whole version of the file
+        digest = sha256(Path(info.path))
+        assert any(digest == sha256_of(size, seed) for seed in range(0, 64))
+    else:
+        assert "keeps changing" in info.error
+
+
+def test_checksum_is_verified_and_a_mismatch_fails(worker, fault_server, downloads) -> None:
+    size = 100_000
+    good = fetch(worker, fault_server.data_url(size, "ok.bin"), downloads,
+                 checksum=f"sha256={sha256_of(size)}")
+    assert_complete(good, size)
+    bad = fetch(worker, fault_server.data_url(size, "bad.bin"), downloads,
+                checksum="sha256=" + "0" * 64)
+    assert bad.state is S.FAILED and "damaged" in bad.error
+    assert not (downloads / "bad.bin").exists()
+
+
+def test_pause_and_resume_keep_the_bytes(worker, fault_server, downloads) -> None:
+    size = 3 * MiB
+    fault_server.reset()
+    (download_id,) = worker.add([fault_server.data_url(size, "p.bin", throttle=MiB)],
+                                downloads, connections=2)
+    worker.wait_done(download_id, 600_000)
+    worker.send(p.Pause(ids=(download_id,)))
+    paused = worker.wait_state(download_id, S.PAUSED)
+    assert paused.done > 0 and Path(paused.path).exists()
+    worker.send(p.Resume(ids=(download_id,)))
+    assert_complete(worker.wait_state(download_id, S.COMPLETED, S.FAILED), size)
+    sent = sum(r["bytes"] for r in fault_server.stats()["log"])
+    assert sent < size + 2 * MiB  # at most the chunks in flight at the pause
+
+
+def test_queue_runs_at_most_max_active(worker, fault_server, downloads) -> None:
+    worker.send(p.SetOptions(max_active=2))
+    urls = [fault_server.data_url(400_000, f"q{i}.bin", throttle=400_000) for i in range(5)]
+    ids = worker.add(urls, downloads)
+    most = 0
+
+    def all_completed() -> bool:
+        nonlocal most
+        most = max(most, sum(worker.downloads[i].state is S.DOWNLOADING for i in ids))
+        return all(worker.downloads[i].state is S.COMPLETED for i in ids)
+
+    worker.wait_until(all_completed, what="all five completed")
+    assert most == 2
+    for i, url in zip(ids, urls, strict=True):
+        assert sha256(Path(worker.downloads[i].path)) == sha256_of(400_000), url
+
+
+def test_remove_can_delete_the_file(worker, fault_server, downloads) -> None:
+    keep = fetch(worker, fault_server.data_url(1000, "keep.bin"), downloads)
+    drop = fetch(worker, fault_server.data_url(1000, "drop.bin"), downloads)
+    worker.send(p.Remove(ids=(keep.id,)))
+    worker.send(p.Remove(ids=(drop.id,), delete_files=True))
+    worker.wait_until(lambda: not worker.downloads, what="both removed")
+    assert (downloads / "keep.bin").exists() and not (downloads / "drop.bin").exists()
+
+
+def test_speed_limit_limits(worker, fault_server, downloads) -> None:
+    size = 600_000
+    started = time.monotonic()
+    info = fetch(worker, fault_server.data_url(size, "slow.bin"), downloads,
+                 speed_limit=200_000)
+    elapsed = time.monotonic() - started
+    assert_complete(info, size)
+    assert size / elapsed <= 200_000 * 1.25  # never faster than the limit (plus burst)
+
+
+def test_bad_input_gets_errors_and_the_worker_keeps_running(worker, fault_server,
+                                                             downloads) -> None:
+    worker.send_raw(b"not json\n")
+    worker.send_raw(b'{"type": "explode"}\n')
+    worker.send_raw(b"\xff\xfe garbage\n")
+    worker.send_raw(b'{"type": "add", "urls": "http://x"}\n')
+    worker.send_raw(b"x" * (p.MAX_LINE_BYTES + 10) + b"\n")
+    worker.send(p.Pause(ids=(424242,)))
+    worker.send(p.Add(urls=("ftp://h/x", "file:///etc/passwd", "javascript:alert(1)",
+                            "http://u:secret@h:1/x y"), directory=str(downloads)))
+    worker.send(p.Add(urls=("http://h/x",), directory="relative/dir"))
+    worker.wait_until(lambda: len(worker.errors()) >= 11, what="eleven errors")
+    texts = [e.message for e in worker.errors()]
+    assert any("not valid JSON" in t for t in texts)
+    assert any("unknown message type" in t for t in texts)
+    assert any("too long" in t for t in texts)
+    assert any("No download with id 424242" in t for t in texts)
+    assert any("not ftp:" in t for t in texts)
+    assert any("absolute path" in t for t in texts)
+    assert all("secret" not in e.url for e in worker.errors())
+    assert_complete(fetch(worker, fault_server.data_url(1000, "alive.bin"), downloads), 1000)
+
+
+def test_a_second_worker_on_the_same_state_folder_refuses_clearly(worker, home: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "engine"], input=b"",
+                            env={**os.environ, "GREENGET_HOME": str(home)},
+                            capture_output=True, timeout=30)
+    assert result.returncode == 3
+    events = [p.decode_event(line) for line in result.stdout.splitlines()]
+    assert isinstance(events[0], p.Hello)
+    assert isinstance(events[-1], p.Error) and "already using" in events[-1].message
+
+
+def test_killed_worker_resumes_from_the_store_without_refetching(
+        home, fault_server, downloads) -> None:
+    size = 8 * MiB
+    fault_server.reset()
+    first = WorkerProcess(home, settings=FAST)
+    (download_id,) = first.add([fault_server.data_url(size, "k.bin", throttle=512 * 1024)],
+                               downloads, connections=4)
+    first.wait_done(download_id, 3 * MiB)
+    time.sleep(1.2)  # let a checkpoint land
+    first.kill()
+    second = WorkerProcess(home, settings=FAST)
+    try:
+        assert second.downloads[download_id].state in (S.QUEUED, S.DOWNLOADING)
+        assert second.downloads[download_id].done >= 2 * MiB
+        assert_complete(second.wait_state(download_id, S.COMPLETED, S.FAILED), size)
+    finally:
+        second.close()
+    sent = sum(r["bytes"] for r in fault_server.stats()["log"])
+    assert sent <= size + 3 * MiB  # at most about a second of traffic fetched again
+
+
+def test_shutdown_checkpoints_and_the_next_worker_finishes(home, fault_server,
+                                                           downloads) -> None:
+    size = 4 * MiB
+    first = WorkerProcess(home, settings=FAST)
+    (download_id,) = first.add([fault_server.data_url(size, "s.bin", throttle=2 * MiB)],
+                               downloads)
+    first.wait_done(download_id, MiB)
+    assert first.shutdown() == 0
+    second = WorkerProcess(home, settings=FAST)
+    try:
+        assert second.downloads[download_id].done >= MiB
+        assert_complete(second.wait_state(download_id, S.COMPLETED, S.FAILED), size)
+    finally:
+        second.close()
