@@ -197,8 +197,8 @@ def test_truncate_sends_n_bytes_then_closes(
     assert error is None  # a clean close, just early
     assert body == payload(100_000)[:500]
     with http.get(url, stream=True) as r:
-        received, error = read_until_error(r)
-    assert isinstance(error, requests.exceptions.ChunkedEncodingError)
+        received, short_read = read_until_error(r)
+    assert isinstance(short_read, requests.exceptions.ChunkedEncodingError)
     assert received == payload(100_000)[:500]
 
 
