@@ -1,0 +1,123 @@
+"""``greenget get``: the headless CLI, run as a real process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.engine.conftest import sha256
+from tests.servers.payload import sha256_of
+from tests.worker_client import REPO
+
+MiB = 1 << 20
+
+
+def greenget(home: Path, *args: str, stdin: str | None = None,
+             timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "gui", "get", *args], cwd=REPO,
+                          env={**os.environ, "GREENGET_HOME": str(home)}, input=stdin,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def test_get_downloads_and_exits_zero(home, fault_server, downloads) -> None:
+    urls = [fault_server.data_url(3 * MiB, "a.bin"), fault_server.data_url(5000, "b.bin")]
+    result = greenget(home, "-d", str(downloads), "-x", "4", *urls)
+    assert result.returncode == 0, result.stderr
+    assert sha256(downloads / "a.bin") == sha256_of(3 * MiB)
+    assert sha256(downloads / "b.bin") == sha256_of(5000)
+    assert "Traceback" not in result.stderr
+    assert result.stdout.count("done") == 2
+
+
+def test_get_reads_a_url_list_from_stdin_with_many_at_once(home, fault_server,
+                                                           downloads) -> None:
+    urls = [fault_server.data_url(20_000 + i, f"f{i}.bin") for i in range(30)]
+    listing = "# my list\n\n" + "\n".join(urls) + "\n"
+    result = greenget(home, "-q", "-j", "8", "-d", str(downloads), "-i", "-", stdin=listing)
+    assert result.returncode == 0, result.stderr
+    for i in range(30):
+        assert sha256(downloads / f"f{i}.bin") == sha256_of(20_000 + i)
+
+
+def test_get_reports_failures_plainly_and_exits_nonzero(home, fault_server,
+                                                        downloads) -> None:
+    result = greenget(home, "-d", str(downloads), "ftp://example.test/x",
+                      fault_server.url("/status/404"), fault_server.data_url(100, "ok.bin"))
+    assert result.returncode == 1
+    assert "Only http and https" in result.stderr
+    assert "404 Not Found" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (downloads / "ok.bin").exists()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["-x", "0", "http://h/x"], "between 1 and 32"),
+    (["--limit-rate", "fast", "http://h/x"], "not a speed"),
+    (["-o", "x", "http://h/1", "http://h/2"], "exactly one URL"),
+    ([], "no URL given"),
+    (["-i", "/nonexistent/list.txt"], "cannot read"),
+    (["--checksum", "md77=abc", "http://h/x"], "Unknown checksum algorithm"),
+])
+def test_bad_arguments_get_a_message_not_a_traceback(home, downloads, args: list[str],
+                                                      message: str) -> None:
+    result = greenget(home, "-d", str(downloads), *args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_get_verifies_a_checksum(home, fault_server, downloads) -> None:
+    url = fault_server.data_url(50_000, "sum.bin")
+    bad = greenget(home, "-d", str(downloads), "--checksum", "sha256=" + "1" * 64, url)
+    assert bad.returncode == 1 and "damaged" in bad.stderr
+    good = greenget(home, "-d", str(downloads), "-o", "named.bin",
+                    "--checksum", f"SHA256={sha256_of(50_000)}", url)
+    assert good.returncode == 0, good.stderr
+    assert sha256(downloads / "named.bin") == sha256_of(50_000)
+
+
+def test_limit_rate_limits(home, fault_server, downloads) -> None:
+    started = time.monotonic()
+    result = greenget(home, "-d", str(downloads), "--limit-rate", "200K",
+                      fault_server.data_url(800_000, "slow.bin"))
+    elapsed = time.monotonic() - started
+    assert result.returncode == 0, result.stderr
+    assert 800_000 / elapsed <= 200 * 1024 * 1.25
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
+def test_an_interrupted_run_resumes_its_part_file(home, nginx, downloads, how) -> None:
+    size = 32 * MiB
+    name = f"resume-{how.name}.bin"
+    digest = nginx.add_file(name, size)
+    url = nginx.limited_url(name, "1m")
+    nginx.clear_access_log()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gui", "get", "-q", "-x", "4", "-d", str(downloads),
+         url], cwd=REPO, env={**os.environ, "GREENGET_HOME": str(home)},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    part = downloads / f"{name}.part"
+    deadline = time.monotonic() + 30
+    while not part.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(3)  # a good share of the file, and several checkpoints
+    process.send_signal(how)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode != 0
+    if how is signal.SIGTERM:
+        assert "run the same command again to resume" in err
+    assert part.exists() and not (downloads / name).exists()
+    first_run = nginx.body_bytes_sent(f"/limited/{name}")
+    assert first_run >= 4 * MiB
+
+    result = greenget(home, "-q", "-x", "4", "-d", str(downloads), url)
+    assert result.returncode == 0, result.stderr
+    assert sha256(downloads / name) == digest
+    assert not part.exists()
+    assert nginx.body_bytes_sent(f"/limited/{name}") <= size + 6 * MiB  # no start over
