@@ -4,8 +4,8 @@ from gevent import monkey
 
 monkey.patch_all()
 
-import sys  # noqa: E402 - after patching, by design
+import sys
 
-from engine.worker import main  # noqa: E402
+from engine.worker import main
 
 sys.exit(main())

@@ -9,29 +9,30 @@ from gevent import monkey
 
 monkey.patch_all()
 
-import argparse  # noqa: E402 - after patching, by design
-import dataclasses  # noqa: E402
-import hashlib  # noqa: E402
-import logging  # noqa: E402
-import os  # noqa: E402
-import re  # noqa: E402
-import signal  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import TextIO  # noqa: E402
+import argparse
+import dataclasses
+import hashlib
+import logging
+import os
+import re
+import signal
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
 
-import gevent  # noqa: E402
-from gevent.event import Event  # noqa: E402
+import gevent
+from gevent.event import Event
 
-from engine import protocol  # noqa: E402
-from engine.home import AlreadyRunning, StateLock, state_home  # noqa: E402
-from engine.http import redact  # noqa: E402
-from engine.protocol import State  # noqa: E402
-from engine.scheduler import CommandError, Scheduler, parse_checksum  # noqa: E402
-from engine.settings import MAX_CONNECTIONS, Settings  # noqa: E402
-from engine.store import Store, StoreError  # noqa: E402
+from engine import protocol
+from engine.home import AlreadyRunning, StateLock, state_home
+from engine.http import redact
+from engine.limits import raise_open_file_limit
+from engine.protocol import State
+from engine.scheduler import CommandError, Scheduler, parse_checksum
+from engine.settings import MAX_CONNECTIONS, Settings
+from engine.store import Store, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -302,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=os.environ.get("GREENGET_LOG_LEVEL", "WARNING").upper(),
                         stream=sys.stderr, format="greenget: %(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
+    raise_open_file_limit()
     stop = Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         gevent.signal_handler(signum, stop.set)

@@ -208,8 +208,7 @@ class Download:
         record.validators = validators_of(response)
         record.decoded = _encoded(response)
         record.resumable = bool(ranges and size is not None and not record.decoded)
-        connections = self.ctx.settings.connections_for(record.connections)
-        record.pieces = segments.plan(size, connections if record.resumable else 1,
+        record.pieces = segments.plan(size, self._connections() if record.resumable else 1,
                                       self.ctx.settings.min_piece)
         self._open(name)
         self._allocate(size)
@@ -252,8 +251,7 @@ class Download:
         assert self._fd is not None
         os.ftruncate(self._fd, 0)
         self._allocate(size)
-        connections = self.ctx.settings.connections_for(record.connections)
-        record.pieces = segments.plan(size, connections if record.resumable else 1,
+        record.pieces = segments.plan(size, self._connections() if record.resumable else 1,
                                       self.ctx.settings.min_piece)
         self.ctx.update(record, size=size, pieces=True)
 
@@ -266,11 +264,8 @@ class Download:
         record = self.record
         for piece in record.pieces:
             piece.active = False
-        count = min(self.ctx.settings.connections_for(record.connections),
-                    max(1, len(record.pieces)) if not record.resumable else 32)
-        if not record.resumable:
-            count = 1
-        self.ctx.sessions.ensure_pool(count * 2)
+        count = self._connections() if record.resumable else 1
+        self.ctx.sessions.ensure_pool(count * self.ctx.settings.max_active)
         self._error = None
         self._workers = [gevent.spawn(self._worker, i, first if i == 0 else None)
                          for i in range(count)]
@@ -327,12 +322,11 @@ class Download:
                     raise DownloadError("The connection closed before the data was complete; "
                                         "trying again.", transient=True)
             except DownloadError as exc:
+                if exc.refused and self._others_receiving(index):
+                    self._drop_connection(index, exc)
+                    return False
                 if not exc.transient:
                     raise
-                if index > 0 and self._others_receiving(index) and exc.retry_after is not None:
-                    log.info("download %d: server refuses connection %d (%s); dropping it",
-                             self.record.id, index, exc)
-                    return False
                 attempts = 0 if piece.done > before else attempts + 1
                 if attempts > settings.max_retries:
                     raise DownloadError(f"Gave up after {attempts} tries. {exc}",
@@ -458,7 +452,22 @@ class Download:
             self.ctx.update(self.record, state=State.RETRYING, error=str(exc))
 
     def _others_receiving(self, index: int) -> bool:
-        return any(i != index and i not in self._failing for i in range(len(self._workers)))
+        return any(i != index and i not in self._failing and not worker.dead
+                   for i, worker in enumerate(self._workers))
+
+    def _drop_connection(self, index: int, exc: DownloadError) -> None:
+        """The server turned away one connection while others work: carry on with
+        fewer, and remember the host's cap for later downloads."""
+        alive = sum(1 for i, w in enumerate(self._workers) if i != index and not w.dead)
+        log.info("download %d: the server refused connection %d (%s); going on with %d",
+                 self.record.id, index, exc, alive)
+        self.ctx.sessions.cap_connections(self.record.final_url or self.record.url, alive)
+
+    def _connections(self) -> int:
+        """Connections for this download: asked for, within what the host accepts."""
+        wanted = self.ctx.settings.connections_for(self.record.connections)
+        cap = self.ctx.sessions.connection_cap(self.record.final_url or self.record.url)
+        return min(wanted, cap) if cap else wanted
 
     def _timeout(self) -> tuple[float, float]:
         return (self.ctx.settings.connect_timeout, self.ctx.settings.read_timeout)

@@ -35,10 +35,12 @@ _UNSATISFIED_RANGE = re.compile(r"^\s*bytes\s+\*/(\d+)\s*$", re.IGNORECASE)
 class DownloadError(Exception):
     """A failure with a message for a person; ``transient`` ones are retried."""
 
-    def __init__(self, message: str, *, transient: bool, retry_after: float | None = None):
+    def __init__(self, message: str, *, transient: bool, retry_after: float | None = None,
+                 refused: bool = False):
         super().__init__(message)
         self.transient = transient
         self.retry_after = retry_after
+        self.refused = refused  # the server turned this connection away (a connection cap?)
 
 
 class SourceChanged(Exception):
@@ -168,6 +170,19 @@ class Sessions:
     def __init__(self, pool_size: int = 64) -> None:
         self._sessions: dict[str, requests.Session] = {}
         self._pool_size = pool_size
+        self._connection_caps: dict[str, int] = {}
+
+    def connection_cap(self, url: str) -> int | None:
+        """How many connections this host accepted at most, if it ever refused more."""
+        return self._connection_caps.get(host_key(url))
+
+    def cap_connections(self, url: str, count: int) -> None:
+        """Remember that the host turns away connections beyond ``count``."""
+        key = host_key(url)
+        count = max(1, count)
+        if self._connection_caps.get(key, count + 1) > count:
+            log.info("%s accepts at most %d connections; remembered", key, count)
+            self._connection_caps[key] = count
 
     def get(self, url: str) -> requests.Session:
         key = host_key(url)
@@ -217,6 +232,7 @@ def status_error(response: requests.Response) -> DownloadError:
             f"The server answered {code} {reason}".rstrip() + "; trying again.",
             transient=True,
             retry_after=retry_after_seconds(response.headers.get("Retry-After")),
+            refused=code in (429, 503),
         )
     explanations = {
         401: "The server asks for a login (401 Unauthorized).",
@@ -225,7 +241,7 @@ def status_error(response: requests.Response) -> DownloadError:
         410: "The file is gone from the server (410 Gone). The link may have expired.",
     }
     message = explanations.get(code, f"The server answered {code} {reason}".rstrip() + ".")
-    return DownloadError(message, transient=False)
+    return DownloadError(message, transient=False, refused=code == 403)
 
 
 def network_error(exc: BaseException) -> DownloadError:
@@ -258,7 +274,7 @@ def network_error(exc: BaseException) -> DownloadError:
                              "trying again.", transient=True)
     if isinstance(exc, requests.exceptions.ConnectionError):
         return DownloadError(f"Could not connect to the server; trying again. ({_short(exc)})",
-                             transient=True)
+                             transient=True, refused="refused" in str(exc).lower())
     if isinstance(exc, ConnectionError):
         return DownloadError("The connection was reset; trying again.", transient=True)
     return DownloadError(f"Network error: {_short(exc)}; trying again.", transient=True)

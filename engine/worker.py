@@ -17,6 +17,7 @@ from gevent.queue import Queue
 
 from engine import protocol
 from engine.home import AlreadyRunning, StateLock, state_home
+from engine.limits import raise_open_file_limit
 from engine.protocol import MAX_LINE_BYTES, ProtocolError
 from engine.scheduler import Scheduler
 from engine.store import Store, StoreError
@@ -102,6 +103,7 @@ def main() -> int:
         stream=sys.stderr,
         format="%(asctime)s worker %(levelname)s %(name)s: %(message)s",
     )
+    raise_open_file_limit()
     pipe = Pipe()
     pipe.emit(protocol.Hello(protocol.PROTOCOL_VERSION, os.getpid()))
     home = state_home()

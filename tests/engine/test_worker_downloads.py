@@ -334,3 +334,38 @@ def test_shutdown_checkpoints_and_the_next_worker_finishes(home, fault_server,
         assert_complete(second.wait_state(download_id, S.COMPLETED, S.FAILED), size)
     finally:
         second.close()
+
+
+def test_idle_connections_split_a_slow_piece(worker, fault_server, downloads) -> None:
+    """The first connection stalls; the others finish their pieces and take
+    halves of it, so the download does not wait at 99 % for one connection."""
+    size = 16 * MiB
+    url = fault_server.data_url(size, "split.bin", stall=100_000, fail=1,
+                                key=f"split-{time.monotonic_ns()}")
+    info = fetch(worker, url, downloads, connections=4)
+    assert_complete(info, size)
+    worker.send(p.GetSegments(id=info.id))
+    segments = worker.expect(p.Segments)
+    assert isinstance(segments, p.Segments)
+    assert len(segments.segments) > 4  # pieces were split
+    assert segments.segments[0].start == 0 and segments.segments[-1].end == size
+    for before, after in zip(segments.segments, segments.segments[1:], strict=False):
+        assert before.end == after.start  # they tile the file exactly
+    assert all(s.done == (s.end or 0) - s.start for s in segments.segments)
+
+
+def test_a_host_that_caps_connections_gets_fewer_and_is_remembered(worker, fault_server,
+                                                                   downloads) -> None:
+    size = 8 * MiB
+    fault_server.reset()
+    first = fetch(worker, fault_server.data_url(size, "cap1.bin", max_conn=2, throttle=4 * MiB),
+                  downloads, connections=8)
+    assert_complete(first, size)
+    refused_first = [r for r in fault_server.stats()["log"] if r["status"] == 503]
+    assert refused_first  # the server did turn connections away
+    fault_server.reset()
+    second = fetch(worker, fault_server.data_url(size, "cap2.bin", max_conn=2, throttle=4 * MiB),
+                   downloads, connections=8)
+    assert_complete(second, size)
+    refused_second = [r for r in fault_server.stats()["log"] if r["status"] == 503]
+    assert len(refused_second) < len(refused_first)
