@@ -114,6 +114,10 @@ class EngineClient(QObject):
         self._process = QProcess(self)
         self._process.setProgram(self._command[0])
         self._process.setArguments(self._command[1:])
+        if sys.platform != "win32":
+            # Its own session: Ctrl+C in the terminal (or a signal to our process
+            # group) reaches only us, and we shut the worker down by protocol.
+            self._process.setUnixProcessParameters(QProcess.UnixProcessFlag.CreateNewSession)
         self._process.readyReadStandardOutput.connect(self._drain)
         self._process.readyReadStandardError.connect(self._read_stderr)
         self._process.started.connect(self._on_started)

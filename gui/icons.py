@@ -33,8 +33,11 @@ def app_icon() -> QIcon:
 
 @functools.cache
 def action_icon(name: str, theme_name: str) -> QIcon:
-    """The desktop theme's icon ``theme_name``, else ours from ``resources/actions``."""
-    return QIcon.fromTheme(theme_name, QIcon(str(RESOURCES / "actions" / f"{name}.svg")))
+    """The desktop theme's icon ``theme_name`` if it has one, else ours from
+    ``resources/actions`` (always ours when ``theme_name`` is empty)."""
+    if theme_name and QIcon.hasThemeIcon(theme_name):
+        return QIcon.fromTheme(theme_name)
+    return QIcon(str(RESOURCES / "actions" / f"{name}.svg"))
 
 
 @functools.cache

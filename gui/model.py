@@ -273,6 +273,11 @@ class DownloadTableModel(QAbstractTableModel):
 
     # ------------------------------------------------------------ lookups
 
+    @property
+    def locale(self) -> QLocale:
+        """The locale the texts are formatted in."""
+        return self._locale
+
     def row_at(self, row: int) -> Row:
         return self._rows[row]
 

@@ -1,0 +1,103 @@
+"""The window's actions, and which of them apply to a selection."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+
+from engine.protocol import ACTIVE_STATES, State
+from gui.icons import action_icon
+from gui.model import Row, Summary
+
+log = logging.getLogger(__name__)
+
+PAUSABLE = ACTIVE_STATES | {State.QUEUED}
+
+
+@dataclass(frozen=True)
+class Actions:
+    add: QAction
+    paste: QAction
+    resume: QAction
+    pause: QAction
+    retry: QAction
+    remove: QAction
+    resume_all: QAction
+    pause_all: QAction
+    open_file: QAction
+    open_folder: QAction
+    copy_url: QAction
+
+    def all(self) -> list[QAction]:
+        return [getattr(self, f.name) for f in fields(self)]
+
+
+def _action(
+    parent: QObject,
+    text: str,
+    icon: tuple[str, str],
+    tip: str,
+    shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+) -> QAction:
+    action = QAction(action_icon(*icon), text, parent)
+    action.setToolTip(tip)
+    action.setStatusTip(tip)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    return action
+
+
+def create_actions(parent: QObject) -> Actions:
+    keys = QKeySequence.StandardKey
+    actions = Actions(
+        add=_action(parent, "&Add…", ("add", "list-add"), "Add downloads (Ctrl+N)", keys.New),
+        paste=_action(
+            parent, "&Paste URLs", ("paste", "edit-paste"),
+            "Queue every URL in the clipboard (Ctrl+V)", keys.Paste,
+        ),
+        resume=_action(
+            parent, "&Resume", ("resume", "media-playback-start"), "Resume the selected downloads"
+        ),
+        pause=_action(
+            parent, "Pa&use", ("pause", "media-playback-pause"), "Pause the selected downloads"
+        ),
+        retry=_action(parent, "Re&try", ("retry", "view-refresh"), "Retry the failed downloads"),
+        remove=_action(
+            parent, "Re&move…", ("remove", "edit-delete"), "Remove the selected downloads (Del)",
+            keys.Delete,
+        ),
+        resume_all=_action(
+            parent, "Resume a&ll", ("resume-all", ""), "Resume every paused download"
+        ),
+        pause_all=_action(
+            parent, "Pause all", ("pause-all", ""), "Pause every unfinished download"
+        ),
+        open_file=_action(
+            parent, "&Open", ("open-file", "document-open"), "Open the downloaded file", "Return"
+        ),
+        open_folder=_action(
+            parent, "Open &folder", ("open-folder", "folder-open"), "Open the folder it is saved in"
+        ),
+        copy_url=_action(parent, "&Copy URL", ("copy", "edit-copy"), "Copy the URLs", keys.Copy),
+    )
+    # Open acts on the table only: Return elsewhere (the filter box) is theirs.
+    actions.open_file.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    return actions
+
+
+def update_enabled(actions: Actions, selected: Sequence[Row], summary: Summary) -> None:
+    """Enable each action only where it applies to the selection (or queue)."""
+    states = {row.info.state for row in selected}
+    actions.resume.setEnabled(State.PAUSED in states)
+    actions.pause.setEnabled(bool(states & PAUSABLE))
+    actions.retry.setEnabled(State.FAILED in states)
+    actions.remove.setEnabled(bool(selected))
+    actions.open_file.setEnabled(State.COMPLETED in states)
+    actions.open_folder.setEnabled(bool(selected))
+    actions.copy_url.setEnabled(bool(selected))
+    actions.resume_all.setEnabled(summary.count(State.PAUSED) > 0)
+    actions.pause_all.setEnabled(summary.count(*PAUSABLE) > 0)

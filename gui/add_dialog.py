@@ -1,0 +1,177 @@
+"""The Add dialog: URLs (one per line), a destination folder, and options."""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.protocol import DownloadOptions
+from gui.icons import action_icon
+from gui.urls import ParsedLines, parse_lines
+
+log = logging.getLogger(__name__)
+
+MAX_CONNECTIONS = 32
+SHOWN_BAD_LINES = 5  # bad lines quoted in the dialog; the rest are counted
+_CHECKSUM = re.compile(r"^(?:(?P<algo>[A-Za-z0-9_-]+)[=:])?(?P<hex>[0-9A-Fa-f]{32,128})$")
+
+
+@dataclass(frozen=True)
+class AddRequest:
+    """What the person asked for when they pressed Add."""
+
+    urls: tuple[str, ...]
+    directory: str
+    options: DownloadOptions
+
+
+def parse_checksum(text: str) -> str | None:
+    """``"sha256=<hex>"`` from what was typed (a bare 64-digit hex is SHA-256);
+    empty text gives ``""``; ``None`` when it is not a checksum."""
+    text = text.strip()
+    if not text:
+        return ""
+    match = _CHECKSUM.match(text)
+    if match is None:
+        return None
+    algo = (match["algo"] or "").lower().replace("-", "")
+    if not algo:
+        if len(match["hex"]) != 64:
+            return None
+        algo = "sha256"
+    return f"{algo}={match['hex'].lower()}"
+
+
+class AddDialog(QDialog):
+    """Checks the lines as they are typed and reports the ones that are not
+    http(s) URLs; Add stays disabled until there is something to add."""
+
+    def __init__(
+        self, parent: QWidget | None, *, text: str, directory: str, connections: int = 0
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Add downloads")
+        self.setMinimumWidth(560)
+        self._parsed = ParsedLines((), ())
+
+        self._urls = QPlainTextEdit(self)
+        self._urls.setPlaceholderText("One URL per line, e.g. https://example.com/file.zip")
+        self._urls.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self._urls.setPlainText(text)
+        self._report = QLabel(self)
+        self._report.setWordWrap(True)
+        self._report.setTextFormat(Qt.TextFormat.RichText)
+
+        self._directory = QLineEdit(directory, self)
+        browse = QPushButton(action_icon("open-folder", "folder-open"), "Browse…", self)
+        browse.clicked.connect(self._browse)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self._directory, 1)
+        folder_row.addWidget(browse)
+
+        self._paused = QCheckBox("Add paused (start them later)", self)
+        self._connections = QSpinBox(self)
+        self._connections.setRange(0, MAX_CONNECTIONS)
+        self._connections.setSpecialValueText("Default")
+        self._connections.setValue(connections)
+        self._connections.setToolTip("Parallel connections per download, for servers that allow it")
+        self._checksum = QLineEdit(self)
+        self._checksum.setPlaceholderText("Optional: sha256=… (checked when the download ends)")
+
+        form = QFormLayout()
+        form.addRow("Save to:", folder_row)
+        form.addRow("Connections:", self._connections)
+        form.addRow("Checksum:", self._checksum)
+        form.addRow("", self._paused)
+
+        self._buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self._buttons.accepted.connect(self.accept)
+        self._buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("&URLs:", self, buddy=self._urls))
+        layout.addWidget(self._urls, 1)
+        layout.addWidget(self._report)
+        layout.addLayout(form)
+        layout.addWidget(self._buttons)
+
+        self._check_timer = QTimer(self, singleShot=True, interval=150)
+        self._check_timer.timeout.connect(self._check)
+        self._urls.textChanged.connect(self._check_timer.start)
+        self._checksum.textChanged.connect(self._check)
+        self._directory.textChanged.connect(self._check)
+        self._check()
+
+    def request(self) -> AddRequest:
+        """The URLs to add and how; valid once the dialog was accepted."""
+        self._check()
+        checksum = parse_checksum(self._checksum.text()) or None
+        options = DownloadOptions(
+            connections=self._connections.value() or None,
+            checksum=checksum,
+            paused=self._paused.isChecked(),
+        )
+        return AddRequest(self._parsed.urls, self._directory_path(), options)
+
+    @property
+    def report(self) -> str:
+        """What the dialog says about the lines, as plain text."""
+        return self._report.text()
+
+    def _directory_path(self) -> str:
+        text = self._directory.text().strip()
+        return str(Path(text).expanduser()) if text else ""
+
+    def _browse(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, "Save downloads to", self._directory_path())
+        if chosen:
+            self._directory.setText(chosen)
+
+    def _check(self) -> None:
+        self._check_timer.stop()
+        self._parsed = parse_lines(self._urls.toPlainText())
+        urls, bad = self._parsed.urls, self._parsed.invalid
+        problems: list[str] = []
+        if bad:
+            quoted = ", ".join(
+                f"line {n}: “{html.escape(line[:60])}”" for n, line in bad[:SHOWN_BAD_LINES]
+            )
+            more = f" and {len(bad) - SHOWN_BAD_LINES} more" if len(bad) > SHOWN_BAD_LINES else ""
+            lines = "line is" if len(bad) == 1 else "lines are"
+            problems.append(
+                f"{len(bad)} {lines} not an http(s) URL and will be skipped: {quoted}{more}."
+            )
+        checksum = parse_checksum(self._checksum.text())
+        if checksum is None:
+            problems.append("The checksum should look like sha256=<hex digits>.")
+        elif checksum and len(urls) > 1:
+            problems.append("The checksum will be checked against every one of these files.")
+        if not self._directory_path():
+            problems.append("Choose a folder to save to.")
+        count = f"{len(urls)} URL{'s' if len(urls) != 1 else ''} to add."
+        self._report.setText(" ".join([count, *problems]))
+        ok = self._buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(f"Add {len(urls)}" if len(urls) > 1 else "Add")
+        ok.setEnabled(bool(urls) and checksum is not None and bool(self._directory_path()))

@@ -1,0 +1,50 @@
+"""``greenget`` / ``greenget-gui``: decides what to run before importing anything heavy.
+
+* ``greenget get …``: the headless CLI (it patches gevent first, so nothing
+  here may have imported ssl, requests or gevent before the hand-off);
+* ``greenget --worker``: the worker (a frozen app starts its own worker so);
+* ``greenget --install-desktop-entry``: the applications-menu entry and icon;
+* otherwise the window, with any URL arguments queued.
+"""
+
+import sys
+
+USAGE = """\
+usage: greenget [URL ...]                 open the window (queueing the URLs)
+       greenget get [options] URL ...     download without the window (see: greenget get -h)
+       greenget --install-desktop-entry   add Greenget to your applications menu
+       greenget --worker                  run the download engine (used by the window)
+"""
+
+
+def main() -> int:
+    args = sys.argv[1:]
+    first = args[0] if args else ""
+    if first == "get":
+        from engine.cli import main as cli_main
+
+        return cli_main(args[1:])
+    if first == "--worker":
+        import runpy
+
+        sys.argv = [sys.argv[0], *args[1:]]
+        runpy.run_module("engine", run_name="__main__", alter_sys=True)
+        return 0
+    if first == "--install-desktop-entry":
+        from gui.desktop_entry import main as install_main
+
+        return install_main()
+    if first in ("-h", "--help"):
+        print(USAGE, end="")
+        return 0
+    return _run_window()
+
+
+def _run_window() -> int:
+    from gui.app import run
+    from gui.logs import setup_logging
+    from gui.paths import state_dir
+
+    state = state_dir()
+    setup_logging(state)
+    return run(sys.argv, state)

@@ -1,0 +1,465 @@
+"""The queue window: toolbar, filter, the download table, banners, status bar."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Sequence
+
+from PySide6.QtCore import QItemSelection, QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSizePolicy,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.protocol import (
+    PROTOCOL_VERSION,
+    Add,
+    DownloadOptions,
+    Error,
+    Hello,
+    Pause,
+    Remove,
+    Resume,
+    Retry,
+    State,
+)
+from gui.actions import PAUSABLE, Actions, create_actions, update_enabled
+from gui.add_dialog import AddDialog
+from gui.banner import Banner, BannerKind
+from gui.engine_client import START_COMMAND, EngineClient, WorkerState
+from gui.formatting import format_speed
+from gui.icons import app_icon
+from gui.model import DownloadTableModel, Row
+from gui.proxy import DownloadFilterProxy
+from gui.settings import Settings
+from gui.states import StateFilter
+from gui.urls import find_urls
+from gui.view import DownloadView
+
+log = logging.getLogger(__name__)
+
+ADD_BATCH = 500  # URLs per ``add`` command: 10,000 pasted URLs stay well under a line's limit
+REFRESH_MS = 200  # status bar and action states follow the table at most this often
+EMPTY_HINT = (
+    "No downloads yet.\n\nPaste links with Ctrl+V, drop them here, or click Add."
+)
+NO_MATCH_HINT = "No downloads match the filter."
+
+
+class MainWindow(QMainWindow):
+    """Renders the worker's state and sends it the person's commands; it does
+    no network or disk work for the downloads itself.  ``closed`` is emitted
+    once the window has closed and the worker is gone."""
+
+    closed = Signal()
+
+    def __init__(
+        self, client: EngineClient, settings: Settings, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._client = client
+        self._settings = settings
+        self._closing = False
+        self._errors: list[str] = []
+        self.add_dialog: AddDialog | None = None
+        self.setWindowTitle("Greenget")
+        self.setWindowIcon(app_icon())
+        self.setAcceptDrops(True)
+        self.resize(1100, 640)
+
+        self.model = DownloadTableModel(self)
+        self.proxy = DownloadFilterProxy(self.model, self)
+        self.view = DownloadView(self)
+        self.view.setModel(self.proxy)
+        self.acts: Actions = create_actions(self)
+        self.worker_banner = Banner(self)
+        self.notice_banner = Banner(self)
+        self.filter_box = QLineEdit(self)
+        self.state_box = QComboBox(self)
+        self._counts = QLabel(self)
+        self._speed = QLabel(self)
+        self._engine = QLabel(self)
+
+        self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_MS)
+        self._refresh_timer.timeout.connect(self.refresh)
+
+        self._build_layout()
+        self._build_menus()
+        self._connect()
+        self._restore_state()
+        self.refresh()
+
+    # ------------------------------------------------------------ building
+
+    def _build_layout(self) -> None:
+        toolbar = QToolBar("Main toolbar", self)
+        toolbar.setObjectName("main-toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+        a = self.acts
+        for group in (
+            (a.add, a.paste),
+            (a.resume, a.pause, a.retry, a.remove),
+            (a.resume_all, a.pause_all),
+            (a.open_folder,),
+        ):
+            toolbar.addActions(list(group))
+            toolbar.addSeparator()
+        spacer = QWidget(toolbar)
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        self.filter_box.setPlaceholderText("Filter by name or URL  (Ctrl+F)")
+        self.filter_box.setClearButtonEnabled(True)
+        self.filter_box.setMinimumWidth(220)
+        toolbar.addWidget(self.filter_box)
+        for choice in StateFilter:
+            self.state_box.addItem(choice.value, choice)
+        self.state_box.setToolTip("Show downloads in this state")
+        toolbar.addWidget(self.state_box)
+        self.addToolBar(toolbar)
+
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.worker_banner)
+        layout.addWidget(self.notice_banner)
+        layout.addWidget(self.view, 1)
+        self.setCentralWidget(central)
+
+        status = self.statusBar()
+        status.addWidget(self._counts, 1)
+        status.addPermanentWidget(self._engine)
+        status.addPermanentWidget(self._speed)
+
+        # Shortcuts work anywhere in the window, except Open (the table only).
+        self.addActions([act for act in a.all() if act is not a.open_file])
+        self.view.addAction(a.open_file)
+        focus_filter = QAction(self)
+        focus_filter.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
+        focus_filter.triggered.connect(lambda: self.filter_box.setFocus())
+        self.addAction(focus_filter)
+
+    def _build_menus(self) -> None:
+        a = self.acts
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([a.add, a.paste])
+        file_menu.addSeparator()
+        quit_action = file_menu.addAction("&Quit")
+        quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
+        quit_action.triggered.connect(self.close)
+        downloads = bar.addMenu("&Downloads")
+        downloads.addActions([a.resume, a.pause, a.retry, a.remove])
+        downloads.addSeparator()
+        downloads.addActions([a.resume_all, a.pause_all])
+        downloads.addSeparator()
+        downloads.addActions([a.open_file, a.open_folder, a.copy_url])
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction("&About Greenget", self._about)
+
+    def _connect(self) -> None:
+        c = self._client
+        c.connected.connect(self._on_connected)
+        c.snapshotReceived.connect(self.model.load_snapshot)
+        c.downloadsAdded.connect(self.model.add_downloads)
+        c.downloadChanged.connect(self.model.apply_changes)
+        c.progressReceived.connect(self.model.apply_progress)
+        c.downloadsRemoved.connect(self.model.remove_downloads)
+        c.errorReported.connect(self._on_error)
+        c.workerLost.connect(self._on_worker_lost)
+        c.workerFailed.connect(self._on_worker_failed)
+        self.worker_banner.actionTriggered.connect(c.start)
+
+        for signal in (
+            self.model.dataChanged,
+            self.model.rowsInserted,
+            self.model.rowsRemoved,
+            self.model.modelReset,
+            self.proxy.layoutChanged,
+        ):
+            signal.connect(self._schedule_refresh)
+        self.view.selectionModel().selectionChanged.connect(self._on_selection)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+        self.view.doubleClicked.connect(lambda _index: self.open_files())
+        self.filter_box.textChanged.connect(self._on_filter)
+        self.state_box.currentIndexChanged.connect(self._on_filter)
+
+        a = self.acts
+        a.add.triggered.connect(self.open_add_dialog)
+        a.paste.triggered.connect(self.paste_urls)
+        a.resume.triggered.connect(lambda: self._send_for(Resume, {State.PAUSED}))
+        a.pause.triggered.connect(lambda: self._send_for(Pause, PAUSABLE))
+        a.retry.triggered.connect(lambda: self._send_for(Retry, {State.FAILED}))
+        a.remove.triggered.connect(self.remove_selected)
+        a.resume_all.triggered.connect(lambda: self._client.send(Resume(all=True)))
+        a.pause_all.triggered.connect(lambda: self._client.send(Pause(all=True)))
+        a.open_file.triggered.connect(self.open_files)
+        a.open_folder.triggered.connect(self.open_folders)
+        a.copy_url.triggered.connect(self.copy_urls)
+
+    # ------------------------------------------------------------ state
+
+    def _restore_state(self) -> None:
+        s = self._settings
+        if s.geometry is not None:
+            self.restoreGeometry(s.geometry)
+        if s.window_state is not None:
+            self.restoreState(s.window_state)
+        header = self.view.horizontalHeader()
+        if s.header is not None and header.restoreState(s.header):
+            self.view.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        else:
+            self.view.apply_default_columns()
+        position = self.state_box.findText(s.state_filter)
+        if position >= 0:
+            self.state_box.setCurrentIndex(position)
+
+    def _save_state(self) -> None:
+        self._settings.save_window(
+            self.saveGeometry(),
+            self.saveState(),
+            self.view.horizontalHeader().saveState(),
+            self.state_box.currentText(),
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Save the layout, shut the worker down by protocol, then close."""
+        if self._client.state in (WorkerState.STOPPED, WorkerState.FAILED):
+            if not self._closing:
+                self._save_state()
+            event.accept()
+            self.closed.emit()
+            return
+        event.ignore()
+        if not self._closing:
+            self._closing = True
+            self._save_state()
+            self.hide()
+            self._client.stopped.connect(self.close, Qt.ConnectionType.QueuedConnection)
+            self._client.stop()
+
+    # ------------------------------------------------------------ selection
+
+    def selected_rows(self) -> list[Row]:
+        rows = self.view.selectionModel().selectedRows()
+        return [self.model.row_at(self.proxy.mapToSource(index).row()) for index in rows]
+
+    def _on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self._schedule_refresh()
+
+    def _schedule_refresh(self) -> None:
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    def refresh(self) -> None:
+        """Status bar, action states and the empty-table hint, from the rows."""
+        summary = self.model.summary()
+        update_enabled(self.acts, self.selected_rows(), summary)
+        active = summary.count(State.DOWNLOADING, State.RETRYING)
+        parts = [f"{active} active", f"{summary.count(State.QUEUED)} queued"]
+        for state, label in ((State.PAUSED, "paused"), (State.FAILED, "failed")):
+            if summary.count(state):
+                parts.append(f"{summary.count(state)} {label}")
+        parts.append(f"{summary.count(State.COMPLETED)} completed")
+        self._counts.setText(" · ".join(parts))
+        speed = format_speed(self.model.locale, summary.speed)
+        self._speed.setText(f"↓ {speed}" if speed else "")
+        self.view.set_placeholder(EMPTY_HINT if self.model.rowCount() == 0 else NO_MATCH_HINT)
+
+    def _on_filter(self) -> None:
+        self.proxy.set_text(self.filter_box.text())
+        self.proxy.set_state_filter(self.state_box.currentData())
+
+    # ------------------------------------------------------------ adding
+
+    def queue_urls(
+        self, urls: Sequence[str], directory: str = "", options: DownloadOptions | None = None
+    ) -> None:
+        """Ask the worker to add ``urls`` (in batches) to ``directory``."""
+        if not urls:
+            return
+        directory = directory or self._settings.download_dir
+        if options is None:
+            options = DownloadOptions(connections=self._settings.connections or None)
+        for start in range(0, len(urls), ADD_BATCH):
+            self._client.send(Add(tuple(urls[start : start + ADD_BATCH]), directory, options))
+        count = len(urls)
+        self.statusBar().showMessage(f"Adding {count} download{'s' if count != 1 else ''}…", 4000)
+        log.info("queued %d URL(s) into %s", count, directory)
+
+    def queue_and_raise(self, urls: Sequence[str]) -> None:
+        """URLs handed over by a second launch: queue them and come forward."""
+        self.queue_urls(urls)
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    def paste_urls(self) -> None:
+        urls = find_urls(QGuiApplication.clipboard().text())
+        if urls:
+            self.queue_urls(urls)
+        else:
+            self.statusBar().showMessage("There are no http(s) links in the clipboard.", 4000)
+
+    def open_add_dialog(self) -> None:
+        if self.add_dialog is not None:
+            self.add_dialog.raise_()
+            self.add_dialog.activateWindow()
+            return
+        text = "\n".join(find_urls(QGuiApplication.clipboard().text()))
+        dialog = AddDialog(
+            self,
+            text=text,
+            directory=self._settings.download_dir,
+            connections=self._settings.connections,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._add_from(dialog))
+        dialog.finished.connect(lambda _result: setattr(self, "add_dialog", None))
+        self.add_dialog = dialog
+        dialog.open()
+
+    def _add_from(self, dialog: AddDialog) -> None:
+        request = dialog.request()
+        self._settings.download_dir = request.directory
+        self._settings.connections = request.options.connections or 0
+        self.queue_urls(request.urls, request.directory, request.options)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() or event.mimeData().hasText():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        mime = event.mimeData()
+        dropped = [url.toString() for url in mime.urls()]
+        urls = find_urls("\n".join([*dropped, mime.text()]))
+        if urls:
+            event.acceptProposedAction()
+            self.queue_urls(urls)
+        else:
+            self.statusBar().showMessage("Only http(s) links can be downloaded.", 4000)
+
+    # ------------------------------------------------------------ acting
+
+    def _send_for(self, command: type[Pause | Resume | Retry], states: Iterable[State]) -> None:
+        wanted = set(states)
+        ids = tuple(row.info.id for row in self.selected_rows() if row.info.state in wanted)
+        if ids:
+            self._client.send(command(ids=ids))
+
+    def remove_selected(self) -> None:
+        ids = tuple(row.info.id for row in self.selected_rows())
+        if not ids:
+            return
+        answer = self.confirm_remove(len(ids))
+        if answer is not None:
+            self._client.send(Remove(ids=ids, delete_files=answer))
+
+    def confirm_remove(self, count: int) -> bool | None:
+        """Ask before removing; ``None`` to cancel, else whether to delete files."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Remove downloads")
+        box.setText(f"Remove {count} download{'s' if count != 1 else ''} from the list?")
+        also_delete = QCheckBox("Also delete the downloaded files", box)
+        box.setCheckBox(also_delete)
+        box.setStandardButtons(QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel)
+        box.button(QMessageBox.StandardButton.Ok).setText("Remove")
+        if box.exec() != QMessageBox.StandardButton.Ok:
+            return None
+        return also_delete.isChecked()
+
+    def open_files(self) -> None:
+        for row in self.selected_rows():
+            if row.info.state is State.COMPLETED:
+                path = row.info.path or os.path.join(row.info.directory, row.info.name)
+                QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+
+    def open_folders(self) -> None:
+        for directory in dict.fromkeys(row.info.directory for row in self.selected_rows()):
+            QDesktopServices.openUrl(QUrl.fromLocalFile(directory))
+
+    def copy_urls(self) -> None:
+        urls = [row.info.url for row in self.selected_rows()]
+        if urls:
+            QGuiApplication.clipboard().setText("\n".join(urls))
+
+    def _context_menu(self, position: QPoint) -> None:
+        a = self.acts
+        menu = QMenu(self)
+        menu.addActions([a.open_file, a.open_folder, a.copy_url])
+        menu.addSeparator()
+        menu.addActions([a.resume, a.pause, a.retry])
+        menu.addSeparator()
+        menu.addAction(a.remove)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.view.viewport().mapToGlobal(position))
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Greenget",
+            "<b>Greenget</b><br>A download manager that resumes after any crash."
+            f"<br>Protocol {PROTOCOL_VERSION}.",
+        )
+
+    # ------------------------------------------------------------ the worker
+
+    def _on_connected(self, hello: Hello) -> None:
+        self._engine.setText("")
+        self._engine.setToolTip(f"Download engine: pid {hello.pid}")
+        if self.worker_banner.isVisible():
+            self.worker_banner.show_message(
+                "The download engine is running again; downloads carry on.",
+                BannerKind.INFO,
+                hide_after=5,
+            )
+
+    def _on_worker_lost(self, why: str, delay: float) -> None:
+        self._engine.setText("Engine restarting…")
+        self.worker_banner.show_message(
+            "The download engine stopped unexpectedly. Restarting it in "
+            f"{max(delay, 1):.0f} s; downloads will carry on from where they were.",
+            BannerKind.WARNING,
+            action="Restart now",
+            details=why,
+        )
+
+    def _on_worker_failed(self, why: str) -> None:
+        self._engine.setText("Engine stopped")
+        self.worker_banner.show_message(why, BannerKind.ERROR, action="Try again", details=why)
+
+    def _on_error(self, error: Error) -> None:
+        if error.command == START_COMMAND:
+            return  # the worker cannot start: workerFailed says so
+        if not self.notice_banner.isVisible():
+            self._errors.clear()
+        self._errors.append(error.message)
+        if len(self._errors) == 1:
+            text = error.message
+        else:
+            count = len(self._errors)
+            text = f"{count} requests could not be carried out. The last: {error.message}"
+        self.notice_banner.show_message(
+            text, BannerKind.ERROR, details="\n".join(self._errors[-20:])
+        )
