@@ -30,6 +30,7 @@ from engine.http import (
     network_error,
     parse_content_range,
     redact,
+    server_digest,
     status_error,
     unsatisfied_range_size,
     validators_of,
@@ -167,6 +168,10 @@ class Download:
                 self._fetch_all(first)
                 break
             except SourceChanged as exc:
+                if record.verify_new_source:
+                    raise DownloadError(
+                        "The new link is for a different file (its size or version differs); "
+                        "the bytes already downloaded were kept.", transient=False) from exc
                 self._restarts += 1
                 if self._restarts > MAX_RESTARTS:
                     raise DownloadError("The file keeps changing on the server.",
@@ -195,9 +200,9 @@ class Download:
         size = None if _encoded(response) else _content_length(response)
         ranges = "bytes" in response.headers.get("Accept-Ranges", "").lower()
         directory = Path(record.directory)
-        if record.name:  # a .part that vanished: start over under the same name
-            filenames.reserve(directory, record.name)
-            name = record.name
+        if record.name:  # its .part vanished: start over under the same name if free
+            directory.mkdir(parents=True, exist_ok=True)
+            name = filenames.reserve(directory, record.name)
         else:
             directory.mkdir(parents=True, exist_ok=True)
             wanted = record.requested_name or filenames.content_disposition_filename(
@@ -208,11 +213,14 @@ class Download:
         record.validators = validators_of(response)
         record.decoded = _encoded(response)
         record.resumable = bool(ranges and size is not None and not record.decoded)
+        if not record.checksum and not record.decoded:
+            record.checksum = server_digest(response.headers)
         record.pieces = segments.plan(size, self._connections() if record.resumable else 1,
                                       self.ctx.settings.min_piece)
         self._open(name)
         self._allocate(size)
-        self.ctx.update(record, name=name, size=size, error="", pieces=True)
+        self.ctx.update(record, name=name, size=size, error="", checksum=record.checksum,
+                        pieces=True)
         log.info("download %d: %s -> %s (%s bytes, %d pieces)", record.id,
                  redact(record.final_url or record.url), name, size, len(record.pieces))
         return response
@@ -367,13 +375,14 @@ class Download:
         code = response.status_code
         if code == 206:
             got = parse_content_range(response.headers.get("Content-Range"))
-            if got is None or got.start != start or (
-                record.size is not None and got.total is not None and got.total != record.size
-            ):
+            if got is not None and got.total is not None and got.total != record.size:
+                raise SourceChanged("the file's size changed on the server")
+            if got is None or got.start != start:
                 raise DownloadError("The server sent the wrong part of the file; trying again.",
                                     transient=True)
             if validators_of(response).conflicts_with(record.validators):
                 raise SourceChanged("the file changed on the server")
+            record.verify_new_source = False
             return
         if code == 200:
             length = None if _encoded(response) else _content_length(response)
@@ -499,6 +508,10 @@ class Download:
             raise DownloadError(f"Received {done} bytes but the server said {record.size}.",
                                 transient=False)
         assert self._fd is not None
+        if os.fstat(self._fd).st_nlink == 0:
+            record.pieces = []
+            raise DownloadError("The .part file was deleted while downloading; "
+                                "Retry starts the download again.", transient=False)
         os.ftruncate(self._fd, record.size)
         self.flush()
         self.close()

@@ -7,8 +7,11 @@ session per host with a connection pool sized for the connections in use.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime
 import email.utils
+import hashlib
 import logging
 import re
 from dataclasses import dataclass
@@ -118,6 +121,28 @@ class Validators:
 
 def validators_of(response: requests.Response) -> Validators:
     return Validators(response.headers.get("ETag"), response.headers.get("Last-Modified"))
+
+
+_DIGEST_ALGORITHMS = {"sha-256": "sha256", "sha-512": "sha512", "sha256": "sha256",
+                      "sha512": "sha512"}
+
+
+def server_digest(headers: requests.structures.CaseInsensitiveDict[str]) -> str | None:
+    """The server's own digest of the whole file, as ``algo=hex``, from
+    ``Repr-Digest`` (RFC 9530, ``sha-256=:b64:``) or ``Digest`` (RFC 3230)."""
+    for header in ("Repr-Digest", "Digest"):
+        for item in headers.get(header, "").split(","):
+            name, _, encoded = item.strip().partition("=")
+            algorithm = _DIGEST_ALGORITHMS.get(name.strip().lower())
+            if algorithm is None:
+                continue
+            try:
+                raw = base64.b64decode(encoded.strip().strip(":"), validate=True)
+            except (binascii.Error, ValueError):
+                continue
+            if len(raw) == hashlib.new(algorithm).digest_size:
+                return f"{algorithm}={raw.hex()}"
+    return None
 
 
 def check_url(url: str) -> str | None:

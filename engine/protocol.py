@@ -216,6 +216,20 @@ class SetOptions(Message):
 
 
 @dataclass(frozen=True)
+class SetDownloadOptions(Message):
+    """Change downloads ``ids`` while they run; ``None`` leaves one unchanged.
+
+    ``speed_limit``: bytes per second, 0 removes the limit; applies at once.
+    ``connections``: used from the download's next start or split.
+    """
+
+    TYPE: ClassVar[str] = "set_download_options"
+    ids: tuple[int, ...]
+    speed_limit: int | None = None
+    connections: int | None = None
+
+
+@dataclass(frozen=True)
 class GetSegments(Message):
     """Ask for the segment map of download ``id``; answered with ``segments``."""
 
@@ -308,7 +322,8 @@ class Error(Message):
 
 COMMANDS: dict[str, type[Message]] = {
     cls.TYPE: cls
-    for cls in (Add, Pause, Resume, Retry, Remove, SetUrl, SetOptions, GetSegments, Shutdown)
+    for cls in (Add, Pause, Resume, Retry, Remove, SetUrl, SetOptions, SetDownloadOptions,
+                GetSegments, Shutdown)
 }
 EVENTS: dict[str, type[Message]] = {
     cls.TYPE: cls

@@ -217,6 +217,7 @@ class Scheduler:
         if was_running:
             self._halt(record.id, State.QUEUED, announce=False)
         record.final_url = None
+        record.verify_new_source = bool(record.name)
         self.update(record, url=message.url, state=State.QUEUED if was_running
                     or record.state in (State.FAILED, State.QUEUED) else record.state,
                     error="")
@@ -242,6 +243,23 @@ class Scheduler:
                     raise CommandError(f"{name} cannot be negative.")
                 setattr(settings, name, value)
         self._fill()
+
+    def _on_set_download_options(self, message: protocol.SetDownloadOptions) -> None:
+        if message.connections is not None and not 1 <= message.connections <= MAX_CONNECTIONS:
+            raise CommandError(f"Connections must be between 1 and {MAX_CONNECTIONS}.")
+        if message.speed_limit is not None and message.speed_limit < 0:
+            raise CommandError("A speed limit cannot be negative.")
+        for record in self._targets(message.ids, False, frozenset(State)):
+            changes: dict[str, object] = {}
+            if message.speed_limit is not None:
+                changes["speed_limit"] = message.speed_limit or None
+                running = self.running.get(record.id)
+                if running is not None:
+                    running.download.limit.rate = message.speed_limit or None
+            if message.connections is not None:
+                changes["connections"] = message.connections
+            if changes:
+                self.update(record, **changes)
 
     def _on_get_segments(self, message: protocol.GetSegments) -> None:
         record = self.records.get(message.id)

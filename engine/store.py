@@ -80,6 +80,8 @@ class Record:
     speed_limit: int | None = None
     checksum: str | None = None
     pieces: list[Piece] = field(default_factory=list)
+    # Runtime only: a refreshed link must prove it serves the same file.
+    verify_new_source: bool = False
 
     @property
     def done(self) -> int:
@@ -118,6 +120,19 @@ def _row(record: Record) -> dict[str, object]:
     }
 
 
+def set_aside(path: Path) -> Path:
+    """Move a damaged store (and its WAL files) out of the way, keeping it for
+    inspection or recovery; returns the backup's path."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    backup = path.with_name(f"{path.name}.damaged-{stamp}")
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(f"{path}{suffix}")
+        if source.exists():
+            os.replace(source, f"{backup}{suffix}")
+    log.warning("moved the damaged store %s to %s", path, backup)
+    return backup
+
+
 class Store:
     """SQLite access; one instance per process, used from one thread."""
 
@@ -128,9 +143,12 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.execute("PRAGMA foreign_keys=ON")
+            (check,) = self._db.execute("PRAGMA quick_check").fetchone()
+            if check != "ok":
+                raise sqlite3.DatabaseError(check)
             self._migrate()
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"The download list {path} cannot be read: {exc}") from exc
+            raise StoreError(f"The download list {path} cannot be read ({exc}).") from exc
 
     def _migrate(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
@@ -139,6 +157,7 @@ class Store:
                 f"The download list {self.path} was written by a newer Greenget "
                 f"(schema {version}; this one knows {SCHEMA_VERSION})."
             )
+        # Later schema versions add their steps here, each in its own transaction.
         if version == 0:
             self._db.executescript(
                 f"BEGIN IMMEDIATE; {_SCHEMA} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from pathlib import Path
 
 import gevent
 from gevent.fileobject import FileObject
@@ -20,7 +21,7 @@ from engine.home import AlreadyRunning, StateLock, state_home
 from engine.limits import raise_open_file_limit
 from engine.protocol import MAX_LINE_BYTES, ProtocolError
 from engine.scheduler import Scheduler
-from engine.store import Store, StoreError
+from engine.store import Store, StoreError, set_aside
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +98,20 @@ def serve(scheduler: Scheduler, pipe: Pipe) -> None:
     log.info("stdin closed; shutting down")
 
 
+def open_store(path: Path, pipe: Pipe) -> Store:
+    """The store at ``path``; a damaged or too-new one is set aside (kept as a
+    backup, the user told where) and a fresh one started, so the app still opens."""
+    try:
+        return Store(path)
+    except StoreError as exc:
+        if not path.exists():
+            raise
+        backup = set_aside(path)
+        pipe.emit(protocol.Error(f"{exc} It was kept as {backup}; Greenget starts with an "
+                                 "empty download list.", command="start"))
+        return Store(path)
+
+
 def main() -> int:
     logging.basicConfig(
         level=os.environ.get("GREENGET_LOG_LEVEL", "INFO").upper(),
@@ -110,7 +125,7 @@ def main() -> int:
     lock = StateLock(home, "worker")
     try:
         lock.acquire()
-        store = Store(home / "downloads.sqlite3")
+        store = open_store(home / "downloads.sqlite3", pipe)
     except (AlreadyRunning, StoreError, OSError) as exc:
         message = str(exc) if not isinstance(exc, OSError) else (
             f"Cannot use the state folder {home}: {exc.strerror or exc}")

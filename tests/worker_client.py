@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import os
 import queue
+import resource
 import signal
 import subprocess
 import sys
@@ -19,11 +20,22 @@ from engine import protocol as p
 REPO = Path(__file__).resolve().parents[1]
 
 
+def _limit_file_size(limit: int) -> Callable[[], None]:
+    """A pre-exec hook giving the child RLIMIT_FSIZE: writes past ``limit`` fail
+    with EFBIG, as on a full disk (Python ignores SIGXFSZ)."""
+
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return apply
+
+
 class WorkerProcess:
     """A worker subprocess whose events are read on a thread and folded into
     ``downloads`` (id → latest :class:`DownloadInfo`)."""
 
-    def __init__(self, home: Path, *, settings: p.SetOptions | None = None) -> None:
+    def __init__(self, home: Path, *, settings: p.SetOptions | None = None,
+                 file_size_limit: int | None = None) -> None:
         env = {**os.environ, "GREENGET_HOME": str(home), "PYTHONUNBUFFERED": "1",
                "PYTHONIOENCODING": "utf-8"}
         self.stderr_path = home / f"worker-{time.monotonic_ns()}.log"
@@ -32,10 +44,12 @@ class WorkerProcess:
         self.proc = subprocess.Popen(
             [sys.executable, "-u", "-m", "engine"], cwd=REPO, env=env,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
+            preexec_fn=None if file_size_limit is None else _limit_file_size(file_size_limit),
         )
         self.events: queue.Queue[p.Message | None] = queue.Queue()
         self.seen: list[p.Message] = []
         self.downloads: dict[int, p.DownloadInfo] = {}
+        self._errors: list[p.Error] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
         self.hello = self.expect(p.Hello)
@@ -52,7 +66,9 @@ class WorkerProcess:
 
     def _apply(self, message: p.Message) -> None:
         self.seen.append(message)
-        if isinstance(message, p.Snapshot):
+        if isinstance(message, p.Error):
+            self._errors.append(message)
+        elif isinstance(message, p.Snapshot):
             self.downloads = {d.id: d for d in message.downloads}
         elif isinstance(message, p.Added):
             self.downloads[message.download.id] = message.download
@@ -124,7 +140,7 @@ class WorkerProcess:
                         f"download {download_id} to reach {at_least} bytes")
 
     def errors(self) -> list[p.Error]:
-        return [m for m in self.seen if isinstance(m, p.Error)]
+        return self._errors
 
     def log(self) -> str:
         return self.stderr_path.read_text(errors="replace")

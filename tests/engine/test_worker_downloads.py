@@ -369,3 +369,15 @@ def test_a_host_that_caps_connections_gets_fewer_and_is_remembered(worker, fault
     assert_complete(second, size)
     refused_second = [r for r in fault_server.stats()["log"] if r["status"] == 503]
     assert len(refused_second) < len(refused_first)
+
+
+def test_a_digest_the_server_offers_is_verified_by_itself(worker, fault_server,
+                                                          downloads) -> None:
+    size = 2 * MiB
+    good = fetch(worker, fault_server.data_url(size, "dg.bin", digest=1), downloads,
+                 connections=4)
+    assert_complete(good, size)
+    assert good.checksum == f"sha256={sha256_of(size)}"
+    bad = fetch(worker, fault_server.data_url(size, "dgbad.bin", digest="bad"), downloads)
+    assert bad.state is S.FAILED and "damaged" in bad.error
+    assert not (downloads / "dgbad.bin").exists()

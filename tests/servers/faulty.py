@@ -18,6 +18,7 @@ Endpoints (the full list of query parameters is in tests/servers/README.md):
 from __future__ import annotations
 
 import argparse
+import base64
 import gzip
 import itertools
 import json
@@ -41,7 +42,7 @@ from gevent.fileobject import FileObject
 from gevent.server import StreamServer
 from gevent.socket import socket as GeventSocket
 
-from tests.servers.payload import iter_range
+from tests.servers.payload import iter_range, sha256_of
 from tests.servers.stats import RequestRecord
 
 log = logging.getLogger("tests.servers.faulty")
@@ -248,6 +249,14 @@ def gzipped(size: int, seed: int) -> bytes:
     return gzip.compress(b"".join(iter_range(size, seed)), compresslevel=1, mtime=0)
 
 
+def repr_digest(size: int, seed: int, mode: str) -> str:
+    """An RFC 9530 ``Repr-Digest`` value for the file; ``mode`` "bad" lies."""
+    digest = bytearray(bytes.fromhex(sha256_of(size, seed)))
+    if mode == "bad":
+        digest[0] ^= 0xFF
+    return f"sha-256=:{base64.b64encode(bytes(digest)).decode()}:"
+
+
 def key_without_fail(target: str) -> str:
     path, _, query = target.partition("?")
     kept = [p for p in query.split("&") if p and p.split("=", 1)[0] != "fail"]
@@ -428,6 +437,9 @@ class FaultApp:
             seed += self.hits[key]
             last_modified += self.hits[key]
 
+        expires = request.int_param("expire_after")
+        if expires is not None and self.hits[key] > expires:
+            return html_response(403, [], "This link has expired.")
         extra = self._retry_after(request) if faulty else []
         status = request.int_param("status")
         if faulty and status is not None:
@@ -497,6 +509,8 @@ class FaultApp:
                         start, stop = shifted_range(start, stop, size)
                     status = 206
                     headers.append(("Content-Range", f"bytes {start}-{stop - 1}/{size}"))
+        if "digest" in request.params:
+            headers.append(("Repr-Digest", repr_digest(size, seed, request.params["digest"])))
         body = list(iter_range(size, seed, start, stop))
         return Response(status, headers, body, stop - start, chunked)
 

@@ -1,0 +1,158 @@
+"""Store damage, disk faults, refreshed links, and input floods."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+from engine import protocol as p
+from tests.engine.conftest import FAST, sha256
+from tests.servers.payload import sha256_of
+from tests.worker_client import WorkerProcess
+
+S = p.State
+MiB = 1 << 20
+
+
+def _store(home: Path) -> Path:
+    return home / "downloads.sqlite3"
+
+
+def _make_store_with_one_download(home: Path, fault_server, downloads: Path) -> None:
+    worker = WorkerProcess(home, settings=FAST)
+    (download_id,) = worker.add([fault_server.data_url(1000, "one.bin")], downloads)
+    worker.wait_state(download_id, S.COMPLETED)
+    assert worker.shutdown() == 0
+
+
+def _assert_opens_fresh_with_a_backup(home: Path, fault_server, downloads: Path,
+                                      reason: str) -> None:
+    worker = WorkerProcess(home, settings=FAST)
+    try:
+        (error,) = [e for e in worker.errors() if e.command == "start"] or [
+            worker.expect(p.Error)]
+        assert reason in error.message and "kept as" in error.message
+        backups = [b for b in home.glob("downloads.sqlite3.damaged-*")
+                   if not b.name.endswith(("-wal", "-shm"))]
+        assert backups and str(backups[0]) in error.message
+        assert worker.downloads == {}
+        (download_id,) = worker.add([fault_server.data_url(2000, "after.bin")], downloads)
+        assert worker.wait_state(download_id, S.COMPLETED).size == 2000
+    finally:
+        worker.close()
+
+
+def test_a_corrupted_store_is_set_aside_and_the_app_still_opens(home, fault_server,
+                                                                downloads) -> None:
+    home.mkdir(parents=True)
+    _store(home).write_bytes(b"SQLite format 3\x00" + b"\xde\xad" * 4000)
+    _assert_opens_fresh_with_a_backup(home, fault_server, downloads, "cannot be read")
+
+
+def test_a_truncated_store_is_set_aside(home, fault_server, downloads) -> None:
+    _make_store_with_one_download(home, fault_server, downloads)
+    data = _store(home).read_bytes()
+    _store(home).write_bytes(data[: len(data) // 2 + 100])
+    _assert_opens_fresh_with_a_backup(home, fault_server, downloads, "cannot be read")
+
+
+def test_a_store_from_a_newer_greenget_is_kept_not_overwritten(home, fault_server,
+                                                               downloads) -> None:
+    _make_store_with_one_download(home, fault_server, downloads)
+    with sqlite3.connect(_store(home)) as db:
+        db.execute("PRAGMA user_version=99")
+    _assert_opens_fresh_with_a_backup(home, fault_server, downloads, "newer Greenget")
+
+
+def test_disk_full_fails_clearly_and_harms_nothing_else(home, fault_server, downloads) -> None:
+    (downloads / "existing.txt").write_text("keep me")
+    worker = WorkerProcess(home, settings=FAST, file_size_limit=3 * MiB)
+    try:
+        big = worker.add([fault_server.data_url(8 * MiB, "big.bin")], downloads)[0]
+        info = worker.wait_state(big, S.COMPLETED, S.FAILED)
+        assert info.state is S.FAILED and "disk is full" in info.error
+        small = worker.add([fault_server.data_url(100_000, "small.bin")], downloads)[0]
+        assert worker.wait_state(small, S.COMPLETED, S.FAILED).state is S.COMPLETED
+    finally:
+        worker.close()
+    assert (downloads / "existing.txt").read_text() == "keep me"
+    assert sha256(downloads / "small.bin") == sha256_of(100_000)
+
+
+def test_a_deleted_part_file_fails_clearly_and_retry_starts_over(worker, fault_server,
+                                                                 downloads) -> None:
+    size = 3 * MiB
+    (download_id,) = worker.add([fault_server.data_url(size, "gone.bin", throttle=MiB)],
+                                downloads, connections=1)
+    worker.wait_done(download_id, 300_000)
+    (downloads / "gone.bin.part").unlink()
+    info = worker.wait_state(download_id, S.FAILED, S.COMPLETED)
+    assert info.state is S.FAILED and ".part file was deleted" in info.error
+    assert not (downloads / "gone.bin").exists()
+    worker.send(p.Retry(ids=(download_id,)))
+    worker.wait_state(download_id, S.DOWNLOADING)
+    info = worker.wait_state(download_id, S.COMPLETED, S.FAILED)
+    assert info.state is S.COMPLETED, info.error
+    assert sha256(downloads / "gone.bin") == sha256_of(size)
+
+
+def test_an_expired_link_refreshed_continues_from_its_bytes(worker, fault_server,
+                                                            downloads) -> None:
+    size = 4 * MiB
+    key = f"expiring-{time.monotonic_ns()}"
+    expiring = fault_server.data_url(size, "dist.iso", truncate=MiB, fail=1, expire_after=1,
+                                     key=key)
+    (download_id,) = worker.add([expiring], downloads, connections=1)
+    failed = worker.wait_state(download_id, S.FAILED)
+    assert failed.done >= MiB - 100_000
+    assert "expired" in failed.error
+    fault_server.reset()
+    fresh = fault_server.data_url(size, "dist.iso", token="new")
+    worker.send(p.SetUrl(id=download_id, url=fresh))
+    worker.wait_state(download_id, S.DOWNLOADING)
+    info = worker.wait_state(download_id, S.COMPLETED, S.FAILED)
+    assert info.state is S.COMPLETED, info.error
+    assert sha256(downloads / "dist.iso") == sha256_of(size)
+    first = fault_server.stats()["log"][0]
+    assert "token=new" in first["path"] and first["range"] is not None  # not from zero
+    assert fault_server.stats()["bytes_sent"] <= size - failed.done + 200_000
+
+
+def test_a_refreshed_link_to_a_different_file_is_refused(worker, fault_server,
+                                                         downloads) -> None:
+    size = 4 * MiB
+    (download_id,) = worker.add([fault_server.data_url(size, "v1.iso", throttle=MiB)],
+                                downloads, connections=2)
+    worker.wait_done(download_id, 500_000)
+    worker.send(p.Pause(ids=(download_id,)))
+    paused = worker.wait_state(download_id, S.PAUSED)
+    worker.send(p.SetUrl(id=download_id, url=fault_server.data_url(size, "v2.iso", seed=7)))
+    worker.send(p.Resume(ids=(download_id,)))
+    info = worker.wait_state(download_id, S.FAILED, S.COMPLETED)
+    assert info.state is S.FAILED and "different file" in info.error
+    assert Path(paused.path).exists()  # the bytes are kept
+
+
+def test_a_flood_of_commands_is_answered_and_the_worker_keeps_running(worker, fault_server,
+                                                                      downloads) -> None:
+    flood = b"".join(b'{"type":"pause","ids":[%d]}\n' % (10**6 + i) for i in range(100_000))
+    worker.send_raw(flood)
+    worker.wait_until(lambda: len(worker.errors()) >= 100_000, timeout=120,
+                      what="100,000 errors")
+    assert worker.proc.poll() is None
+    (download_id,) = worker.add([fault_server.data_url(5000, "after-flood.bin")], downloads)
+    assert worker.wait_state(download_id, S.COMPLETED).done == 5000
+
+
+def test_per_download_speed_limit_changes_while_running(worker, fault_server,
+                                                        downloads) -> None:
+    size = 6 * MiB
+    (download_id,) = worker.add([fault_server.data_url(size, "lim.bin")], downloads,
+                                speed_limit=100_000)
+    worker.wait_done(download_id, 50_000)
+    slow = worker.downloads[download_id].done
+    assert slow < 2 * MiB
+    worker.send(p.SetDownloadOptions(ids=(download_id,), speed_limit=0))
+    info = worker.wait_state(download_id, S.COMPLETED, S.FAILED, timeout=30)
+    assert info.state is S.COMPLETED and info.speed_limit is None
