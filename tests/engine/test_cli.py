@@ -121,3 +121,37 @@ def test_an_interrupted_run_resumes_its_part_file(home, nginx, downloads, how) -
     assert sha256(downloads / name) == digest
     assert not part.exists()
     assert nginx.body_bytes_sent(f"/limited/{name}") <= size + 6 * MiB  # no start over
+
+
+@pytest.mark.parametrize(("name", "faults", "saved_as"), [
+    ("ranges.bin", {}, "ranges.bin"),
+    ("noranges.bin", {"ranges": 0}, "noranges.bin"),
+    ("chunked.bin", {"length": 0}, "chunked.bin"),
+    ("trunc.bin", {"truncate": 100_000, "fail": 1}, "trunc.bin"),
+    ("stall.bin", {"stall": 100_000, "fail": 1}, "stall.bin"),
+    ("drop.bin", {"drop": 100_000, "fail": 1}, "drop.bin"),
+    ("s500.bin", {"status": 500, "fail": 2}, "s500.bin"),
+    ("s429.bin", {"status": 429, "retry_after": 1, "fail": 1}, "s429.bin"),
+    ("gz.bin", {"gzip": 1}, "gz.bin"),
+    ("cd.bin", {"cd": "attachment; filename*=UTF-8''%E6%8A%A5%E5%91%8A.pdf"}, "报告.pdf"),
+    ("evil.bin", {"cd": 'attachment; filename="../../../evil.sh"'}, "evil.sh"),
+])
+def test_get_survives_each_fault_byte_identical(home, fault_server, tmp_path: Path, name: str,
+                                                faults: dict[str, object],
+                                                saved_as: str) -> None:
+    folder = tmp_path / "out"
+    size = 700_000
+    url = fault_server.data_url(size, name, key=f"cli-{name}-{time.monotonic_ns()}", **faults)
+    result = greenget(home, "-q", "--timeout", "2", "-x", "3", "-d", str(folder), url)
+    assert result.returncode == 0, result.stderr
+    assert os.listdir(folder) == [saved_as]
+    assert sha256(folder / saved_as) == sha256_of(size)
+
+
+def test_get_follows_redirects_and_fails_a_loop_clearly(home, fault_server, downloads) -> None:
+    ok = greenget(home, "-q", "-d", str(downloads),
+                  fault_server.url("/redirect/4/data/5000/landed.bin"))
+    assert ok.returncode == 0, ok.stderr
+    assert sha256(downloads / "landed.bin") == sha256_of(5000)
+    loop = greenget(home, "-q", "-d", str(downloads), fault_server.url("/loop/x"))
+    assert loop.returncode == 1 and "redirects in a loop" in loop.stderr
