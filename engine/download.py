@@ -510,7 +510,9 @@ class Download:
         assert self._fd is not None
         if os.fstat(self._fd).st_nlink == 0:
             record.pieces = []
-            raise DownloadError("The .part file was deleted while downloading; "
+            what = ("The .part file" if os.path.isdir(record.directory)
+                    else f"The download folder {record.directory}")
+            raise DownloadError(f"{what} was deleted while downloading; "
                                 "Retry starts the download again.", transient=False)
         os.ftruncate(self._fd, record.size)
         self.flush()

@@ -156,3 +156,31 @@ def test_per_download_speed_limit_changes_while_running(worker, fault_server,
     worker.send(p.SetDownloadOptions(ids=(download_id,), speed_limit=0))
     info = worker.wait_state(download_id, S.COMPLETED, S.FAILED, timeout=30)
     assert info.state is S.COMPLETED and info.speed_limit is None
+
+
+def test_a_deleted_download_folder_fails_clearly_and_retry_recreates_it(
+        worker, fault_server, tmp_path: Path) -> None:
+    folder = tmp_path / "will-vanish"
+    size = 2 * MiB
+    (download_id,) = worker.add([fault_server.data_url(size, "f.bin", throttle=MiB)], folder,
+                                connections=1)
+    worker.wait_done(download_id, 200_000)
+    (folder / "f.bin.part").unlink()
+    folder.rmdir()
+    info = worker.wait_state(download_id, S.FAILED, S.COMPLETED)
+    assert info.state is S.FAILED and "download folder" in info.error
+    worker.send(p.Retry(ids=(download_id,)))
+    worker.wait_state(download_id, S.DOWNLOADING)
+    assert worker.wait_state(download_id, S.COMPLETED, S.FAILED).state is S.COMPLETED
+    assert sha256(folder / "f.bin") == sha256_of(size)
+
+
+def test_credentials_in_a_url_are_never_shown_or_logged(worker, fault_server,
+                                                        downloads) -> None:
+    url = fault_server.data_url(3000, "cred.bin").replace("http://", "http://alice:s3cr3t@")
+    (download_id,) = worker.add([url], downloads)
+    assert worker.wait_state(download_id, S.COMPLETED).size == 3000
+    worker.add([url.replace("/data/3000/", "/status/404?x=")], downloads)
+    worker.wait_until(lambda: any(d.state is S.FAILED for d in worker.downloads.values()))
+    shown = [d.error for d in worker.downloads.values()]
+    assert "s3cr3t" not in worker.log() and not any("s3cr3t" in e for e in shown)
