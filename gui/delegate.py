@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.protocol import ACTIVE_STATES, State
-from gui.model import FRACTION_ROLE, STATE_ROLE
+from gui.model import BAR_ROLE
 from gui.states import COLORS
 
 log = logging.getLogger(__name__)
@@ -38,23 +38,17 @@ class ProgressDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
-        cell = QStyleOptionViewItem(option)
-        self.initStyleOption(cell, index)
-        text = cell.text
-        cell.text = ""
         widget = option.widget
         style = widget.style() if widget is not None else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, cell, painter, widget)
-
+        # The cell's background (selection, alternate rows), then the bar.
+        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
+        fraction, state, text = index.data(BAR_ROLE)
         bar = QStyleOptionProgressBar()
         bar.rect = option.rect.adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)
-        bar.palette = QPalette(option.palette)
         bar.fontMetrics = option.fontMetrics
         bar.direction = option.direction
         bar.state = option.state | QStyle.StateFlag.State_Horizontal
         bar.minimum = 0
-        fraction = index.data(FRACTION_ROLE)
-        state = index.data(STATE_ROLE)
         if fraction is None and state in ACTIVE_STATES:
             bar.maximum = 0  # minimum == maximum: the style's busy indicator
             bar.progress = 0
@@ -65,6 +59,10 @@ class ProgressDelegate(QStyledItemDelegate):
         bar.textVisible = True
         bar.textAlignment = Qt.AlignmentFlag.AlignCenter
         color = _BAR_COLORS.get(state)
-        if color is not None:
-            bar.palette.setColor(QPalette.ColorRole.Highlight, color)
+        if color is None:
+            bar.palette = option.palette
+        else:
+            palette = QPalette(option.palette)
+            palette.setColor(QPalette.ColorRole.Highlight, color)
+            bar.palette = palette
         style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, widget)

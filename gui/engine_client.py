@@ -9,7 +9,6 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal
 
@@ -17,6 +16,7 @@ from engine.protocol import (
     MAX_LINE_BYTES,
     Added,
     Changed,
+    DownloadInfo,
     Error,
     Hello,
     Message,
@@ -32,7 +32,7 @@ from engine.protocol import (
 log = logging.getLogger(__name__)
 worker_log = logging.getLogger(f"{__name__}.worker")
 
-DRAIN_BUDGET = 0.015  # seconds of line decoding per event-loop turn
+DRAIN_BUDGET = 0.008  # seconds of line decoding per event-loop turn
 STDERR_TAIL = 20  # last worker log lines kept to explain a crash
 # The ``command`` of the ``error`` a worker sends when it cannot start at all (the
 # state folder is locked by another worker, the store is unreadable): restarting
@@ -273,29 +273,27 @@ class EngineClient(QObject):
                 worker_log.info("%s", line)
 
     def _drain(self) -> None:
-        """Read complete lines for a few milliseconds; if more are waiting,
-        come back on the next turn of the event loop."""
+        """Read and decode complete lines for a few milliseconds; if more are
+        waiting, come back on the next turn of the event loop."""
         deadline = time.monotonic() + DRAIN_BUDGET
-        lines: list[bytes] = []
+        messages: list[Message] = []
         while self._process.canReadLine():
-            lines.append(bytes(self._process.readLine().data()))
+            self._decode(bytes(self._process.readLine().data()), messages)
             if time.monotonic() > deadline:
                 self._drain_timer.start()
                 break
         else:
             self._discard_overlong()
-        self._dispatch(lines)
+        self._dispatch(messages)
 
     def _drain_all(self) -> None:
         """Everything left after the worker exited, a last unterminated line too."""
         self._drain_timer.stop()
-        lines = []
+        messages: list[Message] = []
         while self._process.canReadLine():
-            lines.append(bytes(self._process.readLine().data()))
-        rest = bytes(self._process.readAllStandardOutput().data())
-        if rest.strip():
-            lines.append(rest)
-        self._dispatch(lines)
+            self._decode(bytes(self._process.readLine().data()), messages)
+        self._decode(bytes(self._process.readAllStandardOutput().data()), messages)
+        self._dispatch(messages)
         self._read_stderr()
 
     def _discard_overlong(self) -> None:
@@ -304,16 +302,19 @@ class EngineClient(QObject):
             dropped = len(self._process.readAllStandardOutput())
             log.warning("worker wrote %d bytes without a newline; dropped", dropped)
 
-    def _dispatch(self, lines: list[bytes]) -> None:
-        added: list[Any] = []
-        for line in lines:
-            if not line.strip():
-                continue
-            try:
-                message = decode_event(line.rstrip(b"\r\n"))
-            except ProtocolError as exc:
-                log.warning("ignoring a line from the worker: %s: %.200r", exc, line)
-                continue
+    @staticmethod
+    def _decode(line: bytes, into: list[Message]) -> None:
+        if not line.strip():
+            return
+        try:
+            into.append(decode_event(line.rstrip(b"\r\n")))
+        except ProtocolError as exc:
+            log.warning("ignoring a line from the worker: %s: %.200r", exc, line)
+
+    def _dispatch(self, messages: list[Message]) -> None:
+        """Emit the messages in order, consecutive ``added`` ones as one batch."""
+        added: list[DownloadInfo] = []
+        for message in messages:
             if isinstance(message, Added):
                 added.append(message.download)
                 continue

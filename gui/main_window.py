@@ -265,7 +265,7 @@ class MainWindow(QMainWindow):
         return [self.model.row_at(self.proxy.mapToSource(index).row()) for index in rows]
 
     def _on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
-        self._schedule_refresh()
+        self.refresh()  # at once: the next click may be on an action
 
     def _schedule_refresh(self) -> None:
         if not self._refresh_timer.isActive():

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from PySide6.QtCore import (
@@ -52,8 +52,14 @@ HEADERS: dict[Column, str] = {
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the download's id (int)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # a value that sorts the column naturally
-FRACTION_ROLE = Qt.ItemDataRole.UserRole + 3  # 0.0 to 1.0, or None when the size is unknown
-STATE_ROLE = Qt.ItemDataRole.UserRole + 4  # the State
+BAR_ROLE = Qt.ItemDataRole.UserRole + 3  # a Bar: what the progress delegate paints
+
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_ROLES = frozenset(
+    {_DISPLAY, _ALIGN, _DECORATION, int(Qt.ItemDataRole.ToolTipRole), ID_ROLE, SORT_ROLE, BAR_ROLE}
+)
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -62,7 +68,18 @@ _ALIGNMENT: dict[Column, Qt.AlignmentFlag] = {
     Column.SPEED: _RIGHT,
     Column.ETA: _RIGHT,
 }
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+COLUMN_COUNT = len(Column)
 _FIELDS = {f.name for f in dataclasses.fields(DownloadInfo)} - {"id"}
+
+
+class Bar(NamedTuple):
+    """One progress cell: the fraction done (``None`` while the size is
+    unknown), the download's state and the text on the bar."""
+
+    fraction: float | None
+    state: State
+    text: str
 
 
 @dataclass(slots=True)
@@ -161,12 +178,12 @@ class DownloadTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
+        return 0 if parent.isValid() else COLUMN_COUNT
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < COLUMN_COUNT:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[Column(section)]
@@ -175,38 +192,29 @@ class DownloadTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
+        # Called about ten times per visible cell per repaint: leave early.
+        if role not in _ROLES or not index.isValid():
             return None
         row = self._rows[index.row()]
-        column = Column(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
+        column = index.column()  # an int: building a Column costs more than it gives
+        if role == _DISPLAY:
             return self._display(row, column)
+        if role == _ALIGN:
+            return _ALIGNMENT.get(column, _LEFT)
+        if role == _DECORATION:
+            return state_icon(row.info.state) if column == Column.STATE else None
+        if role == BAR_ROLE:
+            return Bar(row.fraction, row.info.state, self._display(row, Column.PROGRESS))
         if role == ID_ROLE:
             return row.info.id
         if role == SORT_ROLE:
             return self._sort_key(row, column)
-        if role == FRACTION_ROLE:
-            return row.fraction
-        if role == STATE_ROLE:
-            return row.info.state
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _ALIGNMENT.get(column, _LEFT)
-        if role == Qt.ItemDataRole.DecorationRole and column == Column.STATE:
-            return state_icon(row.info.state)
-        return None
+        return self._tooltip(row, column)
 
-    def _display(self, row: Row, column: Column) -> str:
+    def _display(self, row: Row, column: int) -> str:
         info = row.info
         match column:
             case Column.NAME:
@@ -234,7 +242,7 @@ class DownloadTableModel(QAbstractTableModel):
                 return self._locale.toString(when, QLocale.FormatType.ShortFormat)
         return ""
 
-    def _sort_key(self, row: Row, column: Column) -> Any:
+    def _sort_key(self, row: Row, column: int) -> Any:
         match column:
             case Column.NAME:
                 return row.name.casefold()
@@ -254,7 +262,7 @@ class DownloadTableModel(QAbstractTableModel):
                 return row.info.added
         return None
 
-    def _tooltip(self, row: Row, column: Column) -> str | None:
+    def _tooltip(self, row: Row, column: int) -> str | None:
         info = row.info
         match column:
             case Column.NAME:
@@ -320,7 +328,7 @@ class DownloadTableModel(QAbstractTableModel):
                 self._rows[position] = Row(info, info.done)
         if self._rows:
             self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._rows) - 1, len(Column) - 1)
+                self.index(0, 0), self.index(len(self._rows) - 1, COLUMN_COUNT - 1)
             )
         self.add_downloads(fresh)
 

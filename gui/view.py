@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QPainter, QPaintEvent, QPalette
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt
+from PySide6.QtGui import QAccessible, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from gui.delegate import ProgressDelegate
@@ -58,6 +59,32 @@ class DownloadView(QTableView):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.setColumnWidth(column, width)
         self.sortByColumn(Column.ADDED, Qt.SortOrder.AscendingOrder)
+
+    def dataChanged(
+        self,
+        top_left: QModelIndex | QPersistentModelIndex,
+        bottom_right: QModelIndex | QPersistentModelIndex,
+        roles: Sequence[int] = (),
+    ) -> None:
+        """Repaint only the changed cells that are visible.  Qt repaints the
+        whole viewport when a changed range reaches past it, which is every
+        progress tick of a busy queue; its bookkeeping (editors, accessibility)
+        matters only when editors or assistive tools are in use."""
+        if top_left == bottom_right or QAccessible.isActive():
+            super().dataChanged(top_left, bottom_right, list(roles))
+            return
+        viewport = self.viewport().rect()
+        top = self.rowViewportPosition(top_left.row())
+        bottom_row = bottom_right.row()
+        bottom = self.rowViewportPosition(bottom_row) + self.rowHeight(bottom_row)
+        region = QRect()
+        for column in range(top_left.column(), bottom_right.column() + 1):
+            if not self.isColumnHidden(column):
+                left = self.columnViewportPosition(column)
+                region |= QRect(left, top, self.columnWidth(column), bottom - top)
+        region &= viewport
+        if not region.isEmpty():
+            self.viewport().update(region)
 
     def set_placeholder(self, text: str) -> None:
         if text != self._placeholder:

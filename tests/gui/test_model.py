@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from engine.protocol import DownloadInfo, ProgressItem, State
-from gui.model import FRACTION_ROLE, ID_ROLE, Column, DownloadTableModel, merge_fields
+from gui.model import BAR_ROLE, ID_ROLE, Column, DownloadTableModel, merge_fields
 from gui.proxy import DownloadFilterProxy
 from gui.states import StateFilter
 
@@ -59,7 +59,7 @@ def test_display_texts() -> None:
     assert text(1, Column.SPEED).endswith("/s")
     assert text(1, Column.ETA) == "5 s"
     assert text(2, Column.NAME) == "3.bin"  # no name yet: taken from the URL
-    assert model.index(2, Column.PROGRESS).data(FRACTION_ROLE) is None
+    assert model.index(2, Column.PROGRESS).data(BAR_ROLE).fraction is None
     assert text(5, Column.PROGRESS).startswith("100")  # an empty file, completed
     assert text(6, Column.STATE) == "Failed: 404 Not Found"
     assert model.index(6, Column.STATE).data(Qt.ItemDataRole.ToolTipRole) == "404 Not Found"
