@@ -140,12 +140,15 @@ class Download:
 
     def flush(self) -> None:
         """Flush this download's written bytes to disk (off the hub's thread)."""
-        fd = self._fd
-        if fd is not None:
-            try:
-                gevent.get_hub().threadpool.apply(os.fdatasync, (fd,))
-            except OSError as exc:
-                log.warning("could not flush download %d: %s", self.record.id, exc)
+        if self._fd is None:
+            return
+        fd = os.dup(self._fd)  # the download may close its own while the thread works
+        try:
+            gevent.get_hub().threadpool.apply(os.fdatasync, (fd,))
+        except OSError as exc:
+            log.warning("could not flush download %d: %s", self.record.id, exc)
+        finally:
+            os.close(fd)
 
     def stop(self) -> None:
         """Stop the connections (the caller kills the run greenlet)."""

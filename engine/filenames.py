@@ -10,6 +10,7 @@ import logging
 import os
 import re
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -124,16 +125,15 @@ def _truncate(name: str, limit: int) -> str:
     return (cut or FALLBACK_NAME) + suffix
 
 
-def candidates(name: str) -> list[str]:
-    """``name``, then ``name (1).ext``, ``name (2).ext`` … (a bounded list)."""
+def candidates(name: str) -> Iterator[str]:
+    """``name``, then ``name (1).ext``, ``name (2).ext`` … (at most 1,000)."""
     stem, dot, ext = name.rpartition(".")
     if not dot or not stem:
         stem, ext = name, ""
     suffix = f".{ext}" if ext else ""
-    out = [name]
+    yield name
     for i in range(1, 1000):
-        out.append(_truncate(f"{stem} ({i}){suffix}", MAX_NAME_BYTES))
-    return out
+        yield _truncate(f"{stem} ({i}){suffix}", MAX_NAME_BYTES)
 
 
 def reserve(directory: Path, name: str) -> str:

@@ -77,6 +77,7 @@ class Scheduler:
         self.context = Context(self.settings, self.sessions, self.global_limit, self.update)
         self.records: dict[int, Record] = {}
         self.running: dict[int, Running] = {}
+        self._queued: dict[int, None] = {}  # queued ids, oldest first (an ordered set)
         self.idle = Event()  # set while nothing runs or waits
         self._loops: list[gevent.Greenlet] = []
         self._stopping = False
@@ -89,7 +90,7 @@ class Scheduler:
             if record.state in ACTIVE_STATES:
                 record.state = State.QUEUED
                 self.store.save(record)
-            self.records[record.id] = record
+            self._remember(record)
         self._loops = [gevent.spawn(self._progress_loop), gevent.spawn(self._checkpoint_loop)]
         self._fill()
 
@@ -135,20 +136,21 @@ class Scheduler:
             raise CommandError(f"Connections must be between 1 and {MAX_CONNECTIONS}.")
         if options.speed_limit is not None and options.speed_limit < 0:
             raise CommandError("A speed limit cannot be negative.")
-        added = []
+        valid = []
         for url in urls:
             url = url.strip()
             reason = check_url(url)
             if reason:
                 self.emit(protocol.Error(reason, command="add", url=redact(url)[:2000]))
-                continue
-            record = self.store.add(
-                url, directory, State.PAUSED if options.paused else State.QUEUED,
-                requested_name=options.filename, connections=options.connections,
-                speed_limit=options.speed_limit or None, checksum=checksum,
-            )
-            self.records[record.id] = record
-            added.append(record)
+            else:
+                valid.append(url)
+        added = self.store.add_many(
+            valid, directory, State.PAUSED if options.paused else State.QUEUED,
+            requested_name=options.filename, connections=options.connections,
+            speed_limit=options.speed_limit or None, checksum=checksum,
+        )
+        for record in added:
+            self._remember(record)
             self.emit(protocol.Added(record.info()))
         self._fill()
         return added
@@ -188,6 +190,7 @@ class Scheduler:
                 self._halt(record.id, State.PAUSED, announce=False)
             self.store.remove(record.id)
             del self.records[record.id]
+            self._track(record)
             if message.delete_files and record.name:
                 self._delete_file(record)
             elif record.name and record.state is not State.COMPLETED:
@@ -270,10 +273,23 @@ class Scheduler:
 
     # ------------------------------------------------------------ running
 
+    def _remember(self, record: Record) -> None:
+        self.records[record.id] = record
+        self._track(record)
+
+    def _track(self, record: Record) -> None:
+        """Keep the queue index in step with ``record``'s state."""
+        if record.state is State.QUEUED and record.id in self.records:
+            self._queued[record.id] = None
+        else:
+            self._queued.pop(record.id, None)
+
     def update(self, record: Record, *, pieces: bool = False, **changes: object) -> None:
         """Change ``record``, save it, and announce the fields the client sees."""
         for name, value in changes.items():
             setattr(record, name, value)
+        if "state" in changes:
+            self._track(record)
         self.store.save(record, pieces=pieces)
         info = record.info()
         shown = {f.name for f in fields(protocol.DownloadInfo)}
@@ -290,15 +306,13 @@ class Scheduler:
         """Start queued downloads while there is room."""
         if self._stopping:
             return
-        for record in self.records.values():
-            if len(self.running) >= self.settings.max_active:
-                break
-            if record.state is State.QUEUED and record.id not in self.running:
-                self._launch(record)
-        self.idle.clear() if self._busy() else self.idle.set()
-
-    def _busy(self) -> bool:
-        return bool(self.running) or any(r.state is State.QUEUED for r in self.records.values())
+        for download_id in sorted(self._queued)[:max(0, self.settings.max_active
+                                                     - len(self.running))]:
+            self._launch(self.records[download_id])
+        if self.running or self._queued:
+            self.idle.clear()
+        else:
+            self.idle.set()
 
     def _launch(self, record: Record) -> None:
         download = Download(record, self.context)
@@ -332,6 +346,7 @@ class Scheduler:
             self.update(record, state=state)
         else:
             record.state = state
+            self._track(record)
             self.store.save(record)
 
     # ------------------------------------------------------------ timers
