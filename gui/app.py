@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QSocketNotifier
 from PySide6.QtWidgets import QApplication
 
-from gui.compat import protect_none
+from gui.compat import protect_singletons
 from gui.engine_client import EngineClient
 from gui.icons import app_icon
 from gui.main_window import MainWindow
@@ -47,7 +47,7 @@ class SignalBridge:
 
 def run(argv: list[str], state: Path) -> int:
     """Run the window until it closes; ``argv`` may carry URLs to queue."""
-    protect_none()
+    protect_singletons()
     app = QApplication(argv)
     app.setApplicationName("Greenget")
     app.setOrganizationName("Greenget")

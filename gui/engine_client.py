@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 worker_log = logging.getLogger(f"{__name__}.worker")
 
 DRAIN_BUDGET = 0.008  # seconds of line decoding per event-loop turn
-STDERR_TAIL = 20  # last worker log lines kept to explain a crash
+STDERR_TAIL = 8  # last worker log lines kept to explain a crash
 # The ``command`` of the ``error`` a worker sends when it cannot start at all (the
 # state folder is locked by another worker, the store is unreadable): restarting
 # would only fail again.
@@ -244,8 +244,8 @@ class EngineClient(QObject):
             return
         delay = self._backoff.delay(self._failures)
         self._state = WorkerState.WAITING
-        log.warning("%s; restarting in %.1f s", self._explain(why), delay)
-        self.workerLost.emit(self._explain(why), delay)
+        log.warning("%s; restarting in %.1f s", why, delay)
+        self.workerLost.emit(why, delay)
         self._restart_timer.start(round(delay * 1000))
 
     def _give_up(self, why: str) -> None:
@@ -253,6 +253,11 @@ class EngineClient(QObject):
         self._state = WorkerState.FAILED
         self._failures = 0
         self.workerFailed.emit(why)
+
+    @property
+    def recent_output(self) -> str:
+        """The worker's last log lines (of this run, or of the one that ended)."""
+        return "\n".join(self._stderr_tail)
 
     def _explain(self, why: str) -> str:
         last = self._stderr_tail[-1] if self._stderr_tail else ""

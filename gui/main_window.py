@@ -442,7 +442,7 @@ class MainWindow(QMainWindow):
             f"{max(delay, 1):.0f} s; downloads will carry on from where they were.",
             BannerKind.WARNING,
             action="Restart now",
-            details=why,
+            details=f"{why}.\n\nIts last messages:\n{self._client.recent_output}",
         )
 
     def _on_worker_failed(self, why: str) -> None:
@@ -452,14 +452,17 @@ class MainWindow(QMainWindow):
     def _on_error(self, error: Error) -> None:
         if error.command == START_COMMAND:
             return  # the worker cannot start: workerFailed says so
+        message = error.message
+        if error.url and error.url not in message:
+            message = f"{message.rstrip('.')}: {error.url}"
         if not self.notice_banner.isVisible():
             self._errors.clear()
-        self._errors.append(error.message)
+        self._errors.append(message)
         if len(self._errors) == 1:
-            text = error.message
+            text = message
         else:
             count = len(self._errors)
-            text = f"{count} requests could not be carried out. The last: {error.message}"
+            text = f"{count} requests could not be carried out. The last: {message}"
         self.notice_banner.show_message(
             text, BannerKind.ERROR, details="\n".join(self._errors[-20:])
         )

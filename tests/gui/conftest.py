@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
 
-from gui.compat import protect_none
+from gui.compat import protect_singletons
 from gui.engine_client import Backoff, EngineClient
 from gui.main_window import MainWindow
 from gui.settings import Settings
 
-protect_none()  # PySide6 6.12.0 on Python 3.11 would abort the test run (see gui.compat)
+protect_singletons()  # PySide6 6.12.0 on Python 3.11 would abort the test run (see gui.compat)
 
 FAKE_WORKER = Path(__file__).with_name("fake_worker.py")
 FAST_BACKOFF = Backoff(initial=0.05, maximum=0.2, healthy_after=5.0, give_up_after=3)
@@ -54,14 +54,19 @@ def settings(tmp_path: Path) -> QSettings:
 def make_window(qtbot, make_client, settings, tmp_path: Path):
     """Builds a shown MainWindow whose worker is the fake one in ``mode``."""
 
-    def make(mode: str = "normal", arg: str = "", **client_kwargs) -> MainWindow:
-        client = make_client(fake_worker(mode, arg), **client_kwargs)
+    def make(mode: str = "normal", arg: str = "", *, ready: bool = True) -> MainWindow:
+        """``ready``: return once the worker's first snapshot is in the table."""
+        client = make_client(fake_worker(mode, arg))
         prefs = Settings(settings)
         prefs.download_dir = str(tmp_path / "downloads")
         window = MainWindow(client, prefs)
         qtbot.addWidget(window)
         window.show()
-        client.start()
+        if ready:
+            with qtbot.waitSignal(client.snapshotReceived, timeout=10_000):
+                client.start()
+        else:
+            client.start()
         return window
 
     return make

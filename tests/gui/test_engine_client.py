@@ -64,6 +64,7 @@ def test_a_crashed_worker_is_restarted(qtbot, make_client, tmp_path) -> None:
     with qtbot.waitSignal(client.workerLost, timeout=10_000) as lost:
         pass
     assert "status 3" in lost.args[0]
+    assert client.recent_output == ""  # the fake worker logs nothing
     assert client.state is WorkerState.WAITING
     with qtbot.waitSignal(client.connected, timeout=10_000) as again:
         pass
