@@ -98,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
                              "and is retried (default 30)")
     parser.add_argument("--retries", type=int, default=10,
                         help="tries in a row without progress before giving up (default 10)")
+    parser.add_argument("--max-filesize", type=parse_rate, metavar="SIZE",
+                        help="fail a file bigger than SIZE (e.g. 10G) instead of filling the "
+                             "disk; also stops endless streams")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="print only one line per finished file and errors")
     return parser
@@ -265,7 +268,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO, stop: Event) -> int:
         return EXIT_USAGE
     settings = Settings(max_active=args.jobs, connections=args.connections,
                         speed_limit=args.limit_rate, read_timeout=args.timeout,
-                        max_retries=args.retries)
+                        max_retries=args.retries, max_file_size=args.max_filesize)
     reporter = Reporter(out, err, live=err.isatty() and not args.quiet)
     scheduler = Scheduler(store, reporter.emit, settings)
     for record in store.load():  # only what this command asks for runs

@@ -201,6 +201,8 @@ class Download:
         record = self.record
         response = self._with_retries(self._probe)
         size = None if _encoded(response) else _content_length(response)
+        if size is not None:
+            self._check_cap(size)
         ranges = "bytes" in response.headers.get("Accept-Ranges", "").lower()
         directory = Path(record.directory)
         if record.name:  # its .part vanished: start over under the same name if free
@@ -431,6 +433,8 @@ class Download:
                 remaining = piece.remaining  # a split may have moved the end meanwhile
                 if remaining is not None and len(data) > remaining:
                     data = data[:remaining]
+                if remaining is None:
+                    self._check_cap(piece.position + len(data))
                 self._write(fd, data, piece.position)
                 piece.done += len(data)
                 self.received += len(data)
@@ -474,6 +478,12 @@ class Download:
         log.info("download %d: the server refused connection %d (%s); going on with %d",
                  self.record.id, index, exc, alive)
         self.ctx.sessions.cap_connections(self.record.final_url or self.record.url, alive)
+
+    def _check_cap(self, size: int) -> None:
+        cap = self.ctx.settings.max_file_size
+        if cap is not None and size > cap:
+            raise DownloadError(f"The file is larger than the {cap:,}-byte limit set for "
+                                "downloads; stopped.", transient=False)
 
     def _connections(self) -> int:
         """Connections for this download: asked for, within what the host accepts."""

@@ -13,6 +13,7 @@ import datetime
 import email.utils
 import hashlib
 import logging
+import os
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -228,7 +229,9 @@ class Sessions:
     def _new_session(self, url: str) -> requests.Session:
         session = requests.Session()
         session.proxies.update(requests.utils.get_environ_proxies(url))
-        session.trust_env = False
+        session.trust_env = False  # so resolve what it would have read, once:
+        session.verify = (os.environ.get("REQUESTS_CA_BUNDLE")
+                          or os.environ.get("CURL_CA_BUNDLE") or True)
         session.max_redirects = MAX_REDIRECTS
         session.headers.clear()
         session.headers.update(BASE_HEADERS)

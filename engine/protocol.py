@@ -202,7 +202,8 @@ class SetOptions(Message):
     ``read_timeout``: seconds without a byte before a connection counts as
     stalled and is retried.  ``retry_delay``: first back-off in seconds (it
     doubles up to ``retry_delay_max``).  ``max_retries``: tries without progress
-    before a download fails.
+    before a download fails.  ``max_file_size``: bytes; a bigger file (or an
+    endless stream) fails instead of filling the disk (0 removes the cap).
     """
 
     TYPE: ClassVar[str] = "set_options"
@@ -213,6 +214,7 @@ class SetOptions(Message):
     retry_delay: float | None = None
     retry_delay_max: float | None = None
     max_retries: int | None = None
+    max_file_size: int | None = None
 
 
 @dataclass(frozen=True)

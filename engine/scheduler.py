@@ -239,6 +239,8 @@ class Scheduler:
         if message.speed_limit is not None:
             settings.speed_limit = message.speed_limit or None
             self.global_limit.rate = settings.speed_limit
+        if message.max_file_size is not None:
+            settings.max_file_size = message.max_file_size or None
         for name in ("read_timeout", "retry_delay", "retry_delay_max", "max_retries"):
             value = getattr(message, name)
             if value is not None:

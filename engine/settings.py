@@ -19,6 +19,7 @@ class Settings:
     retry_delay: float = 1.0
     retry_delay_max: float = 60.0
     max_retries: int = 10  # tries in a row without a byte of progress
+    max_file_size: int | None = None  # bytes; a bigger file or endless stream fails
     chunk_size: int = 1 * MiB
     min_piece: int = 1 * MiB
 

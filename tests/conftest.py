@@ -12,7 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers.harness import FaultServer, Nginx, find_nginx, run_fault_server, run_nginx
+from tests.servers.harness import (
+    FaultServer,
+    Nginx,
+    find_nginx,
+    make_self_signed_certificate,
+    run_fault_server,
+    run_nginx,
+)
 
 
 @pytest.fixture(scope="session")
@@ -27,6 +34,16 @@ def fault_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultServ
     level = os.environ.get("GREENGET_TEST_SERVER_LOG", "WARNING")
     with run_fault_server(log_path, level) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FaultServer, Path]]:
+    """The fault server over HTTPS with a self-signed certificate, and that
+    certificate (a CA file a client can be told to trust)."""
+    folder = tmp_path_factory.mktemp("tls-server")
+    cert, key = make_self_signed_certificate(folder)
+    with run_fault_server(folder / "stderr.log", tls=(cert, key)) as server:
+        yield server, cert
 
 
 @pytest.fixture(scope="session")

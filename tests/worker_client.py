@@ -35,9 +35,10 @@ class WorkerProcess:
     ``downloads`` (id → latest :class:`DownloadInfo`)."""
 
     def __init__(self, home: Path, *, settings: p.SetOptions | None = None,
-                 file_size_limit: int | None = None) -> None:
-        env = {**os.environ, "GREENGET_HOME": str(home), "PYTHONUNBUFFERED": "1",
-               "PYTHONIOENCODING": "utf-8"}
+                 file_size_limit: int | None = None,
+                 env: dict[str, str] | None = None) -> None:
+        env = {**os.environ, **(env or {}), "GREENGET_HOME": str(home),
+               "PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8"}
         self.stderr_path = home / f"worker-{time.monotonic_ns()}.log"
         home.mkdir(parents=True, exist_ok=True)
         self._stderr = open(self.stderr_path, "wb")  # noqa: SIM115 - closed in close()

@@ -184,3 +184,30 @@ def test_credentials_in_a_url_are_never_shown_or_logged(worker, fault_server,
     worker.wait_until(lambda: any(d.state is S.FAILED for d in worker.downloads.values()))
     shown = [d.error for d in worker.downloads.values()]
     assert "s3cr3t" not in worker.log() and not any("s3cr3t" in e for e in shown)
+
+
+def test_an_endless_stream_stops_at_the_size_cap_and_the_worker_stays_responsive(
+        worker, fault_server, downloads) -> None:
+    worker.send(p.SetOptions(max_file_size=3 * MiB))
+    endless = fault_server.data_url(10**12, "endless.bin", length=0)
+    (download_id,) = worker.add([endless], downloads)
+    info = worker.wait_state(download_id, S.FAILED, S.COMPLETED)
+    assert info.state is S.FAILED and "limit set for downloads" in info.error
+    assert (downloads / "endless.bin.part").stat().st_size <= 3 * MiB
+    too_big = worker.add([fault_server.data_url(4 * MiB, "big.bin")], downloads)[0]
+    assert "limit" in worker.wait_state(too_big, S.FAILED).error
+    small = worker.add([fault_server.data_url(MiB, "fits.bin")], downloads)[0]
+    assert worker.wait_state(small, S.COMPLETED, S.FAILED).state is S.COMPLETED
+
+
+def test_an_endless_stream_on_a_full_disk_fails_clearly(home, fault_server, downloads) -> None:
+    worker = WorkerProcess(home, settings=FAST, file_size_limit=2 * MiB)
+    try:
+        (download_id,) = worker.add([fault_server.data_url(10**12, "e.bin", length=0)],
+                                    downloads)
+        info = worker.wait_state(download_id, S.FAILED, S.COMPLETED)
+        assert info.state is S.FAILED and "disk is full" in info.error
+        worker.send(p.Pause(ids=(download_id,)))  # answered: the worker is alive
+        assert worker.proc.poll() is None
+    finally:
+        worker.close()

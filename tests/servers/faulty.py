@@ -629,6 +629,8 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="stop when stdin closes (the test fixtures use this)",
     )
+    parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"),
+                        help="serve HTTPS with this certificate and key")
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=args.log_level.upper(),
@@ -636,7 +638,8 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(name)s %(levelname)s %(message)s",
     )
     app = FaultApp()
-    server = StreamServer(("127.0.0.1", 0), app.handle, backlog=4096)
+    tls = {"certfile": args.tls[0], "keyfile": args.tls[1]} if args.tls else {}
+    server = StreamServer(("127.0.0.1", 0), app.handle, backlog=4096, **tls)
     server.start()
     app.port = server.server_port
     print(app.port, flush=True)

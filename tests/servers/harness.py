@@ -74,11 +74,12 @@ def _get(port: int, path: str, method: str = "GET", timeout: float = 10.0) -> tu
 class FaultServer:
     """Handle on a running ``python -m tests.servers.faulty`` child."""
 
-    def __init__(self, port: int, process: subprocess.Popen[bytes], log_path: Path) -> None:
+    def __init__(self, port: int, process: subprocess.Popen[bytes], log_path: Path,
+                 scheme: str = "http") -> None:
         self.port = port
         self.process = process
         self.log_path = log_path  # the child's stderr
-        self.base_url = f"http://{HOST}:{port}"
+        self.base_url = f"{scheme}://{HOST}:{port}"
 
     def url(self, path: str) -> str:
         """Absolute URL of ``path`` (which starts with "/", query string allowed)."""
@@ -128,8 +129,12 @@ def _read_line(process: subprocess.Popen[bytes], timeout: float) -> bytes:
 
 
 @contextlib.contextmanager
-def run_fault_server(log_path: Path, log_level: str = "WARNING") -> Iterator[FaultServer]:
-    """Start the fault server in a child process; stop and reap it on exit."""
+def run_fault_server(
+    log_path: Path, log_level: str = "WARNING", tls: tuple[Path, Path] | None = None
+) -> Iterator[FaultServer]:
+    """Start the fault server in a child process (HTTPS with ``tls`` = (cert, key));
+    stop and reap it on exit. Over HTTPS, use it for downloads only: ``stats``
+    and ``reset`` speak plain HTTP."""
     command = [
         sys.executable,
         "-m",
@@ -137,6 +142,7 @@ def run_fault_server(log_path: Path, log_level: str = "WARNING") -> Iterator[Fau
         "--exit-on-stdin-eof",
         "--log-level",
         log_level,
+        *(["--tls", str(tls[0]), str(tls[1])] if tls else []),
     ]
     with open(log_path, "ab") as stderr:
         process = subprocess.Popen(
@@ -149,11 +155,23 @@ def run_fault_server(log_path: Path, log_level: str = "WARNING") -> Iterator[Fau
                 f"fault server did not report a port (got {line!r}); its stderr:\n"
                 + log_path.read_text(errors="replace")
             )
-        server = FaultServer(int(line), process, log_path)
+        server = FaultServer(int(line), process, log_path, "https" if tls else "http")
         log.info("fault server pid %d on %s", process.pid, server.base_url)
         yield server
     finally:
         stop_process(process)
+
+
+def make_self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 (it is its own CA) and its key."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )
+    return cert, key
 
 
 # -- nginx -----------------------------------------------------------------------------
