@@ -333,14 +333,20 @@ class MainWindow(QMainWindow):
             directory=self._settings.download_dir,
             connections=self._settings.connections,
         )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._add_from(dialog))
-        dialog.finished.connect(lambda _result: setattr(self, "add_dialog", None))
+        dialog.accepted.connect(self._add_from_dialog)
+        dialog.finished.connect(self._add_dialog_closed)
         self.add_dialog = dialog
         dialog.open()
 
-    def _add_from(self, dialog: AddDialog) -> None:
-        request = dialog.request()
+    def _add_dialog_closed(self) -> None:
+        if self.add_dialog is not None:
+            self.add_dialog.deleteLater()
+            self.add_dialog = None
+
+    def _add_from_dialog(self) -> None:
+        if self.add_dialog is None:
+            return
+        request = self.add_dialog.request()
         self._settings.download_dir = request.directory
         self._settings.connections = request.options.connections or 0
         self.queue_urls(request.urls, request.directory, request.options)
