@@ -7,7 +7,14 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt
 from PySide6.QtGui import QAccessible, QPainter, QPaintEvent, QPalette
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
 
 from gui.delegate import ProgressDelegate
 from gui.model import Column
@@ -15,13 +22,23 @@ from gui.model import Column
 log = logging.getLogger(__name__)
 
 DEFAULT_WIDTHS: dict[Column, int] = {
+    Column.NAME: 340,
     Column.SIZE: 90,
     Column.PROGRESS: 170,
     Column.SPEED: 95,
     Column.ETA: 95,
-    Column.STATE: 210,
     Column.ADDED: 140,
 }
+
+
+class NameDelegate(QStyledItemDelegate):
+    """File names elide in the middle, so the extension stays in sight."""
+
+    def initStyleOption(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideMiddle
 
 
 class DownloadView(QTableView):
@@ -39,8 +56,9 @@ class DownloadView(QTableView):
         self.setWordWrap(False)
         self.setShowGrid(False)
         self.setAlternatingRowColors(True)
-        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setItemDelegateForColumn(Column.NAME, NameDelegate(self))
         self.setItemDelegateForColumn(Column.PROGRESS, ProgressDelegate(self))
         rows = self.verticalHeader()
         rows.hide()
@@ -54,7 +72,7 @@ class DownloadView(QTableView):
     def apply_default_columns(self) -> None:
         """Column widths for a first run (later runs restore the person's)."""
         header = self.horizontalHeader()
-        header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(Column.STATE, QHeaderView.ResizeMode.Stretch)  # errors are long
         for column, width in DEFAULT_WIDTHS.items():
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.setColumnWidth(column, width)

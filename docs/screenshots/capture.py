@@ -1,0 +1,204 @@
+"""Screenshots of the app for docs/screenshots/, with real downloads from a local server.
+
+Run under a virtual display, from the repository root::
+
+    xvfb-run -a -s "-screen 0 1280x800x24" python docs/screenshots/capture.py
+
+It starts the fault-injecting test server on 127.0.0.1 (nothing else is
+contacted), a throw-away GREENGET_HOME and HOME, the window and its worker;
+queues downloads that end up in every state; and captures the screen with
+ImageMagick's ``import -window root``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = Path(__file__).resolve().parent
+SCRATCH = Path(tempfile.mkdtemp(prefix="greenget-shots-"))
+os.environ["GREENGET_HOME"] = str(SCRATCH / "state")
+os.environ["HOME"] = str(SCRATCH / "home")  # settings and ~/Downloads of our own
+os.environ.pop("XDG_CONFIG_HOME", None)
+os.environ["LANG"] = "en_US.UTF-8"  # dates and numbers as most readers expect
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtCore import QRect, QSettings  # noqa: E402
+from PySide6.QtGui import QColor, QGuiApplication, QPalette  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from engine.protocol import Add, DownloadOptions, Pause, SetOptions, State  # noqa: E402
+from gui.compat import protect_singletons  # noqa: E402
+from gui.engine_client import EngineClient  # noqa: E402
+from gui.icons import app_icon  # noqa: E402
+from gui.main_window import MainWindow  # noqa: E402
+from gui.settings import Settings  # noqa: E402
+
+MB = 1_000_000
+
+
+def pump(seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            raise TimeoutError("the app did not get there in time")
+        pump(0.05)
+
+
+def shoot(name: str, area: QRect | None = None) -> None:
+    """The whole screen, or ``area`` of it (Xvfb has no window manager, so a
+    dialog has no frame to tell it from the window behind)."""
+    pump(0.3)
+    crop = [] if area is None else [
+        "-crop", f"{area.width()}x{area.height()}+{area.x()}+{area.y()}", "+repage"
+    ]
+    subprocess.run(["import", "-window", "root", *crop, str(OUT / name)], check=True)
+    print("wrote", OUT / name)
+
+
+def dark_palette() -> QPalette:
+    palette = QPalette()
+    role, group = QPalette.ColorRole, QPalette.ColorGroup
+    for r, color in (
+        (role.Window, "#2b2d30"), (role.WindowText, "#dfe1e5"), (role.Base, "#1e1f22"),
+        (role.AlternateBase, "#26282b"), (role.Text, "#dfe1e5"), (role.Button, "#34363a"),
+        (role.ButtonText, "#dfe1e5"), (role.Highlight, "#2f65ca"),
+        (role.HighlightedText, "#ffffff"), (role.PlaceholderText, "#8c8f94"),
+        (role.ToolTipBase, "#3c3f41"), (role.ToolTipText, "#dfe1e5"),
+        (role.Light, "#45484d"), (role.Midlight, "#3a3c40"), (role.Mid, "#2f3134"),
+        (role.Dark, "#1b1c1f"), (role.Shadow, "#111214"),
+    ):
+        palette.setColor(r, QColor(color))
+    for r in (role.WindowText, role.Text, role.ButtonText):
+        palette.setColor(group.Disabled, r, QColor("#6f737a"))
+    return palette
+
+
+def start_server() -> tuple[subprocess.Popen[bytes], str]:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tests.servers.faulty", "--exit-on-stdin-eof"],
+        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    )
+    assert server.stdout is not None
+    port = int(server.stdout.readline())
+    return server, f"http://127.0.0.1:{port}"
+
+
+def main() -> int:
+    server, base = start_server()
+
+    def data(name: str, size: int, **query: object) -> str:
+        params = "&".join(f"{k}={v}" for k, v in query.items())
+        return f"{base}/data/{size}/{name}" + (f"?{params}" if params else "")
+
+    protect_singletons()
+    app = QApplication(sys.argv)
+    app.setApplicationName("Greenget")
+    app.setWindowIcon(app_icon())
+    settings = Settings(QSettings(str(SCRATCH / "settings.ini"), QSettings.Format.IniFormat))
+    downloads = SCRATCH / "home" / "Downloads"
+    settings.download_dir = str(downloads)
+    client = EngineClient()
+    window = MainWindow(client, settings)
+    screen = app.primaryScreen().availableGeometry()
+    window.setGeometry(screen)
+    window.show()
+    client.start()
+    wait_until(lambda: client.hello is not None)
+    client.send(SetOptions(max_active=4, retry_delay=45, retry_delay_max=90))
+    shoot("empty.png")
+
+    def state_of(url: str) -> State | None:
+        for r in range(window.model.rowCount()):
+            row = window.model.row_at(r)
+            if row.info.url == url:
+                return row.info.state
+        return None
+
+    directory = str(downloads)
+    finished = [
+        data("release-notes-2.4.pdf", 380_000),
+        data("wallpapers-4k.zip", 6 * MB, seed=2),
+        data("greenget-src-0.1.tar.gz", 2 * MB, seed=3),
+        data("old-mirror-link.iso", 1_000, status=404, fail=1000),
+    ]
+    client.send(Add(tuple(finished), directory))
+    wait_until(lambda: all(state_of(u) in (State.COMPLETED, State.FAILED) for u in finished))
+
+    running = [
+        data("debian-12.7.0-amd64-DVD-1.iso", 3_900 * MB, seed=4, throttle=1_400_000),
+        data("ubuntu-24.04.1-desktop-amd64.iso", 6_100 * MB, seed=5, throttle=900_000),
+        data("conference-talk-recording.mp4", 900 * MB, seed=6, throttle=500_000, length=0),
+    ]
+    to_pause = data("blender-4.2-linux-x64.tar.xz", 340 * MB, seed=7, throttle=1_000_000)
+    client.send(Add((*running, to_pause), directory))
+    wait_until(lambda: all(state_of(u) is State.DOWNLOADING for u in (*running, to_pause)))
+    pump(3.0)
+    paused_row = next(
+        window.model.row_at(r)
+        for r in range(window.model.rowCount())
+        if window.model.row_at(r).info.url == to_pause
+    )
+    client.send(Pause(ids=(paused_row.info.id,)))
+    wait_until(lambda: state_of(to_pause) is State.PAUSED)
+
+    busy = data("nightly-build.AppImage", 120 * MB, status=503, fail=1000)
+    client.send(Add((busy,), directory))
+    wait_until(lambda: state_of(busy) is State.RETRYING)
+    waiting = (
+        data("archlinux-2024.09.01-x86_64.iso", 1_100 * MB, seed=8),
+        data("linux-6.11.tar.xz", 145 * MB, seed=9),
+    )
+    client.send(Add(waiting, directory, DownloadOptions()))
+    wait_until(lambda: all(state_of(u) is State.QUEUED for u in waiting))
+    pump(2.5)
+    window.view.selectRow(
+        next(r for r in range(window.proxy.rowCount())
+             if window.proxy.index(r, 0).data() == "blender-4.2-linux-x64.tar.xz")
+    )
+    window.view.setFocus()
+    shoot("queue.png")
+
+    QGuiApplication.clipboard().setText(
+        "Mirrors for the next release:\n"
+        f"{base}/data/52000000/fedora-41-x86_64.iso\n"
+        f"{base}/data/8000000/firmware-update.bin\n"
+        "ftp://old.example/files/readme.txt\n"
+    )
+    window.acts.add.trigger()
+    dialog = window.add_dialog
+    assert dialog is not None
+    dialog._urls.appendPlainText("not a link, just a note")
+    dialog._checksum.setText("sha256=" + "3f" * 32)
+    dialog._check()
+    shoot("add-dialog.png", dialog.frameGeometry())
+    dialog.reject()
+
+    # Xvfb has no desktop theme to switch to dark; give the app the palette a
+    # dark desktop would (the window uses palette roles only, so it follows).
+    app.setPalette(dark_palette())
+    pump(2.0)
+    shoot("queue-dark.png")
+
+    window.close()
+    wait_until(lambda: not window.isVisible() and client.pid == 0, timeout=20)
+    server.stdin.close()  # type: ignore[union-attr]
+    server.wait(10)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
