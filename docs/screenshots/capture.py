@@ -13,6 +13,7 @@ ImageMagick's ``import -window root``.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -197,6 +198,7 @@ def main() -> int:
     wait_until(lambda: not window.isVisible() and client.pid == 0, timeout=20)
     server.stdin.close()  # type: ignore[union-attr]
     server.wait(10)
+    shutil.rmtree(SCRATCH)
     return 0
 
 
