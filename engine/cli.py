@@ -14,7 +14,6 @@ import dataclasses
 import hashlib
 import logging
 import os
-import re
 import signal
 import sys
 import time
@@ -31,7 +30,7 @@ from engine.http import redact
 from engine.limits import raise_open_file_limit
 from engine.protocol import State
 from engine.scheduler import CommandError, Scheduler, parse_checksum
-from engine.settings import MAX_CONNECTIONS, Settings
+from engine.settings import MAX_CONNECTIONS, Settings, parse_size
 from engine.store import Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -40,18 +39,16 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
-_RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?(?:/s)?\s*$", re.IGNORECASE)
-_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
 
 
 def parse_rate(text: str) -> int:
-    """``500K``, ``2M``, ``1.5m``, ``100000`` → bytes per second (K = 1024)."""
-    match = _RATE.match(text)
-    if not match:
-        raise argparse.ArgumentTypeError(f"not a speed: {text!r} (try 500K or 2M)")
-    value = int(float(match.group(1)) * _UNITS[match.group(2).lower()])
+    """A speed or size for the command line: ``500K``, ``2M``, ``10G``."""
+    try:
+        value = parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
     if value <= 0:
-        raise argparse.ArgumentTypeError("a speed limit must be above zero")
+        raise argparse.ArgumentTypeError("it must be above zero")
     return value
 
 

@@ -234,7 +234,8 @@ class Download:
         record = self.record
         session = self.ctx.sessions.get(record.url)
         try:
-            response = session.get(record.url, stream=True, timeout=self._timeout())
+            response = session.get(record.url, headers=record.headers or None, stream=True,
+                                   timeout=self._timeout())
         except requests.RequestException as exc:
             raise network_error(exc) from exc
         if response.status_code != 200:
@@ -360,9 +361,9 @@ class Download:
             log.info("download %d: the server cannot resume; starting again from 0", record.id)
             piece.done = 0
         start = piece.position
-        headers = {}
+        headers = record.headers
         if record.resumable:
-            headers = with_range({}, start, piece.end, record.validators)
+            headers = with_range(headers, start, piece.end, record.validators)
         try:
             response = session.get(url, headers=headers, stream=True, timeout=self._timeout())
         except requests.RequestException as exc:

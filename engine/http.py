@@ -146,6 +146,26 @@ def server_digest(headers: requests.structures.CaseInsensitiveDict[str]) -> str 
     return None
 
 
+_RESERVED_HEADERS = frozenset({"range", "if-range", "accept-encoding", "host",
+                               "content-length", "transfer-encoding", "connection"})
+
+
+def parse_headers(lines: tuple[str, ...] | list[str | None]) -> dict[str, str]:
+    """``"Name: value"`` lines as a dict; blank or malformed lines (and the
+    headers the engine must control itself) are skipped."""
+    headers: dict[str, str] = {}
+    for line in lines:
+        if not line or ":" not in line:
+            continue
+        name, _, value = line.partition(":")
+        name, value = name.strip(), value.strip()
+        if (not name or any(c in name for c in " \t\r\n") or "\r" in value or "\n" in value
+                or name.lower() in _RESERVED_HEADERS):
+            continue
+        headers[name] = value
+    return headers
+
+
 def check_url(url: str) -> str | None:
     """Why ``url`` cannot be downloaded, in a sentence; ``None`` if it can."""
     if not url or not url.strip():

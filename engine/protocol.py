@@ -65,7 +65,8 @@ class DownloadOptions:
     for no limit.  ``checksum``: ``"sha256=<hex>"`` (any hashlib algorithm name)
     checked when the download finishes.  ``filename``: the name to save under
     instead of the server's (sanitised all the same).  ``paused``: add without
-    starting.
+    starting.  ``headers``: extra request headers as ``"Name: value"`` lines
+    (cookies, user agent, referer), sent with every request of the download.
     """
 
     connections: int | None = None
@@ -73,6 +74,7 @@ class DownloadOptions:
     checksum: str | None = None
     filename: str | None = None
     paused: bool = False
+    headers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -204,6 +206,7 @@ class SetOptions(Message):
     doubles up to ``retry_delay_max``).  ``max_retries``: tries without progress
     before a download fails.  ``max_file_size``: bytes; a bigger file (or an
     endless stream) fails instead of filling the disk (0 removes the cap).
+    ``directory``: where downloads go when a request names no folder (RPC).
     """
 
     TYPE: ClassVar[str] = "set_options"
@@ -215,6 +218,7 @@ class SetOptions(Message):
     retry_delay_max: float | None = None
     max_retries: int | None = None
     max_file_size: int | None = None
+    directory: str | None = None
 
 
 @dataclass(frozen=True)
@@ -229,6 +233,21 @@ class SetDownloadOptions(Message):
     ids: tuple[int, ...]
     speed_limit: int | None = None
     connections: int | None = None
+
+
+@dataclass(frozen=True)
+class SetRpc(Message):
+    """Turn the aria2-compatible JSON-RPC endpoint on or off.  It listens on
+    127.0.0.1:``port`` (every address with ``allow_remote``), requires the
+    secret kept in the state folder (``secret`` replaces it when given) and
+    accepts browser pages only from ``origins``.  Answered with ``rpc_status``."""
+
+    TYPE: ClassVar[str] = "set_rpc"
+    enabled: bool
+    port: int = 6800
+    secret: str = ""
+    allow_remote: bool = False
+    origins: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -311,6 +330,18 @@ class Segments(Message):
 
 
 @dataclass(frozen=True)
+class RpcStatus(Message):
+    """Whether the JSON-RPC endpoint runs, where, with which secret; ``error``
+    says why it could not start (e.g. the port is taken)."""
+
+    TYPE: ClassVar[str] = "rpc_status"
+    enabled: bool
+    port: int = 0
+    secret: str = ""
+    error: str = ""
+
+
+@dataclass(frozen=True)
 class Error(Message):
     """A command that could not be carried out, or a line that could not be
     read.  ``message`` is for a person; ``command`` names the command's type
@@ -325,11 +356,11 @@ class Error(Message):
 COMMANDS: dict[str, type[Message]] = {
     cls.TYPE: cls
     for cls in (Add, Pause, Resume, Retry, Remove, SetUrl, SetOptions, SetDownloadOptions,
-                GetSegments, Shutdown)
+                SetRpc, GetSegments, Shutdown)
 }
 EVENTS: dict[str, type[Message]] = {
     cls.TYPE: cls
-    for cls in (Hello, Snapshot, Added, Changed, Progress, Removed, Segments, Error)
+    for cls in (Hello, Snapshot, Added, Changed, Progress, Removed, Segments, RpcStatus, Error)
 }
 MESSAGES: dict[str, type[Message]] = {**COMMANDS, **EVENTS}
 

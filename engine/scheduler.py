@@ -22,7 +22,7 @@ from gevent.event import Event
 
 from engine import protocol
 from engine.download import Context, Download
-from engine.http import Sessions, check_url, redact
+from engine.http import Sessions, check_url, parse_headers, redact
 from engine.protocol import ACTIVE_STATES, Message, ProgressItem, State
 from engine.ratelimit import TokenBucket
 from engine.settings import MAX_CONNECTIONS, Settings
@@ -45,6 +45,7 @@ class Running:
     greenlet: gevent.Greenlet
     samples: list[tuple[float, int]]  # (time, bytes received) for the speed
     reported: int = -1
+    speed: float = 0.0  # bytes/s over the last few seconds
 
 
 def parse_checksum(value: str | None) -> str | None:
@@ -77,7 +78,8 @@ class Scheduler:
         self.context = Context(self.settings, self.sessions, self.global_limit, self.update)
         self.records: dict[int, Record] = {}
         self.running: dict[int, Running] = {}
-        self._queued: dict[int, None] = {}  # queued ids, oldest first (an ordered set)
+        self._queued: dict[int, None] = {}  # queued ids (an ordered set)
+        self._rank: dict[int, float] = {}  # queue position when moved; else the id
         self.idle = Event()  # set while nothing runs or waits
         self._loops: list[gevent.Greenlet] = []
         self._stopping = False
@@ -111,15 +113,17 @@ class Scheduler:
 
     def handle(self, message: Message) -> None:
         """Carry out one command; report what cannot be done as an ``error``."""
-        handler = getattr(self, f"_on_{message.TYPE}", None)
-        if handler is None:
-            self.emit(protocol.Error(f"The worker does not handle {message.TYPE!r}.",
-                                     command=message.TYPE))
-            return
         try:
-            handler(message)
+            self.handle_now(message)
         except CommandError as exc:
             self.emit(protocol.Error(str(exc), command=message.TYPE))
+
+    def handle_now(self, message: Message) -> None:
+        """Carry out one command; raise :class:`CommandError` if it cannot be."""
+        handler = getattr(self, f"_on_{message.TYPE}", None)
+        if handler is None:
+            raise CommandError(f"The worker does not handle {message.TYPE!r}.")
+        handler(message)
 
     def _on_add(self, message: protocol.Add) -> None:
         self.add(message.urls, message.directory, message.options)
@@ -148,6 +152,7 @@ class Scheduler:
             valid, directory, State.PAUSED if options.paused else State.QUEUED,
             requested_name=options.filename, connections=options.connections,
             speed_limit=options.speed_limit or None, checksum=checksum,
+            headers=parse_headers(options.headers),
         )
         for record in added:
             self._remember(record)
@@ -239,6 +244,10 @@ class Scheduler:
         if message.speed_limit is not None:
             settings.speed_limit = message.speed_limit or None
             self.global_limit.rate = settings.speed_limit
+        if message.directory is not None:
+            if not os.path.isabs(os.path.expanduser(message.directory)):
+                raise CommandError("The default folder must be an absolute path.")
+            settings.directory = os.path.expanduser(message.directory)
         if message.max_file_size is not None:
             settings.max_file_size = message.max_file_size or None
         for name in ("read_timeout", "retry_delay", "retry_delay_max", "max_retries"):
@@ -308,13 +317,35 @@ class Scheduler:
         """Start queued downloads while there is room."""
         if self._stopping:
             return
-        for download_id in sorted(self._queued)[:max(0, self.settings.max_active
-                                                     - len(self.running))]:
+        room = max(0, self.settings.max_active - len(self.running))
+        for download_id in sorted(self._queued, key=self._position)[:room]:
             self._launch(self.records[download_id])
         if self.running or self._queued:
             self.idle.clear()
         else:
             self.idle.set()
+
+    def _position(self, download_id: int) -> float:
+        return self._rank.get(download_id, download_id)
+
+    def waiting(self) -> list[Record]:
+        """Queued and paused downloads in the order they will start."""
+        return sorted((r for r in self.records.values()
+                       if r.state in (State.QUEUED, State.PAUSED)),
+                      key=lambda r: self._position(r.id))
+
+    def move(self, download_id: int, offset: int, how: str) -> int:
+        """Move a waiting download in the queue (aria2's changePosition:
+        ``how`` is POS_SET, POS_CUR or POS_END); returns its new index."""
+        order = [r.id for r in self.waiting()]
+        current = order.index(download_id)
+        base = {"POS_SET": 0, "POS_CUR": current, "POS_END": len(order) - 1}[how]
+        target = max(0, min(len(order) - 1, base + offset))
+        order.remove(download_id)
+        order.insert(target, download_id)
+        self._rank.update({i: float(n) - len(order) for n, i in enumerate(order)})
+        self._fill()
+        return target
 
     def _launch(self, record: Record) -> None:
         download = Download(record, self.context)
@@ -369,6 +400,7 @@ class Scheduler:
                 samples.pop(0)
             elapsed = now - samples[0][0]
             speed = (download.received - samples[0][1]) / elapsed if elapsed > 0 else 0.0
+            running.speed = speed
             done = download.record.done
             if done != running.reported or speed:
                 running.reported = done

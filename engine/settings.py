@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 KiB = 1024
 MiB = 1024 * KiB
 MAX_CONNECTIONS = 32
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?(?:/s)?\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "k": KiB, "m": MiB, "g": 1024 * MiB}
+
+
+def parse_size(text: str) -> int:
+    """``500K``, ``2M``, ``1.5m``, ``10G``, ``100000`` → bytes (K = 1024).
+    Raises ``ValueError`` with a readable message."""
+    match = _SIZE.match(text)
+    if not match:
+        raise ValueError(f"not a size or speed: {text!r} (try 500K or 2M)")
+    return int(float(match.group(1)) * _UNITS[match.group(2).lower()])
 
 
 @dataclass
@@ -20,6 +32,7 @@ class Settings:
     retry_delay_max: float = 60.0
     max_retries: int = 10  # tries in a row without a byte of progress
     max_file_size: int | None = None  # bytes; a bigger file or endless stream fails
+    directory: str = field(default_factory=lambda: default_directory())  # for RPC adds
     chunk_size: int = 1 * MiB
     min_piece: int = 1 * MiB
 
@@ -33,3 +46,10 @@ class Settings:
 
     def connections_for(self, requested: int | None) -> int:
         return max(1, min(MAX_CONNECTIONS, requested or self.connections))
+
+
+def default_directory() -> str:
+    """The user's Downloads folder."""
+    import platformdirs
+
+    return platformdirs.user_downloads_dir()

@@ -9,6 +9,7 @@ old or the new counts, never a mix.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import sqlite3
@@ -42,7 +43,8 @@ CREATE TABLE downloads (
     added REAL NOT NULL,
     connections INTEGER,
     speed_limit INTEGER,
-    checksum TEXT
+    checksum TEXT,
+    headers TEXT NOT NULL DEFAULT '{}'
 );
 CREATE TABLE segments (
     download_id INTEGER NOT NULL REFERENCES downloads(id) ON DELETE CASCADE,
@@ -80,6 +82,7 @@ class Record:
     speed_limit: int | None = None
     checksum: str | None = None
     pieces: list[Piece] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)  # extra request headers
     # Runtime only: a refreshed link must prove it serves the same file.
     verify_new_source: bool = False
 
@@ -105,7 +108,7 @@ class Record:
 
 _COLUMNS = ("url", "directory", "state", "name", "requested_name", "final_url", "size",
             "etag", "last_modified", "resumable", "decoded", "error", "added", "connections",
-            "speed_limit", "checksum")
+            "speed_limit", "checksum", "headers")
 
 
 def _row(record: Record) -> dict[str, object]:
@@ -117,6 +120,7 @@ def _row(record: Record) -> dict[str, object]:
         "resumable": int(record.resumable), "decoded": int(record.decoded),
         "error": record.error, "added": record.added, "connections": record.connections,
         "speed_limit": record.speed_limit, "checksum": record.checksum,
+        "headers": json.dumps(record.headers),
     }
 
 
@@ -254,6 +258,7 @@ class Store:
                 resumable=bool(values["resumable"]), decoded=bool(values["decoded"]),
                 error=values["error"], connections=values["connections"],
                 speed_limit=values["speed_limit"], checksum=values["checksum"],
+                headers=json.loads(values["headers"] or "{}"),
                 pieces=pieces.get(values["id"], []),
             ))
         return records

@@ -17,9 +17,11 @@ from gevent.fileobject import FileObject
 from gevent.queue import Queue
 
 from engine import protocol
+from engine.aria2 import Aria2Api
 from engine.home import AlreadyRunning, StateLock, state_home
 from engine.limits import raise_open_file_limit
 from engine.protocol import MAX_LINE_BYTES, ProtocolError
+from engine.rpc import RpcServer, load_secret
 from engine.scheduler import Scheduler
 from engine.store import Store, StoreError, set_aside
 
@@ -78,7 +80,45 @@ def read_commands(stdin: FileObject):  # type: ignore[no-untyped-def]
         yield line
 
 
-def serve(scheduler: Scheduler, pipe: Pipe) -> None:
+class RpcControl:
+    """Turns the aria2 JSON-RPC endpoint on and off as the client asks."""
+
+    def __init__(self, home: Path, pipe: Pipe) -> None:
+        self.home = home
+        self.pipe = pipe
+        self.server: RpcServer | None = None
+        self._secret = ""
+
+    def observe(self, message: protocol.Message) -> None:
+        if self.server is not None:
+            self.server.observe(message)
+
+    def configure(self, scheduler: Scheduler, message: protocol.SetRpc) -> None:
+        self.stop()
+        if not message.enabled:
+            self.pipe.emit(protocol.RpcStatus(enabled=False))
+            return
+        try:
+            self._secret = message.secret or load_secret(self.home)
+            server = RpcServer(Aria2Api(scheduler, lambda: self._secret), message.port,
+                               allow_remote=message.allow_remote, origins=message.origins)
+            port = server.start()
+        except OSError as exc:
+            self.pipe.emit(protocol.RpcStatus(
+                enabled=False, port=message.port,
+                error=f"The JSON-RPC endpoint cannot listen on port {message.port}: "
+                      f"{exc.strerror or exc}"))
+            return
+        self.server = server
+        self.pipe.emit(protocol.RpcStatus(enabled=True, port=port, secret=self._secret))
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+
+
+def serve(scheduler: Scheduler, pipe: Pipe, rpc: RpcControl) -> None:
     stdin = FileObject(sys.stdin.fileno(), "rb", close=False)
     for line in read_commands(stdin):
         if isinstance(line, ProtocolError):
@@ -94,6 +134,9 @@ def serve(scheduler: Scheduler, pipe: Pipe) -> None:
         if isinstance(message, protocol.Shutdown):
             log.info("shutdown requested")
             return
+        if isinstance(message, protocol.SetRpc):
+            rpc.configure(scheduler, message)
+            continue
         scheduler.handle(message)
     log.info("stdin closed; shutting down")
 
@@ -133,12 +176,23 @@ def main() -> int:
         pipe.emit(protocol.Error(message, command="start"))
         pipe.close()
         return EXIT_CANNOT_START
-    scheduler = Scheduler(store, pipe.emit)
+    rpc = RpcControl(home, pipe)
+
+    def emit(message: protocol.Message) -> None:
+        pipe.emit(message)
+        rpc.observe(message)
+
+    scheduler = Scheduler(store, emit)
     scheduler.start()
     pipe.emit(scheduler.snapshot())
+    if os.environ.get("GREENGET_RPC_PORT", "").isdigit():
+        rpc.configure(scheduler, protocol.SetRpc(
+            enabled=True, port=int(os.environ["GREENGET_RPC_PORT"]),
+            secret=os.environ.get("GREENGET_RPC_SECRET", "")))
     try:
-        serve(scheduler, pipe)
+        serve(scheduler, pipe, rpc)
     finally:
+        rpc.stop()
         scheduler.stop()
         store.close()
         lock.release()

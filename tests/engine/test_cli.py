@@ -58,7 +58,7 @@ def test_get_reports_failures_plainly_and_exits_nonzero(home, fault_server,
 
 @pytest.mark.parametrize(("args", "message"), [
     (["-x", "0", "http://h/x"], "between 1 and 32"),
-    (["--limit-rate", "fast", "http://h/x"], "not a speed"),
+    (["--limit-rate", "fast", "http://h/x"], "not a size or speed"),
     (["-o", "x", "http://h/1", "http://h/2"], "exactly one URL"),
     ([], "no URL given"),
     (["-i", "/nonexistent/list.txt"], "cannot read"),

@@ -21,6 +21,8 @@ SAMPLES: list[p.Message] = [
     p.Remove(ids=(4,), delete_files=True), p.SetUrl(id=1, url="http://b/1"),
     p.SetOptions(max_active=5, speed_limit=0, read_timeout=2.5), p.GetSegments(id=3),
     p.SetDownloadOptions(ids=(1, 2), speed_limit=0, connections=4),
+    p.SetRpc(enabled=True, port=6801, secret="s", origins=("http://localhost:6880",)),
+    p.RpcStatus(enabled=True, port=6801, secret="s"),
     p.Shutdown(), p.Hello(version=p.PROTOCOL_VERSION, pid=42), p.Snapshot(downloads=(INFO,)),
     p.Added(download=INFO), p.Changed(id=7, fields={"state": "paused", "done": 5}),
     p.Progress(items=(p.ProgressItem(id=7, done=100, speed=2.5),)), p.Removed(ids=(7,)),

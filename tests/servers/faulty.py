@@ -331,6 +331,9 @@ class FaultApp:
             "path": request.target,
             "range": request.headers.get("range"),
             "if_range": request.headers.get("if-range"),
+            "cookie": request.headers.get("cookie"),
+            "user_agent": request.headers.get("user-agent"),
+            "referer": request.headers.get("referer"),
             "status": 0,
             "bytes": 0,
         }

@@ -13,6 +13,9 @@ class RequestRecord(TypedDict):
     path: str  # request target: path and query
     range: str | None  # Range header
     if_range: str | None  # If-Range header
+    cookie: str | None  # Cookie header
+    user_agent: str | None  # User-Agent header
+    referer: str | None  # Referer header
     status: int
     bytes: int  # body bytes handed to the kernel so far (payload bytes, without chunk framing)
 
