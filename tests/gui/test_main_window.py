@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMenu
 
 from engine.protocol import DownloadInfo, Error, State
 from gui.main_window import EMPTY_HINT, MainWindow
@@ -205,14 +205,16 @@ def test_status_bar_counts_and_speed(qtbot, make_window) -> None:
     assert window._counts.text() == "3 active · 1 queued · 1 paused · 1 failed · 1 completed"
 
 
-def test_context_menu_opens(qtbot, make_window) -> None:
+def test_context_menu_offers_the_actions(qtbot, make_window) -> None:
     window = make_window()
     window.model.load_snapshot(every_state())
+    window.view.selectRow(0)
     window.view.customContextMenuRequested.emit(QPoint(5, 5))
-    qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), object), timeout=1000)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu), timeout=2000)
     menu = QApplication.activePopupWidget()
-    if menu is not None:
-        menu.close()
+    texts = [a.text().replace("&", "") for a in menu.actions() if not a.isSeparator()]
+    assert texts == ["Open", "Open folder", "Copy URL", "Resume", "Pause", "Retry", "Remove…"]
+    menu.close()
 
 
 def test_responsive_with_1000_rows_and_100_active(qtbot, make_window) -> None:
@@ -226,3 +228,18 @@ def test_responsive_with_1000_rows_and_100_active(qtbot, make_window) -> None:
     assert window.model.find(99).speed > 0
     assert gap < 0.5  # the target is 50 ms; this only catches a 10x regression
     assert window.worker_banner.isHidden()
+
+
+def test_keyboard_shortcuts_on_the_table(qtbot, make_window, monkeypatch) -> None:
+    window = make_window()
+    window.model.load_snapshot(every_state())
+    window.view.setFocus()
+    window.view.selectRow(window.proxy.mapFromSource(window.model.index(6, 0)).row())
+    qtbot.keyClick(window.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == "http://127.0.0.1/7.bin"  # the URL, not the cell
+    asked: list[int] = []
+    monkeypatch.setattr(window, "confirm_remove", lambda count: asked.append(count))
+    qtbot.keyClick(window.view, Qt.Key.Key_Delete)
+    assert asked == [1]
+    qtbot.keyClick(window.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.filter_box.hasFocus()
