@@ -27,7 +27,7 @@ from gevent.event import Event
 from engine import protocol
 from engine.home import AlreadyRunning, StateLock, state_home
 from engine.http import redact
-from engine.limits import raise_open_file_limit
+from engine.limits import keep_big_buffers_out_of_the_heap, raise_open_file_limit
 from engine.protocol import State
 from engine.scheduler import CommandError, Scheduler, parse_checksum
 from engine.settings import MAX_CONNECTIONS, Settings, parse_size
@@ -304,6 +304,7 @@ def main(argv: list[str] | None = None) -> int:
                         stream=sys.stderr, format="greenget: %(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     raise_open_file_limit()
+    keep_big_buffers_out_of_the_heap()
     stop = Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         gevent.signal_handler(signum, stop.set)

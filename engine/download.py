@@ -45,6 +45,8 @@ from engine.store import Record
 log = logging.getLogger(__name__)
 
 MAX_RESTARTS = 3
+MIN_READ = 64 * 1024
+WAITED = 0.02  # a read that took longer than this waited for the network
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -419,18 +421,26 @@ class Download:
         decode = self.record.decoded
         default_chunk = self.ctx.settings.chunk_size
         global_limit = self.ctx.global_limit
+        # read1 allocates its whole buffer before it waits for data, so a slow
+        # connection asks for little and a fast one grows to the full chunk.
+        want = MIN_READ
         try:
             while True:
                 remaining = piece.remaining
                 if remaining is not None and remaining <= 0:
                     return False
-                chunk = min(self.limit.chunk_size(default_chunk),
+                chunk = min(want, self.limit.chunk_size(default_chunk),
                             global_limit.chunk_size(default_chunk))
                 if remaining is not None:
                     chunk = min(chunk, remaining)
+                started = time.monotonic()
                 data = raw.read1(chunk, decode_content=decode)
                 if not data:
                     return True
+                if time.monotonic() - started > WAITED:
+                    want = max(MIN_READ, want // 2)  # we sat on the buffer: shrink it
+                elif len(data) >= want:
+                    want = min(default_chunk, want * 2)
                 remaining = piece.remaining  # a split may have moved the end meanwhile
                 if remaining is not None and len(data) > remaining:
                     data = data[:remaining]

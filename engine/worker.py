@@ -19,7 +19,7 @@ from gevent.queue import Queue
 from engine import protocol
 from engine.aria2 import Aria2Api
 from engine.home import AlreadyRunning, StateLock, state_home
-from engine.limits import raise_open_file_limit
+from engine.limits import keep_big_buffers_out_of_the_heap, raise_open_file_limit
 from engine.protocol import MAX_LINE_BYTES, ProtocolError
 from engine.rpc import RpcServer, load_secret
 from engine.scheduler import Scheduler
@@ -162,6 +162,7 @@ def main() -> int:
         format="%(asctime)s worker %(levelname)s %(name)s: %(message)s",
     )
     raise_open_file_limit()
+    keep_big_buffers_out_of_the_heap()
     pipe = Pipe()
     pipe.emit(protocol.Hello(protocol.PROTOCOL_VERSION, os.getpid()))
     home = state_home()
