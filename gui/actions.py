@@ -31,6 +31,9 @@ class Actions:
     open_file: QAction
     open_folder: QAction
     copy_url: QAction
+    refresh_link: QAction
+    limit_speed: QAction
+    settings: QAction
 
     def all(self) -> list[QAction]:
         return [getattr(self, f.name) for f in fields(self)]
@@ -83,6 +86,17 @@ def create_actions(parent: QObject) -> Actions:
             parent, "Open &folder", ("open-folder", "folder-open"), "Open the folder it is saved in"
         ),
         copy_url=_action(parent, "&Copy URL", ("copy", "edit-copy"), "Copy the URLs", keys.Copy),
+        refresh_link=_action(
+            parent, "Refresh &link…", ("link", ""),
+            "Give the download a new link (when the old one expired); it carries on from its bytes",
+        ),
+        limit_speed=_action(
+            parent, "Speed l&imit…", ("limit", ""), "Limit the speed of the selected downloads"
+        ),
+        settings=_action(
+            parent, "&Settings…", ("settings", "preferences-system"), "Change Greenget's settings",
+            "Ctrl+,",
+        ),
     )
     # Open acts on the table only: Return elsewhere (the filter box) is theirs.
     actions.open_file.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -99,5 +113,7 @@ def update_enabled(actions: Actions, selected: Sequence[Row], summary: Summary) 
     actions.open_file.setEnabled(State.COMPLETED in states)
     actions.open_folder.setEnabled(bool(selected))
     actions.copy_url.setEnabled(bool(selected))
+    actions.refresh_link.setEnabled(len(selected) == 1 and State.COMPLETED not in states)
+    actions.limit_speed.setEnabled(bool(states - {State.COMPLETED}))
     actions.resume_all.setEnabled(summary.count(State.PAUSED) > 0)
     actions.pause_all.setEnabled(summary.count(*PAUSABLE) > 0)

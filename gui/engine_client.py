@@ -23,6 +23,7 @@ from engine.protocol import (
     Progress,
     ProtocolError,
     Removed,
+    RpcStatus,
     Segments,
     Shutdown,
     Snapshot,
@@ -86,6 +87,7 @@ class EngineClient(QObject):
     progressReceived = Signal(list)  # list[ProgressItem]
     downloadsRemoved = Signal(list)  # list[int]
     segmentsReceived = Signal(object)  # Segments
+    rpcStatusReceived = Signal(object)  # RpcStatus
     errorReported = Signal(object)  # Error
     workerLost = Signal(str, float)  # why, seconds until the restart
     workerFailed = Signal(str)  # why it will not be restarted
@@ -349,6 +351,8 @@ class EngineClient(QObject):
                 self.downloadsRemoved.emit(list(message.ids))
             case Segments():
                 self.segmentsReceived.emit(message)
+            case RpcStatus():
+                self.rpcStatusReceived.emit(message)
             case Error():
                 log.info("worker error: %s", message.message)
                 if message.command == START_COMMAND or self._hello is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 from collections.abc import Iterable, Sequence
@@ -19,6 +20,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -40,17 +42,21 @@ from engine.protocol import (
     Remove,
     Resume,
     Retry,
+    SetDownloadOptions,
+    SetUrl,
     State,
 )
 from gui.actions import PAUSABLE, Actions, create_actions, update_enabled
 from gui.add_dialog import AddDialog
 from gui.banner import Banner, BannerKind
 from gui.engine_client import START_COMMAND, EngineClient, WorkerState
+from gui.engine_settings import EngineSettings
 from gui.formatting import format_speed
 from gui.icons import app_icon
 from gui.model import DownloadTableModel, Row
 from gui.proxy import DownloadFilterProxy
 from gui.settings import Settings
+from gui.settings_dialog import KB, MAX_SPEED_KB, SettingsDialog
 from gui.states import StateFilter
 from gui.urls import find_urls
 from gui.view import DownloadView
@@ -81,6 +87,8 @@ class MainWindow(QMainWindow):
         self._closing = False
         self._errors: list[str] = []
         self.add_dialog: AddDialog | None = None
+        self.settings_dialog: SettingsDialog | None = None
+        self.engine_settings = EngineSettings(client, settings, self)
         self.setWindowTitle("Greenget")
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
@@ -165,6 +173,8 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         file_menu.addActions([a.add, a.paste])
         file_menu.addSeparator()
+        file_menu.addAction(a.settings)
+        file_menu.addSeparator()
         quit_action = file_menu.addAction("&Quit")
         quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
@@ -172,6 +182,8 @@ class MainWindow(QMainWindow):
         downloads.addActions([a.resume, a.pause, a.retry, a.remove])
         downloads.addSeparator()
         downloads.addActions([a.resume_all, a.pause_all])
+        downloads.addSeparator()
+        downloads.addActions([a.refresh_link, a.limit_speed])
         downloads.addSeparator()
         downloads.addActions([a.open_file, a.open_folder, a.copy_url])
         help_menu = bar.addMenu("&Help")
@@ -216,6 +228,9 @@ class MainWindow(QMainWindow):
         a.open_file.triggered.connect(self.open_files)
         a.open_folder.triggered.connect(self.open_folders)
         a.copy_url.triggered.connect(self.copy_urls)
+        a.refresh_link.triggered.connect(self.refresh_link)
+        a.limit_speed.triggered.connect(self.limit_speed)
+        a.settings.triggered.connect(self.open_settings)
 
     # ------------------------------------------------------------ state
 
@@ -301,6 +316,8 @@ class MainWindow(QMainWindow):
         directory = directory or self._settings.download_dir
         if options is None:
             options = DownloadOptions(connections=self._settings.connections or None)
+        if options.speed_limit is None and self._settings.download_limit:
+            options = dataclasses.replace(options, speed_limit=self._settings.download_limit)
         for start in range(0, len(urls), ADD_BATCH):
             self._client.send(Add(tuple(urls[start : start + ADD_BATCH]), directory, options))
         count = len(urls)
@@ -347,7 +364,9 @@ class MainWindow(QMainWindow):
         if self.add_dialog is None:
             return
         request = self.add_dialog.request()
-        self._settings.download_dir = request.directory
+        if request.directory != self._settings.download_dir:
+            self._settings.download_dir = request.directory
+            self.engine_settings.options_changed()  # the worker's folder for RPC adds
         self._settings.connections = request.options.connections or 0
         self.queue_urls(request.urls, request.directory, request.options)
 
@@ -410,12 +429,76 @@ class MainWindow(QMainWindow):
         if urls:
             QGuiApplication.clipboard().setText("\n".join(urls))
 
+    def refresh_link(self) -> None:
+        """Give the selected download a new URL (its link expired); the worker
+        checks it is the same file and carries on from the bytes on disk."""
+        selected = self.selected_rows()
+        if len(selected) != 1 or selected[0].info.state is State.COMPLETED:
+            return
+        row = selected[0]
+        url = self.ask_new_url(row)
+        if url is None:
+            return
+        urls = find_urls(url)
+        if len(urls) != 1 or urls[0] != url.strip():
+            self.statusBar().showMessage(self.tr("That is not an http(s) link."), 4000)
+            return
+        if urls[0] != row.info.url:
+            self._client.send(SetUrl(row.info.id, urls[0]))
+
+    def ask_new_url(self, row: Row) -> str | None:
+        """The new link for ``row``, ``None`` if the person cancelled."""
+        text, ok = QInputDialog.getText(
+            self,
+            self.tr("Refresh link"),
+            self.tr("A new link to the same file for “%1”:\n(the download carries on from "
+                    "where it stopped)").replace("%1", row.name),
+            QLineEdit.EchoMode.Normal,
+            row.info.url,
+        )
+        return text.strip() if ok and text.strip() else None
+
+    def limit_speed(self) -> None:
+        """Set (or lift) the speed limit of the selected downloads."""
+        rows = [r for r in self.selected_rows() if r.info.state is not State.COMPLETED]
+        if not rows:
+            return
+        current = rows[0].info.speed_limit or 0
+        limit = self.ask_speed_limit(round(current / KB))
+        if limit is not None:
+            ids = tuple(r.info.id for r in rows)
+            self._client.send(SetDownloadOptions(ids=ids, speed_limit=limit * KB))
+
+    def ask_speed_limit(self, current_kb: int) -> int | None:
+        """A limit in KB/s (0: none), ``None`` if the person cancelled."""
+        value, ok = QInputDialog.getInt(
+            self,
+            self.tr("Speed limit"),
+            self.tr("Speed limit in KB/s (0 for no limit):"),
+            current_kb,
+            0,
+            MAX_SPEED_KB,
+            100,
+        )
+        return value if ok else None
+
+    def open_settings(self) -> None:
+        if self.settings_dialog is None:
+            self.settings_dialog = SettingsDialog(
+                self.engine_settings, tray_available=False, parent=self
+            )
+        self.settings_dialog.show()
+        self.settings_dialog.raise_()
+        self.settings_dialog.activateWindow()
+
     def _context_menu(self, position: QPoint) -> None:
         a = self.acts
         menu = QMenu(self)
         menu.addActions([a.open_file, a.open_folder, a.copy_url])
         menu.addSeparator()
         menu.addActions([a.resume, a.pause, a.retry])
+        menu.addSeparator()
+        menu.addActions([a.refresh_link, a.limit_speed])
         menu.addSeparator()
         menu.addAction(a.remove)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -9,8 +9,22 @@ from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
 log = logging.getLogger(__name__)
 
+DEFAULT_MAX_ACTIVE = 3
+DEFAULT_CONNECTIONS = 8
+DEFAULT_RPC_PORT = 6800  # aria2's, which browser extensions and AriaNg assume
+
 _DIRECTORY = "downloads/directory"
 _CONNECTIONS = "downloads/connections"
+_MAX_ACTIVE = "downloads/maxActive"
+_DEFAULT_CONNECTIONS = "downloads/defaultConnections"
+_SPEED_LIMIT = "downloads/speedLimit"
+_DOWNLOAD_LIMIT = "downloads/perDownloadLimit"
+_CLOSE_TO_TRAY = "desktop/closeToTray"
+_WATCH_CLIPBOARD = "desktop/watchClipboard"
+_CLIPBOARD_STRAIGHT = "desktop/clipboardStraightToQueue"
+_NOTIFICATIONS = "desktop/notifications"
+_RPC_ENABLED = "rpc/enabled"
+_RPC_PORT = "rpc/port"
 _GEOMETRY = "window/geometry"
 _WINDOW_STATE = "window/state"
 _HEADER = "window/header"
@@ -46,6 +60,110 @@ class Settings:
     @connections.setter
     def connections(self, value: int) -> None:
         self._store.setValue(_CONNECTIONS, value)
+
+    def _int(self, key: str, default: int) -> int:
+        try:
+            return int(self._store.value(key, default, int))
+        except (TypeError, ValueError):
+            log.warning("ignoring a bad value for %s", key)
+            return default
+
+    def _bool(self, key: str, default: bool) -> bool:
+        return bool(self._store.value(key, default, bool))
+
+    @property
+    def max_active(self) -> int:
+        """Downloads that run at once."""
+        return max(1, self._int(_MAX_ACTIVE, DEFAULT_MAX_ACTIVE))
+
+    @max_active.setter
+    def max_active(self, value: int) -> None:
+        self._store.setValue(_MAX_ACTIVE, value)
+
+    @property
+    def default_connections(self) -> int:
+        """Connections per download when a download does not ask for its own."""
+        return max(1, self._int(_DEFAULT_CONNECTIONS, DEFAULT_CONNECTIONS))
+
+    @default_connections.setter
+    def default_connections(self, value: int) -> None:
+        self._store.setValue(_DEFAULT_CONNECTIONS, value)
+
+    @property
+    def speed_limit(self) -> int:
+        """Bytes per second for all downloads together; 0 for no limit."""
+        return max(0, self._int(_SPEED_LIMIT, 0))
+
+    @speed_limit.setter
+    def speed_limit(self, value: int) -> None:
+        self._store.setValue(_SPEED_LIMIT, value)
+
+    @property
+    def download_limit(self) -> int:
+        """Bytes per second each new download gets; 0 for no limit."""
+        return max(0, self._int(_DOWNLOAD_LIMIT, 0))
+
+    @download_limit.setter
+    def download_limit(self, value: int) -> None:
+        self._store.setValue(_DOWNLOAD_LIMIT, value)
+
+    @property
+    def close_to_tray(self) -> bool:
+        """Closing the window hides it to the tray (where there is one)."""
+        return self._bool(_CLOSE_TO_TRAY, True)
+
+    @close_to_tray.setter
+    def close_to_tray(self, value: bool) -> None:
+        self._store.setValue(_CLOSE_TO_TRAY, value)
+
+    @property
+    def watch_clipboard(self) -> bool:
+        """Offer links copied to the clipboard for download (off by default)."""
+        return self._bool(_WATCH_CLIPBOARD, False)
+
+    @watch_clipboard.setter
+    def watch_clipboard(self, value: bool) -> None:
+        self._store.setValue(_WATCH_CLIPBOARD, value)
+
+    @property
+    def clipboard_straight_to_queue(self) -> bool:
+        """Queue copied links without asking first."""
+        return self._bool(_CLIPBOARD_STRAIGHT, False)
+
+    @clipboard_straight_to_queue.setter
+    def clipboard_straight_to_queue(self, value: bool) -> None:
+        self._store.setValue(_CLIPBOARD_STRAIGHT, value)
+
+    @property
+    def notifications(self) -> bool:
+        """Say when a download completes or fails."""
+        return self._bool(_NOTIFICATIONS, True)
+
+    @notifications.setter
+    def notifications(self, value: bool) -> None:
+        self._store.setValue(_NOTIFICATIONS, value)
+
+    @property
+    def rpc_enabled(self) -> bool:
+        """Serve the aria2-compatible JSON-RPC endpoint (off by default)."""
+        return self._bool(_RPC_ENABLED, False)
+
+    @rpc_enabled.setter
+    def rpc_enabled(self, value: bool) -> None:
+        self._store.setValue(_RPC_ENABLED, value)
+
+    @property
+    def rpc_port(self) -> int:
+        port = self._int(_RPC_PORT, DEFAULT_RPC_PORT)
+        return port if 0 < port < 65536 else DEFAULT_RPC_PORT
+
+    @rpc_port.setter
+    def rpc_port(self, value: int) -> None:
+        self._store.setValue(_RPC_PORT, value)
+
+    def sync(self) -> None:
+        """Write the changes to disk now."""
+        self._store.sync()
 
     def _bytes(self, key: str) -> QByteArray | None:
         value = self._store.value(key)

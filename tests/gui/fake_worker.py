@@ -1,10 +1,13 @@
 """A stand-in for ``python -m engine`` that speaks the protocol from a script.
 
-Usage: ``fake_worker.py MODE [ARG]``.  Modes:
+Usage: ``fake_worker.py MODE [ARG]``.  With ``FAKE_WORKER_LOG`` set, every
+command line received is appended to that file.  Modes:
 
 * ``normal``: hello, an empty snapshot, then answers ``add`` with ``added``,
-  ``pause``/``resume`` with ``changed``, ``remove`` with ``removed``; exits 0 on
-  ``shutdown`` or end of input.
+  ``pause``/``resume``/``set_url``/``set_download_options`` with ``changed``,
+  ``remove`` with ``removed``, ``set_rpc`` with ``rpc_status`` (secret
+  ``fake-secret``), ``get_segments`` with a fixed map (:data:`SEGMENTS`); exits 0
+  on ``shutdown`` or end of input.
 * ``noisy``: like ``normal``, but the hello line arrives in pieces and is
   followed by garbage (not JSON, not an object, an unknown type, a bad field).
 * ``crash-once``: ARG is a marker file; the first run (no marker) says hello
@@ -31,6 +34,11 @@ LOCKED = (
     "Another Greenget worker is already using /tmp/x; "
     "only one may run on a state folder at a time."
 )
+SEGMENTS = (
+    p.Segment(0, 400, 400),  # done
+    p.Segment(400, 700, 100, active=True),  # a quarter done, being fetched
+    p.Segment(700, 1000, 0),  # not started
+)
 _out_lock = threading.Lock()
 
 
@@ -53,7 +61,11 @@ def info(i: int, state: p.State = p.State.QUEUED, **kw: object) -> p.DownloadInf
 
 def serve(stubborn: bool = False) -> int:
     next_id = 1000
+    log_path = os.environ.get("FAKE_WORKER_LOG")
     for raw in sys.stdin.buffer:
+        if log_path:
+            with open(log_path, "ab") as log:
+                log.write(raw)
         try:
             cmd = p.decode_command(raw)
         except p.ProtocolError as exc:
@@ -72,6 +84,16 @@ def serve(stubborn: bool = False) -> int:
                     emit(p.Changed(i, {"state": "queued"}))
             case p.Remove():
                 emit(p.Removed(cmd.ids))
+            case p.SetUrl():
+                emit(p.Changed(cmd.id, {"url": cmd.url, "state": "queued", "error": ""}))
+            case p.SetDownloadOptions():
+                for i in cmd.ids:
+                    emit(p.Changed(i, {"speed_limit": cmd.speed_limit or None}))
+            case p.SetRpc():
+                emit(p.RpcStatus(cmd.enabled, cmd.port if cmd.enabled else 0,
+                                 "fake-secret" if cmd.enabled else ""))
+            case p.GetSegments():
+                emit(p.Segments(cmd.id, 1000, SEGMENTS))
             case p.Shutdown() if not stubborn:
                 return 0
     while stubborn:

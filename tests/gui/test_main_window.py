@@ -213,7 +213,10 @@ def test_context_menu_offers_the_actions(qtbot, make_window) -> None:
     qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu), timeout=2000)
     menu = QApplication.activePopupWidget()
     texts = [a.text().replace("&", "") for a in menu.actions() if not a.isSeparator()]
-    assert texts == ["Open", "Open folder", "Copy URL", "Resume", "Pause", "Retry", "Remove…"]
+    assert texts == [
+        "Open", "Open folder", "Copy URL", "Resume", "Pause", "Retry", "Refresh link…",
+        "Speed limit…", "Remove…",
+    ]
     menu.close()
 
 

@@ -1,0 +1,279 @@
+"""The Settings dialog: every change is saved and applied to the worker at once."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.protocol import RpcStatus, State
+from gui.engine_settings import EngineSettings
+from gui.icons import action_icon
+from gui.states import COLORS
+
+log = logging.getLogger(__name__)
+
+KB = 1024  # the table's units (traditional: 1 KB = 1024 bytes)
+MAX_SPEED_KB = 10_000_000
+MAX_AT_ONCE = 100
+MAX_CONNECTIONS = 32
+MIN_PORT = 1024
+
+
+def speed_box(parent: QWidget, bytes_per_second: int) -> QSpinBox:
+    """A speed in KB/s; 0 shows as "Unlimited"."""
+    box = QSpinBox(parent)
+    box.setRange(0, MAX_SPEED_KB)
+    box.setSingleStep(100)
+    box.setSuffix(parent.tr(" KB/s"))
+    box.setSpecialValueText(parent.tr("Unlimited"))
+    box.setKeyboardTracking(False)  # typing 1000 sends 1000, not 1, 10, 100 first
+    box.setValue(round(bytes_per_second / KB))
+    return box
+
+
+class SettingsDialog(QDialog):
+    """Downloads, desktop and browser-integration settings.  Non-modal, with
+    no OK/Cancel: like the desktop's own settings, a change takes effect (and
+    is remembered) as it is made."""
+
+    def __init__(
+        self, engine: EngineSettings, *, tray_available: bool, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._engine = engine
+        s = engine.settings
+        self.setWindowTitle(self.tr("Greenget settings"))
+        self.setMinimumWidth(520)
+
+        # Downloads
+        self.directory = QLineEdit(s.download_dir, self)
+        self.directory.setAccessibleName(self.tr("Download folder"))
+        browse = QPushButton(action_icon("open-folder", "folder-open"), self.tr("Browse…"), self)
+        browse.clicked.connect(self._browse)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.directory, 1)
+        folder_row.addWidget(browse)
+        self.max_active = QSpinBox(self)
+        self.max_active.setRange(1, MAX_AT_ONCE)
+        self.max_active.setValue(s.max_active)
+        self.connections = QSpinBox(self)
+        self.connections.setRange(1, MAX_CONNECTIONS)
+        self.connections.setValue(s.default_connections)
+        self.connections.setToolTip(self.tr("For servers that allow a file in several pieces"))
+        self.speed_limit = speed_box(self, s.speed_limit)
+        self.speed_limit.setToolTip(self.tr("All downloads together"))
+        self.download_limit = speed_box(self, s.download_limit)
+        self.download_limit.setToolTip(
+            self.tr("Each new download starts with this limit (change it per download from the "
+                    "table's menu)")
+        )
+        for box in (self.max_active, self.connections):
+            box.setKeyboardTracking(False)
+
+        downloads = QWidget(self)
+        form = QFormLayout(downloads)
+        form.addRow(self.tr("Download &folder:"), folder_row)
+        form.addRow(self.tr("Downloads at &once:"), self.max_active)
+        form.addRow(self.tr("&Connections per download:"), self.connections)
+        form.addRow(self.tr("Overall speed &limit:"), self.speed_limit)
+        form.addRow(self.tr("Limit for each &new download:"), self.download_limit)
+
+        # Desktop
+        self.close_to_tray = QCheckBox(self.tr("Closing the window keeps Greenget in the &tray"))
+        self.close_to_tray.setChecked(s.close_to_tray and tray_available)
+        self.close_to_tray.setEnabled(tray_available)
+        if not tray_available:
+            self.close_to_tray.setToolTip(
+                self.tr("This desktop has no system tray: closing the window quits")
+            )
+        self.notifications = QCheckBox(self.tr("&Notify when a download completes or fails"))
+        self.notifications.setChecked(s.notifications)
+        self.watch_clipboard = QCheckBox(self.tr("&Watch the clipboard for download links"))
+        self.watch_clipboard.setChecked(s.watch_clipboard)
+        self.straight_to_queue = QCheckBox(self.tr("&Queue copied links without asking"))
+        self.straight_to_queue.setChecked(s.clipboard_straight_to_queue)
+        self.straight_to_queue.setEnabled(s.watch_clipboard)
+        desktop = QWidget(self)
+        desktop_layout = QVBoxLayout(desktop)
+        for box in (self.close_to_tray, self.notifications, self.watch_clipboard):
+            desktop_layout.addWidget(box)
+        indented = QHBoxLayout()
+        indented.addSpacing(24)
+        indented.addWidget(self.straight_to_queue)
+        desktop_layout.addLayout(indented)
+        desktop_layout.addStretch(1)
+
+        # Browser integration
+        self.rpc_enabled = QCheckBox(self.tr("&Accept downloads from browser extensions"))
+        self.rpc_enabled.setChecked(s.rpc_enabled)
+        self.rpc_port = QSpinBox(self)
+        self.rpc_port.setRange(MIN_PORT, 65535)
+        self.rpc_port.setValue(s.rpc_port)
+        self.rpc_port.setKeyboardTracking(False)
+        self.rpc_port.setGroupSeparatorShown(False)
+        self.rpc_address = QLineEdit(self)
+        self.rpc_address.setReadOnly(True)
+        self.rpc_address.setAccessibleName(self.tr("JSON-RPC address"))
+        self.rpc_secret = QLineEdit(self)
+        self.rpc_secret.setReadOnly(True)
+        self.rpc_secret.setAccessibleName(self.tr("JSON-RPC secret"))
+        self.rpc_secret.setPlaceholderText(self.tr("Made when the endpoint is first turned on"))
+        self.copy_address = self._copy_button(self.rpc_address, self.tr("Copy the address"))
+        self.copy_secret = self._copy_button(self.rpc_secret, self.tr("Copy the secret"))
+        self.rpc_state = QLabel(self)
+        self.rpc_state.setWordWrap(True)
+        about = QLabel(
+            self.tr(
+                "Greenget answers aria2's JSON-RPC on this computer, so browser extensions "
+                "(Aria2 Explorer, Aria2 Integration) and web front ends such as AriaNg send "
+                "their downloads here. Give them the address and the secret below."
+            ),
+            self,
+        )
+        about.setWordWrap(True)
+        browser = QWidget(self)
+        rpc_form = QFormLayout(browser)
+        rpc_form.addRow(about)
+        rpc_form.addRow(self.rpc_enabled)
+        rpc_form.addRow(self.tr("&Port:"), self.rpc_port)
+        address_row = self._with_button(self.rpc_address, self.copy_address)
+        rpc_form.addRow(self.tr("A&ddress:"), address_row)
+        secret_row = self._with_button(self.rpc_secret, self.copy_secret)
+        rpc_form.addRow(self.tr("&Secret:"), secret_row)
+        rpc_form.addRow(self.tr("Status:"), self.rpc_state)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(downloads, self.tr("Downloads"))
+        self.tabs.addTab(desktop, self.tr("Desktop"))
+        self.tabs.addTab(browser, self.tr("Browser integration"))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(buttons)
+
+        self._connect()
+        self._show_rpc(engine.rpc_status)
+
+    def _copy_button(self, source: QLineEdit, tip: str) -> QPushButton:
+        button = QPushButton(action_icon("copy", "edit-copy"), self.tr("Copy"), self)
+        button.setToolTip(tip)
+        button.setAccessibleName(tip)
+        button.clicked.connect(lambda: QGuiApplication.clipboard().setText(source.text()))
+        return button
+
+    @staticmethod
+    def _with_button(field: QLineEdit, button: QPushButton) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.addWidget(field, 1)
+        row.addWidget(button)
+        return row
+
+    def _connect(self) -> None:
+        self.directory.editingFinished.connect(self._directory_edited)
+        self.max_active.valueChanged.connect(lambda v: self._option("max_active", v))
+        self.connections.valueChanged.connect(lambda v: self._option("default_connections", v))
+        self.speed_limit.valueChanged.connect(lambda v: self._option("speed_limit", v * KB))
+        self.download_limit.valueChanged.connect(self._download_limit_changed)
+        self.close_to_tray.toggled.connect(self._close_to_tray_changed)
+        self.notifications.toggled.connect(self._notifications_changed)
+        self.watch_clipboard.toggled.connect(self._watch_clipboard_changed)
+        self.straight_to_queue.toggled.connect(self._straight_to_queue_changed)
+        self.rpc_enabled.toggled.connect(self._rpc_enabled_changed)
+        self.rpc_port.valueChanged.connect(self._rpc_port_changed)
+        self._engine.rpcStatusChanged.connect(self._show_rpc)
+
+    # ------------------------------------------------------------ applying
+
+    def _option(self, name: str, value: int) -> None:
+        setattr(self._engine.settings, name, value)
+        self._engine.options_changed()
+
+    def _directory_edited(self) -> None:
+        text = self.directory.text().strip()
+        path = Path(text).expanduser() if text else None
+        if path is None or not path.is_absolute():
+            self.directory.setText(self._engine.settings.download_dir)
+            return
+        if str(path) != self._engine.settings.download_dir:
+            self._engine.settings.download_dir = str(path)
+            self._engine.options_changed()
+
+    def _browse(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(
+            self, self.tr("Save downloads to"), self._engine.settings.download_dir
+        )
+        if chosen:
+            self.directory.setText(chosen)
+            self._directory_edited()
+
+    def _download_limit_changed(self, value: int) -> None:
+        self._engine.settings.download_limit = value * KB
+        self._engine.settings.sync()
+
+    def _close_to_tray_changed(self, on: bool) -> None:
+        self._engine.settings.close_to_tray = on
+        self._engine.settings.sync()
+
+    def _notifications_changed(self, on: bool) -> None:
+        self._engine.settings.notifications = on
+        self._engine.settings.sync()
+
+    def _watch_clipboard_changed(self, on: bool) -> None:
+        self._engine.settings.watch_clipboard = on
+        self._engine.settings.sync()
+        self.straight_to_queue.setEnabled(on)
+
+    def _straight_to_queue_changed(self, on: bool) -> None:
+        self._engine.settings.clipboard_straight_to_queue = on
+        self._engine.settings.sync()
+
+    def _rpc_enabled_changed(self, on: bool) -> None:
+        self._engine.settings.rpc_enabled = on
+        self._engine.rpc_changed()
+
+    def _rpc_port_changed(self, port: int) -> None:
+        self._engine.settings.rpc_port = port
+        if self._engine.settings.rpc_enabled:
+            self._engine.rpc_changed()
+
+    # ------------------------------------------------------------ showing
+
+    def _show_rpc(self, status: RpcStatus | None) -> None:
+        enabled = self._engine.settings.rpc_enabled
+        port = status.port if status is not None and status.port else self.rpc_port.value()
+        self.rpc_address.setText(f"http://127.0.0.1:{port}/jsonrpc")
+        if status is not None and status.secret:
+            self.rpc_secret.setText(status.secret)
+        self.copy_secret.setEnabled(bool(self.rpc_secret.text()))
+        color = ""
+        if status is None:
+            text = self.tr("Starting…") if enabled else self.tr("Off")
+        elif status.error:
+            text, color = status.error, COLORS[State.FAILED].name()
+        elif status.enabled:
+            text = self.tr("Listening on 127.0.0.1, port %1").replace("%1", str(status.port))
+            color = COLORS[State.COMPLETED].name()
+        else:
+            text = self.tr("Off")
+        self.rpc_state.setText(text)
+        self.rpc_state.setStyleSheet(f"color: {color}" if color else "")
+        self.rpc_state.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
