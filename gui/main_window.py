@@ -20,6 +20,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDockWidget,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -49,6 +50,7 @@ from engine.protocol import (
 from gui.actions import PAUSABLE, Actions, create_actions, update_enabled
 from gui.add_dialog import AddDialog
 from gui.banner import Banner, BannerKind
+from gui.details import DetailsPane
 from gui.engine_client import START_COMMAND, EngineClient, WorkerState
 from gui.engine_settings import EngineSettings
 from gui.formatting import format_speed
@@ -57,6 +59,7 @@ from gui.model import DownloadTableModel, Row
 from gui.proxy import DownloadFilterProxy
 from gui.settings import Settings
 from gui.settings_dialog import KB, MAX_SPEED_KB, SettingsDialog
+from gui.speed_graph import SpeedHistory
 from gui.states import StateFilter
 from gui.urls import find_urls
 from gui.view import DownloadView
@@ -99,6 +102,9 @@ class MainWindow(QMainWindow):
         self.view = DownloadView(self)
         self.view.setModel(self.proxy)
         self.acts: Actions = create_actions(self)
+        self.history = SpeedHistory(self)
+        self.details = DetailsPane(self.model, client, self.history, self)
+        self.details_dock = QDockWidget(self.tr("Details"), self)
         self.worker_banner = Banner(self)
         self.notice_banner = Banner(self)
         self.filter_box = QLineEdit(self)
@@ -154,6 +160,15 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.view, 1)
         self.setCentralWidget(central)
 
+        dock = self.details_dock
+        dock.setObjectName("details-dock")
+        dock.setWidget(self.details)
+        dock.setAllowedAreas(
+            Qt.DockWidgetArea.BottomDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        self.resizeDocks([dock], [260], Qt.Orientation.Vertical)
+
         status = self.statusBar()
         status.addWidget(self._counts, 1)
         status.addPermanentWidget(self._engine)
@@ -186,6 +201,12 @@ class MainWindow(QMainWindow):
         downloads.addActions([a.refresh_link, a.limit_speed])
         downloads.addSeparator()
         downloads.addActions([a.open_file, a.open_folder, a.copy_url])
+        view_menu = bar.addMenu(self.tr("&View"))
+        show_details = self.details_dock.toggleViewAction()
+        show_details.setText(self.tr("&Details"))
+        show_details.setShortcut(QKeySequence("Ctrl+I"))
+        show_details.setStatusTip(self.tr("Show or hide the details of the selected download"))
+        view_menu.addAction(show_details)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction("&About Greenget", self._about)
 
@@ -196,7 +217,9 @@ class MainWindow(QMainWindow):
         c.downloadsAdded.connect(self.model.add_downloads)
         c.downloadChanged.connect(self.model.apply_changes)
         c.progressReceived.connect(self.model.apply_progress)
+        c.progressReceived.connect(self.history.record)
         c.downloadsRemoved.connect(self.model.remove_downloads)
+        c.downloadsRemoved.connect(self.history.forget)
         c.errorReported.connect(self._on_error)
         c.workerLost.connect(self._on_worker_lost)
         c.workerFailed.connect(self._on_worker_failed)
@@ -281,6 +304,17 @@ class MainWindow(QMainWindow):
 
     def _on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self.refresh()  # at once: the next click may be on an action
+        self.details.show_download(self._focused_id())
+
+    def _focused_id(self) -> int | None:
+        """The download the details pane shows: the current row if it is
+        selected, else the first selected one."""
+        selection = self.view.selectionModel()
+        current = self.view.currentIndex()
+        if current.isValid() and selection.isRowSelected(current.row(), current.parent()):
+            return self.model.row_at(self.proxy.mapToSource(current).row()).info.id
+        rows = self.selected_rows()
+        return rows[0].info.id if rows else None
 
     def _schedule_refresh(self) -> None:
         if not self._refresh_timer.isActive():

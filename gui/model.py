@@ -24,6 +24,7 @@ from engine.protocol import ACTIVE_STATES, DownloadInfo, ProgressItem, State
 from gui.formatting import format_duration, format_percent, format_size, format_speed
 from gui.icons import state_icon
 from gui.states import LABELS, SORT_ORDER
+from gui.urls import mask_credentials
 
 log = logging.getLogger(__name__)
 
@@ -266,7 +267,7 @@ class DownloadTableModel(QAbstractTableModel):
         info = row.info
         match column:
             case Column.NAME:
-                lines = [info.url]
+                lines = [mask_credentials(info.url)]
                 if info.path:
                     lines.append(info.path)
                 return "\n".join(lines)

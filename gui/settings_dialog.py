@@ -66,6 +66,7 @@ class SettingsDialog(QDialog):
         # Downloads
         self.directory = QLineEdit(s.download_dir, self)
         self.directory.setAccessibleName(self.tr("Download folder"))
+        self.directory.setCursorPosition(0)
         browse = QPushButton(action_icon("open-folder", "folder-open"), self.tr("Browse…"), self)
         browse.clicked.connect(self._browse)
         folder_row = QHBoxLayout()
@@ -90,7 +91,7 @@ class SettingsDialog(QDialog):
 
         downloads = QWidget(self)
         form = QFormLayout(downloads)
-        form.addRow(self.tr("Download &folder:"), folder_row)
+        form.addRow(self._buddy(self.tr("Download &folder:"), self.directory), folder_row)
         form.addRow(self.tr("Downloads at &once:"), self.max_active)
         form.addRow(self.tr("&Connections per download:"), self.connections)
         form.addRow(self.tr("Overall speed &limit:"), self.speed_limit)
@@ -155,9 +156,9 @@ class SettingsDialog(QDialog):
         rpc_form.addRow(self.rpc_enabled)
         rpc_form.addRow(self.tr("&Port:"), self.rpc_port)
         address_row = self._with_button(self.rpc_address, self.copy_address)
-        rpc_form.addRow(self.tr("A&ddress:"), address_row)
+        rpc_form.addRow(self._buddy(self.tr("A&ddress:"), self.rpc_address), address_row)
         secret_row = self._with_button(self.rpc_secret, self.copy_secret)
-        rpc_form.addRow(self.tr("&Secret:"), secret_row)
+        rpc_form.addRow(self._buddy(self.tr("&Secret:"), self.rpc_secret), secret_row)
         rpc_form.addRow(self.tr("Status:"), self.rpc_state)
 
         self.tabs = QTabWidget(self)
@@ -172,6 +173,12 @@ class SettingsDialog(QDialog):
 
         self._connect()
         self._show_rpc(engine.rpc_status)
+
+    def _buddy(self, text: str, field: QWidget) -> QLabel:
+        """A label whose mnemonic focuses ``field`` (rows holding a layout get none)."""
+        label = QLabel(text, self)
+        label.setBuddy(field)
+        return label
 
     def _copy_button(self, source: QLineEdit, tip: str) -> QPushButton:
         button = QPushButton(action_icon("copy", "edit-copy"), self.tr("Copy"), self)

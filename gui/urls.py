@@ -19,6 +19,8 @@ _URL = (
 _IN_TEXT = re.compile(rf"(?<![\w.+-]){_URL}", re.IGNORECASE)
 _WHOLE = re.compile(_URL, re.IGNORECASE)
 _TRAILING = ".,;:!?"  # sentence punctuation after a URL in running text
+_USER_INFO = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
+MASK = "•••"
 
 
 def _port_ok(match: re.Match[str]) -> bool:
@@ -30,6 +32,11 @@ def is_download_url(text: str) -> bool:
     """True for an absolute http(s) URL with a host (and a valid port, if any)."""
     match = _WHOLE.fullmatch(text)
     return match is not None and _port_ok(match)
+
+
+def mask_credentials(url: str) -> str:
+    """``url`` with any user name and password replaced by a mask, for showing."""
+    return _USER_INFO.sub(lambda m: f"{m['scheme']}{MASK}@", url, count=1)
 
 
 def _trim(url: str) -> str:

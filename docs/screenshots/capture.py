@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -30,7 +31,7 @@ os.environ.pop("XDG_CONFIG_HOME", None)
 os.environ["LANG"] = "en_US.UTF-8"  # dates and numbers as most readers expect
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import QRect, QSettings  # noqa: E402
+from PySide6.QtCore import QRect, QSettings, QSize  # noqa: E402
 from PySide6.QtGui import QColor, QGuiApplication, QPalette  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -86,6 +87,12 @@ def dark_palette() -> QPalette:
     for r in (role.WindowText, role.Text, role.ButtonText):
         palette.setColor(group.Disabled, r, QColor("#6f737a"))
     return palette
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def start_server() -> tuple[subprocess.Popen[bytes], str]:
@@ -166,12 +173,38 @@ def main() -> int:
     client.send(Add(waiting, directory, DownloadOptions()))
     wait_until(lambda: all(state_of(u) is State.QUEUED for u in waiting))
     pump(2.5)
-    window.view.selectRow(
-        next(r for r in range(window.proxy.rowCount())
-             if window.proxy.index(r, 0).data() == "blender-4.2-linux-x64.tar.xz")
-    )
+
+    def select(name: str) -> None:
+        window.view.selectRow(
+            next(r for r in range(window.proxy.rowCount())
+                 if window.proxy.index(r, 0).data() == name)
+        )
+
+    select("blender-4.2-linux-x64.tar.xz")
     window.view.setFocus()
     shoot("queue.png")
+
+    # A file small enough for the segment map to show a fair share done.
+    client.send(SetOptions(max_active=5))
+    medium = data("fedora-41-workstation.iso", 150 * MB, seed=10, throttle=600_000)
+    client.send(Add((medium,), directory))
+    wait_until(lambda: state_of(medium) is State.DOWNLOADING)
+    select("fedora-41-workstation.iso")
+    pump(10.0)  # polls of the segment map, seconds of speed graph
+    shoot("details.png")
+
+    window.open_settings()
+    settings_dialog = window.settings_dialog
+    assert settings_dialog is not None
+    settings_dialog.resize(settings_dialog.sizeHint().expandedTo(QSize(560, 0)))
+    shoot("settings.png", settings_dialog.frameGeometry())
+    settings_dialog.tabs.setCurrentIndex(2)
+    settings_dialog.rpc_port.setValue(free_port())
+    settings_dialog.rpc_enabled.setChecked(True)
+    wait_until(lambda: bool(settings_dialog.rpc_secret.text()))
+    shoot("settings-rpc.png", settings_dialog.frameGeometry())
+    settings_dialog.rpc_enabled.setChecked(False)
+    settings_dialog.close()
 
     QGuiApplication.clipboard().setText(
         "Mirrors for the next release:\n"

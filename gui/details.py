@@ -1,0 +1,242 @@
+"""The details pane: everything about the selected download, with pictures."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QHideEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.protocol import ACTIVE_STATES, GetSegments, Hello, Segments, State
+from gui.engine_client import EngineClient
+from gui.formatting import format_size, format_speed
+from gui.model import DownloadTableModel, Row
+from gui.segment_map import SegmentColors, SegmentMap
+from gui.speed_graph import SpeedGraph, SpeedHistory
+from gui.states import COLORS, LABELS
+from gui.urls import mask_credentials
+
+log = logging.getLogger(__name__)
+
+POLL_MS = 1000  # the segment map and the labels follow the download this often
+
+
+def _swatch(color: str, text: str, parent: QWidget) -> QLabel:
+    label = QLabel(f'<span style="color:{color}">■</span> {text}', parent)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    return label
+
+
+class DetailsPane(QWidget):
+    """Shows one download (``show_download``); while visible it asks the worker
+    for the segment map about once a second if the download is active (once
+    when it is not), and redraws the speed graph from the shared history."""
+
+    def __init__(
+        self,
+        model: DownloadTableModel,
+        client: EngineClient,
+        history: SpeedHistory,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._model = model
+        self._client = client
+        self._history = history
+        self._id: int | None = None
+
+        self.name = self._value(selectable=True)
+        font = self.name.font()
+        font.setBold(True)
+        self.name.setFont(font)
+        self.url = self._value(selectable=True)
+        self.path = self._value(selectable=True)
+        self.size = self._value()
+        self.state = self._value(selectable=True)
+        self.options = self._value()
+        self.segment_map = SegmentMap(self)
+        self.pieces = QLabel(self)
+        self.graph = SpeedGraph(self, history.seconds)
+
+        facts = QFormLayout()
+        facts.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        facts.addRow(self.tr("Name:"), self.name)
+        facts.addRow(self.tr("URL:"), self.url)
+        facts.addRow(self.tr("Saved to:"), self.path)
+        facts.addRow(self.tr("Size:"), self.size)
+        facts.addRow(self.tr("Status:"), self.state)
+        facts.addRow(self.tr("Options:"), self.options)
+        legend = QHBoxLayout()
+        legend.addWidget(self.pieces, 1)
+        colors = self.segment_map.colors
+        for color, text in (
+            (colors.done, self.tr("downloaded")),
+            (colors.active, self.tr("downloading")),
+            (colors.remaining, self.tr("not yet")),
+        ):
+            legend.addWidget(_swatch(color.name(), text, self))
+
+        pictures = QVBoxLayout()
+        pictures.addWidget(self.segment_map)
+        pictures.addLayout(legend)
+        pictures.addWidget(self.graph, 1)
+        body = QWidget(self)
+        columns = QHBoxLayout(body)
+        columns.setContentsMargins(8, 6, 8, 6)
+        columns.addLayout(facts, 1)
+        separator = QFrame(body)
+        separator.setFrameShape(QFrame.Shape.VLine)
+        separator.setFrameShadow(QFrame.Shadow.Sunken)
+        columns.addWidget(separator)
+        columns.addLayout(pictures, 1)
+
+        self.placeholder = QLabel(self.tr("Select a download to see its details."), self)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setEnabled(False)
+        self._stack = QStackedWidget(self)
+        self._stack.addWidget(self.placeholder)
+        self._stack.addWidget(body)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._stack)
+
+        self._timer = QTimer(self, interval=POLL_MS)
+        self._timer.timeout.connect(self._tick)
+        client.segmentsReceived.connect(self._on_segments)
+        # Queued: the table's model takes the change first, then this pane reads it.
+        client.downloadChanged.connect(self._on_changed, Qt.ConnectionType.QueuedConnection)
+        client.connected.connect(self._on_connected)
+        history.sampled.connect(self._draw_graph)
+
+    def _value(self, *, selectable: bool = False) -> QLabel:
+        label = QLabel(self)
+        label.setWordWrap(True)
+        label.setMinimumWidth(120)
+        if selectable:
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return label
+
+    @property
+    def download_id(self) -> int | None:
+        return self._id
+
+    @property
+    def colors(self) -> SegmentColors:
+        return self.segment_map.colors
+
+    # ------------------------------------------------------------ showing
+
+    def show_download(self, download_id: int | None) -> None:
+        """Follow ``download_id`` (``None``: nothing selected)."""
+        if download_id == self._id:
+            return
+        self._id = download_id
+        self.segment_map.clear()
+        self.pieces.clear()
+        self._refresh()
+        self._draw_graph()
+        self._ask_segments()
+
+    def _row(self) -> Row | None:
+        return None if self._id is None else self._model.find(self._id)
+
+    def _refresh(self) -> None:
+        row = self._row()
+        if row is None:
+            self._id = None
+            self._stack.setCurrentWidget(self.placeholder)
+            return
+        self._stack.setCurrentIndex(1)
+        info, locale = row.info, self._model.locale
+        self.name.setText(row.name)
+        self.url.setText(mask_credentials(info.url))
+        self.path.setText(info.path or info.directory)
+        if info.size is None:
+            self.size.setText(self.tr("%1 (size unknown)").replace(
+                "%1", format_size(locale, row.done)))
+        else:
+            self.size.setText(self.tr("%1 of %2").replace(
+                "%1", format_size(locale, row.done)).replace("%2", format_size(locale, info.size)))
+        state = LABELS[info.state]
+        if info.state in ACTIVE_STATES and row.speed > 0:
+            state = f"{state} · {format_speed(locale, row.speed)}"
+        if info.error:
+            state = f"{state}\n{info.error}"
+        self.state.setText(state)
+        self.state.setStyleSheet(f"color: {COLORS[info.state].name()}"
+                                 if info.state in (State.FAILED, State.RETRYING) else "")
+        connections = str(info.connections) if info.connections else self.tr("default")
+        limit = format_speed(locale, info.speed_limit or 0) or self.tr("none")
+        self.options.setText(self.tr("%1 connections · speed limit %2")
+                             .replace("%1", connections).replace("%2", limit))
+        if info.state is State.COMPLETED:
+            self.segment_map.set_complete(info.size)
+            self._describe_pieces()
+        self._sync_timer(info.state)
+
+    def _sync_timer(self, state: State) -> None:
+        if self.isVisible() and state in ACTIVE_STATES:
+            if not self._timer.isActive():
+                self._timer.start()
+        else:
+            self._timer.stop()
+
+    def _ask_segments(self) -> None:
+        row = self._row()
+        if row is not None and self.isVisible() and row.info.state is not State.COMPLETED:
+            self._client.send(GetSegments(row.info.id))
+
+    def _tick(self) -> None:
+        self._refresh()
+        self._ask_segments()
+
+    def _on_segments(self, message: Segments) -> None:
+        row = self._row()
+        if row is None or message.id != self._id or row.info.state is State.COMPLETED:
+            return
+        self.segment_map.set_segments(message.size, message.segments)
+        self._describe_pieces()
+
+    def _describe_pieces(self) -> None:
+        summary = self.segment_map.summary()
+        if summary.pieces:
+            self.pieces.setText(self.tr("%1 pieces, %2 connections busy")
+                                .replace("%1", str(summary.pieces))
+                                .replace("%2", str(summary.active)))
+        else:
+            self.pieces.clear()
+
+    def _on_changed(self, download_id: int, fields: dict) -> None:
+        if download_id != self._id:
+            return
+        self._refresh()
+        if "state" in fields:
+            self._ask_segments()  # one last map for a download that just stopped
+
+    def _on_connected(self, _hello: Hello) -> None:
+        self._ask_segments()  # a restarted worker: the map as it is now
+
+    def _draw_graph(self) -> None:
+        if self._id is not None and self.isVisible():
+            self.graph.set_samples(self._history.samples(self._id))
+        elif self._id is None:
+            self.graph.set_samples([])
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._refresh()
+        self._draw_graph()
+        self._ask_segments()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._timer.stop()

@@ -1,0 +1,115 @@
+"""The details pane: the segment map's pixels, the speed history, live polling."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QImage
+
+from engine.protocol import DownloadInfo, ProgressItem, Segment, State
+from gui.segment_map import SegmentMap
+from gui.speed_graph import SpeedGraph, SpeedHistory, nice_ceiling
+from tests.gui.fake_worker import SEGMENTS
+
+
+def render(widget, width: int, height: int) -> QImage:
+    widget.resize(width, height)
+    return widget.grab().toImage()
+
+
+def colour_at(image: QImage, x: int) -> QColor:
+    return image.pixelColor(x, image.height() // 2)
+
+
+def test_segment_map_paints_done_active_and_remaining(qtbot) -> None:
+    bar = SegmentMap()
+    qtbot.addWidget(bar)
+    # [0, 400) done; [400, 700) a quarter done and being fetched; [700, 1000) untouched.
+    bar.set_segments(1000, SEGMENTS)
+    image = render(bar, 1002, 30)
+    colors = bar.colors
+    expected = {
+        50: colors.done, 390: colors.done, 410: colors.done, 490: colors.done,
+        510: colors.active, 690: colors.active, 710: colors.remaining, 990: colors.remaining,
+    }
+    for x, color in expected.items():
+        assert colour_at(image, x) == color, f"pixel {x}"
+    assert colour_at(image, 401) == colors.separator  # where the second piece starts
+    assert bar.summary().pieces == 3 and bar.summary().active == 1
+
+    bar.set_segments(1000, [Segment(0, 1000, 250)])  # paused: nothing active
+    image = render(bar, 1002, 30)
+    assert colour_at(image, 200) == colors.done and colour_at(image, 600) == colors.remaining
+
+    bar.set_complete(1000)
+    image = render(bar, 1002, 30)
+    assert all(colour_at(image, x) == colors.done for x in (5, 500, 995))
+
+    bar.set_segments(None, [Segment(0, None, 5000, active=True)])  # a stream of unknown size
+    image = render(bar, 300, 30)
+    assert colour_at(image, 150) == colors.active
+
+
+def test_speed_history_keeps_minutes_and_forgets_idle_downloads(qtbot) -> None:
+    history = SpeedHistory(seconds=5)
+    history.record([ProgressItem(1, 100, 1000.0), ProgressItem(2, 100, 50.0)])
+    history.record([ProgressItem(1, 200, 2000.0)])
+    history.sample()
+    assert history.samples(1) == [2000.0] and history.samples(2) == [50.0]
+    for _ in range(4):
+        history.record([ProgressItem(1, 300, 3000.0)])
+        history.sample()
+    assert history.samples(1) == [2000.0, 3000.0, 3000.0, 3000.0, 3000.0]
+    assert history.samples(2) == [50.0, 0.0, 0.0, 0.0, 0.0]
+    history.sample()  # a whole idle window: download 2 is forgotten
+    assert history.samples(2) == [] and history.samples(1)[-1] == 0.0
+    history.forget([1])
+    assert history.samples(1) == []
+    history.sample()
+    assert not history._timer.isActive()  # nothing left to follow
+
+
+def test_nice_ceiling() -> None:
+    assert [nice_ceiling(v) for v in (0, 1, 7, 10, 11, 180, 1000, 1024)] == [
+        1, 1, 10, 10, 20, 200, 1000, 1024
+    ]
+    assert nice_ceiling(10.7 * 1024**2) == 20 * 1024**2  # "20.0 MB/s" on the axis
+    assert nice_ceiling(3000 * 1024) == 5 * 1024**2
+
+
+def test_speed_graph_draws_the_newest_sample_at_the_right(qtbot) -> None:
+    graph = SpeedGraph(seconds=10)
+    qtbot.addWidget(graph)
+    graph.set_samples([0.0] * 9 + [1000.0])
+    image = render(graph, 200, 100)
+    base = graph.palette().base().color()
+    assert image.pixelColor(20, 90) == base  # nothing moved on the left
+    assert image.pixelColor(196, 90) != base  # filled under the newest sample
+
+
+def test_the_pane_follows_the_selection_and_polls_segments(qtbot, make_window) -> None:
+    window = make_window()
+    window.model.load_snapshot([
+        DownloadInfo(3, "http://user:hunter2@127.0.0.1/big.iso", "/srv", State.DOWNLOADING,
+                     name="big.iso", path="/srv/big.iso.part", size=1000, done=500),
+        DownloadInfo(4, "http://127.0.0.1/done.bin", "/srv", State.COMPLETED, name="done.bin",
+                     path="/srv/done.bin", size=10, done=10),
+    ])
+    pane = window.details
+    assert pane.placeholder.isVisible()
+    window.view.selectRow(0)
+    assert pane.download_id == 3
+    assert pane.url.text() == "http://•••@127.0.0.1/big.iso"  # no password on screen
+    assert "hunter2" not in window.model.index(0, 0).data(3)  # nor in the name's tooltip
+    assert pane.path.text() == "/srv/big.iso.part" and "of" in pane.size.text()
+    qtbot.waitUntil(lambda: pane.segment_map.summary().pieces == 3, timeout=5000)
+    assert pane._timer.isActive()  # polling while visible and active
+    assert "3 pieces" in pane.pieces.text()
+
+    window.details_dock.hide()
+    assert not pane._timer.isActive()
+    window.details_dock.show()
+
+    window.view.selectRow(1)
+    assert pane.download_id == 4 and not pane._timer.isActive()
+    assert pane.segment_map._complete
+    window.view.clearSelection()
+    assert pane.download_id is None and pane.placeholder.isVisible()
