@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from engine.protocol import State
+from engine.protocol import DownloadOptions, State
 from gui.model import Column
 from tests.e2e.conftest import App
 from tests.servers.payload import sha256_of
@@ -115,3 +116,32 @@ def test_a_refused_url_is_reported(qtbot, app: App) -> None:
     qtbot.waitUntil(banner.isVisible, timeout=10_000)
     assert banner.text.endswith(": http://")  # the worker's reason, then the URL
     assert app.window.model.rowCount() == 0
+
+
+def test_an_expired_link_refreshed_from_the_menu_completes(
+    qtbot, app: App, fault_server, download_dir, sha256, monkeypatch
+) -> None:
+    size = 3 * MB
+    key = f"gui-expiring-{time.monotonic_ns()}"
+    expiring = fault_server.data_url(
+        size, name="expiring.iso", seed=8, truncate=MB, fail=1, expire_after=1, key=key
+    )
+    app.window.queue_urls([expiring], options=DownloadOptions(connections=1))
+    qtbot.waitUntil(
+        lambda: (row := app.row(expiring)) is not None and row.info.state is State.FAILED,
+        timeout=30_000,
+    )
+    failed = app.row(expiring)
+    assert "expired" in failed.info.error and failed.done > 0
+
+    fresh = fault_server.data_url(size, name="expiring.iso", seed=8, token="fresh")
+    fault_server.reset()
+    app.select(expiring)
+    assert app.window.acts.refresh_link.isEnabled()
+    monkeypatch.setattr(app.window, "ask_new_url", lambda row: fresh)
+    app.window.acts.refresh_link.trigger()
+    qtbot.waitUntil(lambda: completed(app, fresh), timeout=30_000)
+    assert sha256(download_dir / "expiring.iso") == sha256_of(size, seed=8)
+    first = fault_server.stats()["log"][0]
+    assert "token=fresh" in first["path"] and first["range"] is not None  # from its bytes
+    assert app.window.model.rowCount() == 1
