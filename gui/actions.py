@@ -34,6 +34,7 @@ class Actions:
     refresh_link: QAction
     limit_speed: QAction
     settings: QAction
+    quit: QAction
 
     def all(self) -> list[QAction]:
         return [getattr(self, f.name) for f in fields(self)]
@@ -97,6 +98,7 @@ def create_actions(parent: QObject) -> Actions:
             parent, "&Settings…", ("settings", "preferences-system"), "Change Greenget's settings",
             "Ctrl+,",
         ),
+        quit=_action(parent, "&Quit", ("", "application-exit"), "Quit Greenget", keys.Quit),
     )
     # Open acts on the table only: Return elsewhere (the filter box) is theirs.
     actions.open_file.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)

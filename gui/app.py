@@ -66,8 +66,9 @@ def run(argv: list[str], state: Path) -> int:
     client = EngineClient()
     window = MainWindow(client, Settings(QSettings()))
     instance.urlsReceived.connect(window.queue_and_raise)
+    app.setQuitOnLastWindowClosed(False)  # the window may live on in the tray
     window.closed.connect(app.quit)  # it hides while the worker shuts down
-    bridge = SignalBridge(window.close)
+    bridge = SignalBridge(window.quit)
     app.aboutToQuit.connect(client.stop_and_wait)
     window.show()
     client.start()

@@ -34,10 +34,11 @@ def app_icon() -> QIcon:
 @functools.cache
 def action_icon(name: str, theme_name: str) -> QIcon:
     """The desktop theme's icon ``theme_name`` if it has one, else ours from
-    ``resources/actions`` (always ours when ``theme_name`` is empty)."""
+    ``resources/actions`` (always ours when ``theme_name`` is empty; none when
+    ``name`` is)."""
     if theme_name and QIcon.hasThemeIcon(theme_name):
         return QIcon.fromTheme(theme_name)
-    return QIcon(str(RESOURCES / "actions" / f"{name}.svg"))
+    return QIcon(str(RESOURCES / "actions" / f"{name}.svg")) if name else QIcon()
 
 
 @functools.cache

@@ -15,9 +15,12 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QGuiApplication,
+    QHideEvent,
     QKeySequence,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDockWidget,
@@ -50,18 +53,21 @@ from engine.protocol import (
 from gui.actions import PAUSABLE, Actions, create_actions, update_enabled
 from gui.add_dialog import AddDialog
 from gui.banner import Banner, BannerKind
+from gui.clipboard_watch import ClipboardWatcher
 from gui.details import DetailsPane
 from gui.engine_client import START_COMMAND, EngineClient, WorkerState
 from gui.engine_settings import EngineSettings
 from gui.formatting import format_speed
 from gui.icons import app_icon
 from gui.model import DownloadTableModel, Row
+from gui.notifications import Finished, Notice, Notifier
 from gui.proxy import DownloadFilterProxy
 from gui.settings import Settings
 from gui.settings_dialog import KB, MAX_SPEED_KB, SettingsDialog
 from gui.speed_graph import SpeedHistory
 from gui.states import StateFilter
-from gui.urls import find_urls
+from gui.tray import Tray
+from gui.urls import find_urls, mask_credentials
 from gui.view import DownloadView
 
 log = logging.getLogger(__name__)
@@ -82,12 +88,23 @@ class MainWindow(QMainWindow):
     closed = Signal()
 
     def __init__(
-        self, client: EngineClient, settings: Settings, parent: QWidget | None = None
+        self,
+        client: EngineClient,
+        settings: Settings,
+        parent: QWidget | None = None,
+        *,
+        tray_available: bool | None = None,
     ) -> None:
+        """``tray_available``: whether to use a system tray (``None``: if the
+        desktop has one)."""
         super().__init__(parent)
         self._client = client
         self._settings = settings
         self._closing = False
+        self._quitting = False
+        self._told_about_tray = False
+        self._notice_id: int | None = None
+        self._offered: list[str] = []
         self._errors: list[str] = []
         self.add_dialog: AddDialog | None = None
         self.settings_dialog: SettingsDialog | None = None
@@ -107,6 +124,14 @@ class MainWindow(QMainWindow):
         self.details_dock = QDockWidget(self.tr("Details"), self)
         self.worker_banner = Banner(self)
         self.notice_banner = Banner(self)
+        self.clipboard_banner = Banner(self)
+        self.tray = Tray(
+            self, [self.acts.resume_all, self.acts.pause_all], self.acts.quit,
+            available=tray_available,
+        )
+        self.notifier = Notifier(self)
+        self.clipboard_watcher = ClipboardWatcher(QGuiApplication.clipboard(), self)
+        self.clipboard_watcher.enabled = settings.watch_clipboard
         self.filter_box = QLineEdit(self)
         self.state_box = QComboBox(self)
         self._counts = QLabel(self)
@@ -157,6 +182,7 @@ class MainWindow(QMainWindow):
         layout.setSpacing(0)
         layout.addWidget(self.worker_banner)
         layout.addWidget(self.notice_banner)
+        layout.addWidget(self.clipboard_banner)
         layout.addWidget(self.view, 1)
         self.setCentralWidget(central)
 
@@ -190,9 +216,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(a.settings)
         file_menu.addSeparator()
-        quit_action = file_menu.addAction("&Quit")
-        quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
-        quit_action.triggered.connect(self.close)
+        file_menu.addAction(a.quit)
         downloads = bar.addMenu("&Downloads")
         downloads.addActions([a.resume, a.pause, a.retry, a.remove])
         downloads.addSeparator()
@@ -254,6 +278,14 @@ class MainWindow(QMainWindow):
         a.refresh_link.triggered.connect(self.refresh_link)
         a.limit_speed.triggered.connect(self.limit_speed)
         a.settings.triggered.connect(self.open_settings)
+        a.quit.triggered.connect(self.quit)
+
+        c.downloadChanged.connect(self._on_changed)
+        self.notifier.noticeReady.connect(self._notify)
+        self.tray.toggleRequested.connect(self.toggle_visible)
+        self.tray.messageClicked.connect(self._notice_clicked)
+        self.clipboard_watcher.urlsOffered.connect(self._offer_from_clipboard)
+        self.clipboard_banner.actionTriggered.connect(self._accept_clipboard_offer)
 
     # ------------------------------------------------------------ state
 
@@ -280,8 +312,48 @@ class MainWindow(QMainWindow):
             self.state_box.currentText(),
         )
 
+    def quit(self) -> None:
+        """Close for good (not to the tray): the worker is shut down."""
+        self._quitting = True
+        self.close()
+
+    def toggle_visible(self) -> None:
+        if self.isVisible() and not self.isMinimized():
+            self.hide()
+        else:
+            self.showNormal()
+            self.raise_()
+            self.activateWindow()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.tray.window_shown(True)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.tray.window_shown(False)
+
+    def _keeps_running_in_tray(self) -> bool:
+        return (
+            not self._quitting
+            and not self._closing
+            and self.tray.available
+            and self._settings.close_to_tray
+        )
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Save the layout, shut the worker down by protocol, then close."""
+        """Hide to the tray if that is the setting (and there is a tray); else
+        save the layout, shut the worker down by protocol, then close."""
+        if self._keeps_running_in_tray():
+            event.ignore()
+            self._save_state()
+            self.hide()
+            if not self._told_about_tray and self.tray.can_notify():
+                self._told_about_tray = True
+                self.tray.notify(
+                    "Greenget", self.tr("Downloads carry on here. Quit from this icon's menu.")
+                )
+            return
         if self._client.state in (WorkerState.STOPPED, WorkerState.FAILED):
             if not self._closing:
                 self._save_state()
@@ -333,6 +405,8 @@ class MainWindow(QMainWindow):
         self._counts.setText(" · ".join(parts))
         speed = format_speed(self.model.locale, summary.speed)
         self._speed.setText(f"↓ {speed}" if speed else "")
+        tip = self.tr("%n active", "", active)
+        self.tray.set_tooltip(f"Greenget\n{tip} · ↓ {speed}" if speed else f"Greenget\n{tip}")
         self.view.set_placeholder(EMPTY_HINT if self.model.rowCount() == 0 else NO_MATCH_HINT)
 
     def _on_filter(self) -> None:
@@ -461,7 +535,9 @@ class MainWindow(QMainWindow):
     def copy_urls(self) -> None:
         urls = [row.info.url for row in self.selected_rows()]
         if urls:
-            QGuiApplication.clipboard().setText("\n".join(urls))
+            text = "\n".join(urls)
+            self.clipboard_watcher.ignore(text)  # ours: not a link to offer back
+            QGuiApplication.clipboard().setText(text)
 
     def refresh_link(self) -> None:
         """Give the selected download a new URL (its link expired); the worker
@@ -519,8 +595,9 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         if self.settings_dialog is None:
             self.settings_dialog = SettingsDialog(
-                self.engine_settings, tray_available=False, parent=self
+                self.engine_settings, tray_available=self.tray.available, parent=self
             )
+            self.settings_dialog.desktopChanged.connect(self._desktop_settings_changed)
         self.settings_dialog.show()
         self.settings_dialog.raise_()
         self.settings_dialog.activateWindow()
@@ -545,6 +622,71 @@ class MainWindow(QMainWindow):
             "<b>Greenget</b><br>A download manager that resumes after any crash."
             f"<br>Protocol {PROTOCOL_VERSION}.",
         )
+
+    # ------------------------------------------------------------ desktop
+
+    def _desktop_settings_changed(self) -> None:
+        self.clipboard_watcher.enabled = self._settings.watch_clipboard
+        if not self._settings.watch_clipboard:
+            self.clipboard_banner.dismiss()
+
+    def _on_changed(self, download_id: int, fields: dict) -> None:
+        """A download that just completed or failed is worth a notification."""
+        if "state" not in fields or not self._settings.notifications:
+            return
+        row = self.model.find(download_id)
+        if row is not None and row.info.state in (State.COMPLETED, State.FAILED):
+            self.notifier.finished(Finished(download_id, row.name, row.info.state, row.info.error))
+
+    def _notify(self, notice: Notice) -> None:
+        self._notice_id = notice.download_id
+        if self.tray.can_notify():
+            self.tray.notify(notice.title, notice.text, failed=notice.failed)
+            return
+        # No tray to speak from: the status bar, and the taskbar's attention.
+        first_line = notice.text.splitlines()[0] if notice.text else ""
+        self.statusBar().showMessage(f"{notice.title}: {first_line}", 10_000)
+        QApplication.alert(self)
+
+    def _notice_clicked(self) -> None:
+        if not self.isVisible() or self.isMinimized():
+            self.toggle_visible()
+        if self._notice_id is not None:
+            self.select_download(self._notice_id)
+
+    def select_download(self, download_id: int) -> None:
+        """Select and show the row of ``download_id`` (clearing the filters
+        if they hide it)."""
+        row = self.model.find(download_id)
+        if row is None:
+            return
+        source = self.model.index(self.model.row_position(download_id), 0)
+        if not self.proxy.mapFromSource(source).isValid():
+            self.filter_box.clear()
+            self.state_box.setCurrentIndex(0)
+        index = self.proxy.mapFromSource(source)
+        self.view.selectRow(index.row())
+        self.view.scrollTo(index)
+
+    def _offer_from_clipboard(self, urls: list[str]) -> None:
+        if self._settings.clipboard_straight_to_queue:
+            self.queue_urls(urls)
+            return
+        self._offered = urls
+        count = len(urls)
+        text = (
+            self.tr("Download the copied link %1?").replace("%1", mask_credentials(urls[0]))
+            if count == 1
+            else self.tr("Download the %n copied links?", "", count)
+        )
+        self.clipboard_banner.show_message(
+            text, BannerKind.INFO, action=self.tr("Download"), hide_after=30
+        )
+
+    def _accept_clipboard_offer(self) -> None:
+        offered, self._offered = self._offered, []
+        self.clipboard_banner.dismiss()
+        self.queue_urls(offered)
 
     # ------------------------------------------------------------ the worker
 

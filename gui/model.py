@@ -290,6 +290,10 @@ class DownloadTableModel(QAbstractTableModel):
     def row_at(self, row: int) -> Row:
         return self._rows[row]
 
+    def row_position(self, download_id: int) -> int:
+        """The row number of ``download_id`` (-1 when there is none)."""
+        return self._index.get(download_id, -1)
+
     def find(self, download_id: int) -> Row | None:
         position = self._index.get(download_id)
         return None if position is None else self._rows[position]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -52,7 +52,10 @@ def speed_box(parent: QWidget, bytes_per_second: int) -> QSpinBox:
 class SettingsDialog(QDialog):
     """Downloads, desktop and browser-integration settings.  Non-modal, with
     no OK/Cancel: like the desktop's own settings, a change takes effect (and
-    is remembered) as it is made."""
+    is remembered) as it is made.  ``desktopChanged``: a setting the window
+    itself follows (tray, notifications, clipboard) changed."""
+
+    desktopChanged = Signal()
 
     def __init__(
         self, engine: EngineSettings, *, tray_available: bool, parent: QWidget | None = None
@@ -236,22 +239,23 @@ class SettingsDialog(QDialog):
         self._engine.settings.download_limit = value * KB
         self._engine.settings.sync()
 
-    def _close_to_tray_changed(self, on: bool) -> None:
-        self._engine.settings.close_to_tray = on
+    def _desktop(self, name: str, on: bool) -> None:
+        setattr(self._engine.settings, name, on)
         self._engine.settings.sync()
+        self.desktopChanged.emit()
+
+    def _close_to_tray_changed(self, on: bool) -> None:
+        self._desktop("close_to_tray", on)
 
     def _notifications_changed(self, on: bool) -> None:
-        self._engine.settings.notifications = on
-        self._engine.settings.sync()
+        self._desktop("notifications", on)
 
     def _watch_clipboard_changed(self, on: bool) -> None:
-        self._engine.settings.watch_clipboard = on
-        self._engine.settings.sync()
         self.straight_to_queue.setEnabled(on)
+        self._desktop("watch_clipboard", on)
 
     def _straight_to_queue_changed(self, on: bool) -> None:
-        self._engine.settings.clipboard_straight_to_queue = on
-        self._engine.settings.sync()
+        self._desktop("clipboard_straight_to_queue", on)
 
     def _rpc_enabled_changed(self, on: bool) -> None:
         self._engine.settings.rpc_enabled = on
