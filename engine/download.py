@@ -283,6 +283,13 @@ class Download:
         count = self._connections() if record.resumable else 1
         self.ctx.sessions.ensure_pool(count * self.ctx.settings.max_active)
         self._error = None
+        if count == 1:  # one connection: no greenlet of its own needed
+            self._workers = [gevent.getcurrent()]
+            try:
+                self._fetch_pieces(0, first)
+            finally:
+                self._workers = []
+            return
         self._workers = [gevent.spawn(self._worker, i, first if i == 0 else None)
                          for i in range(count)]
         try:

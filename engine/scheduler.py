@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import heapq
 import logging
 import os
 import time
@@ -33,6 +34,10 @@ log = logging.getLogger(__name__)
 PROGRESS_INTERVAL = 0.2  # at most five progress lines a second
 CHECKPOINT_INTERVAL = 1.0
 SPEED_WINDOW = 3.0  # seconds of history behind the speed shown
+
+
+_SHOWN = frozenset(f.name for f in fields(protocol.DownloadInfo))
+_RUN_FIELDS = frozenset({"state", "error"})
 
 
 class CommandError(Exception):
@@ -301,10 +306,11 @@ class Scheduler:
             setattr(record, name, value)
         if "state" in changes:
             self._track(record)
-        self.store.save(record, pieces=pieces)
+        # Running states are never stored: after a crash a download is queued again.
+        if pieces or record.state not in ACTIVE_STATES or not changes.keys() <= _RUN_FIELDS:
+            self.store.save(record, pieces=pieces)
         info = record.info()
-        shown = {f.name for f in fields(protocol.DownloadInfo)}
-        changed = {k: v for k, v in changes.items() if k in shown}
+        changed = {k: v for k, v in changes.items() if k in _SHOWN}
         if "name" in changes or "state" in changes:
             changed["path"] = info.path
         if "state" in changes or pieces:
@@ -318,7 +324,7 @@ class Scheduler:
         if self._stopping:
             return
         room = max(0, self.settings.max_active - len(self.running))
-        for download_id in sorted(self._queued, key=self._position)[:room]:
+        for download_id in heapq.nsmallest(room, self._queued, key=self._position):
             self._launch(self.records[download_id])
         if self.running or self._queued:
             self.idle.clear()

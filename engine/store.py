@@ -111,6 +111,9 @@ _COLUMNS = ("url", "directory", "state", "name", "requested_name", "final_url", 
             "speed_limit", "checksum", "headers")
 
 
+_UPDATE = f"UPDATE downloads SET {', '.join(f'{c}=:{c}' for c in _COLUMNS)} WHERE id=:id"
+
+
 def _row(record: Record) -> dict[str, object]:
     return {
         "url": record.url, "directory": record.directory, "state": record.state.value,
@@ -213,13 +216,12 @@ class Store:
 
     def save(self, record: Record, *, pieces: bool = False) -> None:
         """Write every column of ``record`` (and its pieces when asked) at once."""
+        if not pieces:  # one statement: a transaction of its own
+            self._db.execute(_UPDATE, {**_row(record), "id": record.id})
+            return
         with self._transaction():
-            self._db.execute(
-                f"UPDATE downloads SET {', '.join(f'{c}=:{c}' for c in _COLUMNS)} WHERE id=:id",
-                {**_row(record), "id": record.id},
-            )
-            if pieces:
-                self._write_pieces(record.id, [(p.start, p.end, p.done) for p in record.pieces])
+            self._db.execute(_UPDATE, {**_row(record), "id": record.id})
+            self._write_pieces(record.id, [(p.start, p.end, p.done) for p in record.pieces])
 
     def checkpoint(self, counts: dict[int, list[tuple[int, int | None, int]]]) -> None:
         """Record the pieces of several downloads in one transaction.  The
