@@ -6,7 +6,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 from engine.protocol import ACTIVE_STATES, State
@@ -16,6 +16,7 @@ from gui.model import Row, Summary
 log = logging.getLogger(__name__)
 
 PAUSABLE = ACTIVE_STATES | {State.QUEUED}
+translate = QCoreApplication.translate
 
 
 @dataclass(frozen=True)
@@ -58,47 +59,70 @@ def _action(
 def create_actions(parent: QObject) -> Actions:
     keys = QKeySequence.StandardKey
     actions = Actions(
-        add=_action(parent, "&Add…", ("add", "list-add"), "Add downloads (Ctrl+N)", keys.New),
+        add=_action(
+            parent, translate("Actions", "&Add…"), ("add", "list-add"),
+            translate("Actions", "Add downloads (Ctrl+N)"), keys.New,
+        ),
         paste=_action(
-            parent, "&Paste URLs", ("paste", "edit-paste"),
-            "Queue every URL in the clipboard (Ctrl+V)", keys.Paste,
+            parent, translate("Actions", "&Paste URLs"), ("paste", "edit-paste"),
+            translate("Actions", "Queue every URL in the clipboard (Ctrl+V)"), keys.Paste,
         ),
         resume=_action(
-            parent, "&Resume", ("resume", "media-playback-start"), "Resume the selected downloads"
+            parent, translate("Actions", "&Resume"), ("resume", "media-playback-start"),
+            translate("Actions", "Resume the selected downloads"),
         ),
         pause=_action(
-            parent, "Pa&use", ("pause", "media-playback-pause"), "Pause the selected downloads"
+            parent, translate("Actions", "Pa&use"), ("pause", "media-playback-pause"),
+            translate("Actions", "Pause the selected downloads"),
         ),
-        retry=_action(parent, "Re&try", ("retry", "view-refresh"), "Retry the failed downloads"),
+        retry=_action(
+            parent, translate("Actions", "Re&try"), ("retry", "view-refresh"),
+            translate("Actions", "Retry the failed downloads"),
+        ),
         remove=_action(
-            parent, "Re&move…", ("remove", "edit-delete"), "Remove the selected downloads (Del)",
-            keys.Delete,
+            parent, translate("Actions", "Re&move…"), ("remove", "edit-delete"),
+            translate("Actions", "Remove the selected downloads (Del)"), keys.Delete,
         ),
         resume_all=_action(
-            parent, "Resume a&ll", ("resume-all", ""), "Resume every paused download"
+            parent, translate("Actions", "Resume a&ll"), ("resume-all", ""),
+            translate("Actions", "Resume every paused download"),
         ),
         pause_all=_action(
-            parent, "Pause all", ("pause-all", ""), "Pause every unfinished download"
+            parent, translate("Actions", "Pause all"), ("pause-all", ""),
+            translate("Actions", "Pause every unfinished download"),
         ),
         open_file=_action(
-            parent, "&Open", ("open-file", "document-open"), "Open the downloaded file", "Return"
+            parent, translate("Actions", "&Open"), ("open-file", "document-open"),
+            translate("Actions", "Open the downloaded file"), "Return",
         ),
         open_folder=_action(
-            parent, "Open &folder", ("open-folder", "folder-open"), "Open the folder it is saved in"
+            parent, translate("Actions", "Open &folder"), ("open-folder", "folder-open"),
+            translate("Actions", "Open the folder it is saved in"),
         ),
-        copy_url=_action(parent, "&Copy URL", ("copy", "edit-copy"), "Copy the URLs", keys.Copy),
+        copy_url=_action(
+            parent, translate("Actions", "&Copy URL"), ("copy", "edit-copy"),
+            translate("Actions", "Copy the URLs"), keys.Copy,
+        ),
         refresh_link=_action(
-            parent, "Refresh &link…", ("link", ""),
-            "Give the download a new link (when the old one expired); it carries on from its bytes",
+            parent, translate("Actions", "Refresh &link…"), ("link", ""),
+            translate(
+                "Actions",
+                "Give the download a new link (when the old one expired); it carries on from "
+                "its bytes",
+            ),
         ),
         limit_speed=_action(
-            parent, "Speed l&imit…", ("limit", ""), "Limit the speed of the selected downloads"
+            parent, translate("Actions", "Speed l&imit…"), ("limit", ""),
+            translate("Actions", "Limit the speed of the selected downloads"),
         ),
         settings=_action(
-            parent, "&Settings…", ("settings", "preferences-system"), "Change Greenget's settings",
-            "Ctrl+,",
+            parent, translate("Actions", "&Settings…"), ("settings", "preferences-system"),
+            translate("Actions", "Change Greenget's settings"), "Ctrl+,",
         ),
-        quit=_action(parent, "&Quit", ("", "application-exit"), "Quit Greenget", keys.Quit),
+        quit=_action(
+            parent, translate("Actions", "&Quit"), ("", "application-exit"),
+            translate("Actions", "Quit Greenget"), keys.Quit,
+        ),
     )
     # Open acts on the table only: Return elsewhere (the filter box) is theirs.
     actions.open_file.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)

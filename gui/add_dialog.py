@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.protocol import DownloadOptions
+from gui.formatting import fill
 from gui.icons import action_icon
 from gui.urls import ParsedLines, parse_lines
 
@@ -70,12 +71,14 @@ class AddDialog(QDialog):
         self, parent: QWidget | None, *, text: str, directory: str, connections: int = 0
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Add downloads")
+        self.setWindowTitle(self.tr("Add downloads"))
         self.setMinimumWidth(560)
         self._parsed = ParsedLines((), ())
 
         self._urls = QPlainTextEdit(self)
-        self._urls.setPlaceholderText("One URL per line, e.g. https://example.com/file.zip")
+        self._urls.setPlaceholderText(
+            self.tr("One URL per line, e.g. https://example.com/file.zip")
+        )
         self._urls.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self._urls.setPlainText(text)
         self._report = QLabel(self)
@@ -83,25 +86,31 @@ class AddDialog(QDialog):
         self._report.setTextFormat(Qt.TextFormat.RichText)
 
         self._directory = QLineEdit(directory, self)
-        browse = QPushButton(action_icon("open-folder", "folder-open"), "Browse…", self)
+        browse = QPushButton(action_icon("open-folder", "folder-open"), self.tr("Browse…"), self)
         browse.clicked.connect(self._browse)
         folder_row = QHBoxLayout()
         folder_row.addWidget(self._directory, 1)
         folder_row.addWidget(browse)
 
-        self._paused = QCheckBox("Add paused (start them later)", self)
+        self._paused = QCheckBox(self.tr("Add &paused (start them later)"), self)
         self._connections = QSpinBox(self)
         self._connections.setRange(0, MAX_CONNECTIONS)
-        self._connections.setSpecialValueText("Default")
+        self._connections.setSpecialValueText(self.tr("Default"))
         self._connections.setValue(connections)
-        self._connections.setToolTip("Parallel connections per download, for servers that allow it")
+        self._connections.setToolTip(
+            self.tr("Parallel connections per download, for servers that allow it")
+        )
         self._checksum = QLineEdit(self)
-        self._checksum.setPlaceholderText("Optional: sha256=… (checked when the download ends)")
+        self._checksum.setPlaceholderText(
+            self.tr("Optional: sha256=… (checked when the download ends)")
+        )
 
         form = QFormLayout()
-        form.addRow("Save to:", folder_row)
-        form.addRow("Connections:", self._connections)
-        form.addRow("Checksum:", self._checksum)
+        save_to = QLabel(self.tr("&Save to:"), self)
+        save_to.setBuddy(self._directory)
+        form.addRow(save_to, folder_row)
+        form.addRow(self.tr("C&onnections:"), self._connections)
+        form.addRow(self.tr("C&hecksum:"), self._checksum)
         form.addRow("", self._paused)
 
         self._buttons = QDialogButtonBox(
@@ -111,7 +120,7 @@ class AddDialog(QDialog):
         self._buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("&URLs:", self, buddy=self._urls))
+        layout.addWidget(QLabel(self.tr("&URLs:"), self, buddy=self._urls))
         layout.addWidget(self._urls, 1)
         layout.addWidget(self._report)
         layout.addLayout(form)
@@ -145,7 +154,9 @@ class AddDialog(QDialog):
         return str(Path(text).expanduser()) if text else ""
 
     def _browse(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, "Save downloads to", self._directory_path())
+        chosen = QFileDialog.getExistingDirectory(
+            self, self.tr("Save downloads to"), self._directory_path()
+        )
         if chosen:
             self._directory.setText(chosen)
 
@@ -156,22 +167,30 @@ class AddDialog(QDialog):
         problems: list[str] = []
         if bad:
             quoted = ", ".join(
-                f"line {n}: “{html.escape(line[:60])}”" for n, line in bad[:SHOWN_BAD_LINES]
+                fill(self.tr("line %1: “%2”"), n, html.escape(line[:60]))
+                for n, line in bad[:SHOWN_BAD_LINES]
             )
-            more = f" and {len(bad) - SHOWN_BAD_LINES} more" if len(bad) > SHOWN_BAD_LINES else ""
-            lines = "line is" if len(bad) == 1 else "lines are"
-            problems.append(
-                f"{len(bad)} {lines} not an http(s) URL and will be skipped: {quoted}{more}."
+            if len(bad) > SHOWN_BAD_LINES:
+                quoted = fill(self.tr("%1 and %2 more"), quoted, len(bad) - SHOWN_BAD_LINES)
+            n = len(bad)
+            text = (
+                self.tr("%n line is not an http(s) URL and will be skipped: %1.", "", n)
+                if n == 1
+                else self.tr("%n lines are not an http(s) URL and will be skipped: %1.", "", n)
             )
+            problems.append(fill(text, quoted))
         checksum = parse_checksum(self._checksum.text())
         if checksum is None:
-            problems.append("The checksum should look like sha256=<hex digits>.")
+            problems.append(self.tr("The checksum should look like sha256=<hex digits>."))
         elif checksum and len(urls) > 1:
-            problems.append("The checksum will be checked against every one of these files.")
+            problems.append(
+                self.tr("The checksum will be checked against every one of these files.")
+            )
         if not self._directory_path():
-            problems.append("Choose a folder to save to.")
-        count = f"{len(urls)} URL{'s' if len(urls) != 1 else ''} to add."
+            problems.append(self.tr("Choose a folder to save to."))
+        n = len(urls)
+        count = self.tr("%n URL to add.", "", n) if n == 1 else self.tr("%n URLs to add.", "", n)
         self._report.setText(" ".join([count, *problems]))
         ok = self._buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(f"Add {len(urls)}" if len(urls) > 1 else "Add")
+        ok.setText(self.tr("Add %n", "", len(urls)) if len(urls) > 1 else self.tr("Add"))
         ok.setEnabled(bool(urls) and checksum is not None and bool(self._directory_path()))

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from gui.compat import protect_singletons
 from gui.engine_client import EngineClient
+from gui.i18n import install_translators
 from gui.icons import app_icon
 from gui.main_window import MainWindow
 from gui.settings import Settings
@@ -53,6 +54,7 @@ def run(argv: list[str], state: Path) -> int:
     app.setOrganizationName("Greenget")
     app.setDesktopFileName("greenget")
     app.setWindowIcon(app_icon())
+    install_translators(app)
     arguments = app.arguments()[1:]  # what Qt left over after its own options
     urls = find_urls("\n".join(arguments))
     if len(urls) < len(arguments):

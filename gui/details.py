@@ -18,11 +18,11 @@ from PySide6.QtWidgets import (
 
 from engine.protocol import ACTIVE_STATES, GetSegments, Hello, Segments, State
 from gui.engine_client import EngineClient
-from gui.formatting import format_size, format_speed
+from gui.formatting import fill, format_size, format_speed
 from gui.model import DownloadTableModel, Row
 from gui.segment_map import SegmentColors, SegmentMap
 from gui.speed_graph import SpeedGraph, SpeedHistory
-from gui.states import COLORS, LABELS
+from gui.states import COLORS, state_label
 from gui.urls import mask_credentials
 
 log = logging.getLogger(__name__)
@@ -161,12 +161,11 @@ class DetailsPane(QWidget):
         self.url.setText(mask_credentials(info.url))
         self.path.setText(info.path or info.directory)
         if info.size is None:
-            self.size.setText(self.tr("%1 (size unknown)").replace(
-                "%1", format_size(locale, row.done)))
+            self.size.setText(fill(self.tr("%1 (size unknown)"), format_size(locale, row.done)))
         else:
-            self.size.setText(self.tr("%1 of %2").replace(
-                "%1", format_size(locale, row.done)).replace("%2", format_size(locale, info.size)))
-        state = LABELS[info.state]
+            done, size = format_size(locale, row.done), format_size(locale, info.size)
+            self.size.setText(fill(self.tr("%1 of %2"), done, size))
+        state = state_label(info.state)
         if info.state in ACTIVE_STATES and row.speed > 0:
             state = f"{state} · {format_speed(locale, row.speed)}"
         if info.error:
@@ -174,10 +173,17 @@ class DetailsPane(QWidget):
         self.state.setText(state)
         self.state.setStyleSheet(f"color: {COLORS[info.state].name()}"
                                  if info.state in (State.FAILED, State.RETRYING) else "")
-        connections = str(info.connections) if info.connections else self.tr("default")
-        limit = format_speed(locale, info.speed_limit or 0) or self.tr("none")
-        self.options.setText(self.tr("%1 connections · speed limit %2")
-                             .replace("%1", connections).replace("%2", limit))
+        connections = (
+            fill(self.tr("%1 connections"), info.connections)
+            if info.connections
+            else self.tr("default connections")
+        )
+        limit = (
+            fill(self.tr("speed limit %1"), format_speed(locale, info.speed_limit))
+            if info.speed_limit
+            else self.tr("no speed limit")
+        )
+        self.options.setText(f"{connections} · {limit}")
         if info.state is State.COMPLETED:
             self.segment_map.set_complete(info.size)
             self._describe_pieces()
@@ -209,9 +215,8 @@ class DetailsPane(QWidget):
     def _describe_pieces(self) -> None:
         summary = self.segment_map.summary()
         if summary.pieces:
-            self.pieces.setText(self.tr("%1 pieces, %2 connections busy")
-                                .replace("%1", str(summary.pieces))
-                                .replace("%2", str(summary.active)))
+            text = self.tr("%1 pieces, %2 connections busy")
+            self.pieces.setText(fill(text, summary.pieces, summary.active))
         else:
             self.pieces.clear()
 

@@ -215,14 +215,15 @@ class EngineClient(QObject):
     def _on_error(self, error: QProcess.ProcessError) -> None:
         log.warning("worker process error: %s (%s)", error.name, self._process.errorString())
         if error == QProcess.ProcessError.FailedToStart:
-            self._ended(f"The download engine could not be started: {self._process.errorString()}")
+            why = self.tr("The download engine could not be started: %1")
+            self._ended(why.replace("%1", self._process.errorString()))
 
     def _on_finished(self, code: int, status: QProcess.ExitStatus) -> None:
         self._drain_all()
         if status == QProcess.ExitStatus.CrashExit:
-            why = "The download engine crashed"
+            why = self.tr("The download engine crashed")
         else:
-            why = f"The download engine stopped (exit status {code})"
+            why = self.tr("The download engine stopped (exit status %1)").replace("%1", str(code))
         log.info("worker exited: code %d, %s", code, status.name)
         self._ended(why)
 

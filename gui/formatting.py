@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
 
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QCoreApplication, QLocale
 
 log = logging.getLogger(__name__)
 
+_PLACE_HOLDER = re.compile(r"%([1-9])")
 _SIZE_FORMAT = QLocale.DataSizeFormat.DataSizeTraditionalFormat  # "1.5 MB", like Explorer/IDM
 
 
@@ -38,12 +40,22 @@ def format_duration(seconds: float | None) -> str:
         return ""
     total = max(0, round(seconds))
     if total < 60:
-        return f"{total} s"
+        return fill(QCoreApplication.translate("Formatting", "%1 s"), str(total))
     minutes, secs = divmod(total, 60)
     if minutes < 60:
-        return f"{minutes} min {secs:02d} s"
+        text = QCoreApplication.translate("Formatting", "%1 min %2 s")
+        return fill(text, str(minutes), f"{secs:02d}")
     hours, minutes = divmod(minutes, 60)
     if hours < 24:
-        return f"{hours} h {minutes:02d} min"
+        text = QCoreApplication.translate("Formatting", "%1 h %2 min")
+        return fill(text, str(hours), f"{minutes:02d}")
     days, hours = divmod(hours, 24)
-    return f"{days} d {hours} h"
+    return fill(QCoreApplication.translate("Formatting", "%1 d %2 h"), str(days), str(hours))
+
+
+def fill(text: str, *values: object) -> str:
+    """``text`` with Qt-style place holders ``%1`` … ``%9`` replaced by ``values``
+    in one pass (a translation may reorder them; a value may itself hold a ``%2``)."""
+    return _PLACE_HOLDER.sub(
+        lambda m: str(values[int(m[1]) - 1]) if int(m[1]) <= len(values) else m[0], text
+    )

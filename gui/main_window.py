@@ -7,7 +7,7 @@ import logging
 import os
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import QItemSelection, QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QItemSelection, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -57,7 +57,7 @@ from gui.clipboard_watch import ClipboardWatcher
 from gui.details import DetailsPane
 from gui.engine_client import START_COMMAND, EngineClient, WorkerState
 from gui.engine_settings import EngineSettings
-from gui.formatting import format_speed
+from gui.formatting import fill, format_speed
 from gui.icons import app_icon
 from gui.model import DownloadTableModel, Row
 from gui.notifications import Finished, Notice, Notifier
@@ -74,10 +74,10 @@ log = logging.getLogger(__name__)
 
 ADD_BATCH = 500  # URLs per ``add`` command: 10,000 pasted URLs stay well under a line's limit
 REFRESH_MS = 200  # status bar and action states follow the table at most this often
-EMPTY_HINT = (
-    "No downloads yet.\n\nPaste links with Ctrl+V, drop them here, or click Add."
+EMPTY_HINT = QT_TRANSLATE_NOOP(
+    "MainWindow", "No downloads yet.\n\nPaste links with Ctrl+V, drop them here, or click Add."
 )
-NO_MATCH_HINT = "No downloads match the filter."
+NO_MATCH_HINT = QT_TRANSLATE_NOOP("MainWindow", "No downloads match the filter.")
 
 
 class MainWindow(QMainWindow):
@@ -150,7 +150,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ building
 
     def _build_layout(self) -> None:
-        toolbar = QToolBar("Main toolbar", self)
+        toolbar = QToolBar(self.tr("Main toolbar"), self)
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
@@ -166,13 +166,15 @@ class MainWindow(QMainWindow):
         spacer = QWidget(toolbar)
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         toolbar.addWidget(spacer)
-        self.filter_box.setPlaceholderText("Filter by name or URL  (Ctrl+F)")
+        self.filter_box.setPlaceholderText(self.tr("Filter by name or URL  (Ctrl+F)"))
+        self.filter_box.setAccessibleName(self.tr("Filter"))
         self.filter_box.setClearButtonEnabled(True)
         self.filter_box.setMinimumWidth(220)
         toolbar.addWidget(self.filter_box)
         for choice in StateFilter:
-            self.state_box.addItem(choice.value, choice)
-        self.state_box.setToolTip("Show downloads in this state")
+            self.state_box.addItem(choice.label, choice)
+        self.state_box.setToolTip(self.tr("Show downloads in this state"))
+        self.state_box.setAccessibleName(self.tr("State filter"))
         toolbar.addWidget(self.state_box)
         self.addToolBar(toolbar)
 
@@ -211,13 +213,13 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         a = self.acts
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
+        file_menu = bar.addMenu(self.tr("&File"))
         file_menu.addActions([a.add, a.paste])
         file_menu.addSeparator()
         file_menu.addAction(a.settings)
         file_menu.addSeparator()
         file_menu.addAction(a.quit)
-        downloads = bar.addMenu("&Downloads")
+        downloads = bar.addMenu(self.tr("&Downloads"))
         downloads.addActions([a.resume, a.pause, a.retry, a.remove])
         downloads.addSeparator()
         downloads.addActions([a.resume_all, a.pause_all])
@@ -231,8 +233,8 @@ class MainWindow(QMainWindow):
         show_details.setShortcut(QKeySequence("Ctrl+I"))
         show_details.setStatusTip(self.tr("Show or hide the details of the selected download"))
         view_menu.addAction(show_details)
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction("&About Greenget", self._about)
+        help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu.addAction(self.tr("&About Greenget"), self._about)
 
     def _connect(self) -> None:
         c = self._client
@@ -300,7 +302,7 @@ class MainWindow(QMainWindow):
             self.view.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
         else:
             self.view.apply_default_columns()
-        position = self.state_box.findText(s.state_filter)
+        position = self.state_box.findData(StateFilter.restore(s.state_filter))
         if position >= 0:
             self.state_box.setCurrentIndex(position)
 
@@ -309,7 +311,7 @@ class MainWindow(QMainWindow):
             self.saveGeometry(),
             self.saveState(),
             self.view.horizontalHeader().saveState(),
-            self.state_box.currentText(),
+            self.state_box.currentData().name,
         )
 
     def quit(self) -> None:
@@ -397,17 +399,21 @@ class MainWindow(QMainWindow):
         summary = self.model.summary()
         update_enabled(self.acts, self.selected_rows(), summary)
         active = summary.count(State.DOWNLOADING, State.RETRYING)
-        parts = [f"{active} active", f"{summary.count(State.QUEUED)} queued"]
-        for state, label in ((State.PAUSED, "paused"), (State.FAILED, "failed")):
-            if summary.count(state):
-                parts.append(f"{summary.count(state)} {label}")
-        parts.append(f"{summary.count(State.COMPLETED)} completed")
+        parts = [self.tr("%n active", "", active),
+                 self.tr("%n queued", "", summary.count(State.QUEUED))]
+        paused, failed = summary.count(State.PAUSED), summary.count(State.FAILED)
+        if paused:
+            parts.append(self.tr("%n paused", "", paused))
+        if failed:
+            parts.append(self.tr("%n failed", "", failed))
+        parts.append(self.tr("%n completed", "", summary.count(State.COMPLETED)))
         self._counts.setText(" · ".join(parts))
         speed = format_speed(self.model.locale, summary.speed)
         self._speed.setText(f"↓ {speed}" if speed else "")
-        tip = self.tr("%n active", "", active)
-        self.tray.set_tooltip(f"Greenget\n{tip} · ↓ {speed}" if speed else f"Greenget\n{tip}")
-        self.view.set_placeholder(EMPTY_HINT if self.model.rowCount() == 0 else NO_MATCH_HINT)
+        tip = f"Greenget\n{parts[0]}"
+        self.tray.set_tooltip(f"{tip} · ↓ {speed}" if speed else tip)
+        hint = EMPTY_HINT if self.model.rowCount() == 0 else NO_MATCH_HINT
+        self.view.set_placeholder(self.tr(hint))
 
     def _on_filter(self) -> None:
         self.proxy.set_text(self.filter_box.text())
@@ -429,7 +435,12 @@ class MainWindow(QMainWindow):
         for start in range(0, len(urls), ADD_BATCH):
             self._client.send(Add(tuple(urls[start : start + ADD_BATCH]), directory, options))
         count = len(urls)
-        self.statusBar().showMessage(f"Adding {count} download{'s' if count != 1 else ''}…", 4000)
+        text = (
+            self.tr("Adding %n download…", "", count)
+            if count == 1
+            else self.tr("Adding %n downloads…", "", count)
+        )
+        self.statusBar().showMessage(text, 4000)
         log.info("queued %d URL(s) into %s", count, directory)
 
     def queue_and_raise(self, urls: Sequence[str]) -> None:
@@ -444,7 +455,9 @@ class MainWindow(QMainWindow):
         if urls:
             self.queue_urls(urls)
         else:
-            self.statusBar().showMessage("There are no http(s) links in the clipboard.", 4000)
+            self.statusBar().showMessage(
+                self.tr("There are no http(s) links in the clipboard."), 4000
+            )
 
     def open_add_dialog(self) -> None:
         if self.add_dialog is not None:
@@ -490,7 +503,7 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             self.queue_urls(urls)
         else:
-            self.statusBar().showMessage("Only http(s) links can be downloaded.", 4000)
+            self.statusBar().showMessage(self.tr("Only http(s) links can be downloaded."), 4000)
 
     # ------------------------------------------------------------ acting
 
@@ -512,12 +525,16 @@ class MainWindow(QMainWindow):
         """Ask before removing; ``None`` to cancel, else whether to delete files."""
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Remove downloads")
-        box.setText(f"Remove {count} download{'s' if count != 1 else ''} from the list?")
-        also_delete = QCheckBox("Also delete the downloaded files", box)
+        box.setWindowTitle(self.tr("Remove downloads"))
+        box.setText(
+            self.tr("Remove %n download from the list?", "", count)
+            if count == 1
+            else self.tr("Remove %n downloads from the list?", "", count)
+        )
+        also_delete = QCheckBox(self.tr("Also delete the downloaded files"), box)
         box.setCheckBox(also_delete)
         box.setStandardButtons(QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel)
-        box.button(QMessageBox.StandardButton.Ok).setText("Remove")
+        box.button(QMessageBox.StandardButton.Ok).setText(self.tr("Remove"))
         if box.exec() != QMessageBox.StandardButton.Ok:
             return None
         return also_delete.isChecked()
@@ -561,8 +578,11 @@ class MainWindow(QMainWindow):
         text, ok = QInputDialog.getText(
             self,
             self.tr("Refresh link"),
-            self.tr("A new link to the same file for “%1”:\n(the download carries on from "
-                    "where it stopped)").replace("%1", row.name),
+            fill(
+                self.tr("A new link to the same file for “%1”:\n(the download carries on from "
+                        "where it stopped)"),
+                row.name,
+            ),
             QLineEdit.EchoMode.Normal,
             row.info.url,
         )
@@ -618,9 +638,11 @@ class MainWindow(QMainWindow):
     def _about(self) -> None:
         QMessageBox.about(
             self,
-            "About Greenget",
-            "<b>Greenget</b><br>A download manager that resumes after any crash."
-            f"<br>Protocol {PROTOCOL_VERSION}.",
+            self.tr("About Greenget"),
+            "<b>Greenget</b><br>"
+            + self.tr("A download manager that resumes after any crash.")
+            + "<br>"
+            + fill(self.tr("Protocol %1."), PROTOCOL_VERSION),
         )
 
     # ------------------------------------------------------------ desktop
@@ -675,7 +697,7 @@ class MainWindow(QMainWindow):
         self._offered = urls
         count = len(urls)
         text = (
-            self.tr("Download the copied link %1?").replace("%1", mask_credentials(urls[0]))
+            fill(self.tr("Download the copied link %1?"), mask_credentials(urls[0]))
             if count == 1
             else self.tr("Download the %n copied links?", "", count)
         )
@@ -692,27 +714,34 @@ class MainWindow(QMainWindow):
 
     def _on_connected(self, hello: Hello) -> None:
         self._engine.setText("")
-        self._engine.setToolTip(f"Download engine: pid {hello.pid}")
+        self._engine.setToolTip(fill(self.tr("Download engine: pid %1"), hello.pid))
         if self.worker_banner.isVisible():
             self.worker_banner.show_message(
-                "The download engine is running again; downloads carry on.",
+                self.tr("The download engine is running again; downloads carry on."),
                 BannerKind.INFO,
                 hide_after=5,
             )
 
     def _on_worker_lost(self, why: str, delay: float) -> None:
-        self._engine.setText("Engine restarting…")
+        self._engine.setText(self.tr("Engine restarting…"))
+        seconds = max(round(delay), 1)
         self.worker_banner.show_message(
-            "The download engine stopped unexpectedly. Restarting it in "
-            f"{max(delay, 1):.0f} s; downloads will carry on from where they were.",
+            self.tr(
+                "The download engine stopped unexpectedly. Restarting it in %n s; downloads "
+                "will carry on from where they were.", "", seconds
+            ),
             BannerKind.WARNING,
-            action="Restart now",
-            details=f"{why}.\n\nIts last messages:\n{self._client.recent_output}",
+            action=self.tr("Restart now"),
+            details=fill(
+                self.tr("%1.\n\nIts last messages:\n%2"), why, self._client.recent_output
+            ),
         )
 
     def _on_worker_failed(self, why: str) -> None:
-        self._engine.setText("Engine stopped")
-        self.worker_banner.show_message(why, BannerKind.ERROR, action="Try again", details=why)
+        self._engine.setText(self.tr("Engine stopped"))
+        self.worker_banner.show_message(
+            why, BannerKind.ERROR, action=self.tr("Try again"), details=why
+        )
 
     def _on_error(self, error: Error) -> None:
         if error.command == START_COMMAND:
@@ -727,7 +756,9 @@ class MainWindow(QMainWindow):
             text = message
         else:
             count = len(self._errors)
-            text = f"{count} requests could not be carried out. The last: {message}"
+            text = fill(
+                self.tr("%1 requests could not be carried out. The last: %2"), count, message
+            )
         self.notice_banner.show_message(
             text, BannerKind.ERROR, details="\n".join(self._errors[-20:])
         )

@@ -12,7 +12,9 @@ from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
+    QCoreApplication,
     QDateTime,
     QLocale,
     QModelIndex,
@@ -21,9 +23,9 @@ from PySide6.QtCore import (
 )
 
 from engine.protocol import ACTIVE_STATES, DownloadInfo, ProgressItem, State
-from gui.formatting import format_duration, format_percent, format_size, format_speed
+from gui.formatting import fill, format_duration, format_percent, format_size, format_speed
 from gui.icons import state_icon
-from gui.states import LABELS, SORT_ORDER
+from gui.states import SORT_ORDER, state_label
 from gui.urls import mask_credentials
 
 log = logging.getLogger(__name__)
@@ -41,14 +43,14 @@ class Column(enum.IntEnum):
     ADDED = 6
 
 
-HEADERS: dict[Column, str] = {
-    Column.NAME: "Name",
-    Column.SIZE: "Size",
-    Column.PROGRESS: "Progress",
-    Column.SPEED: "Speed",
-    Column.ETA: "Time left",
-    Column.STATE: "Status",
-    Column.ADDED: "Added",
+HEADERS: dict[Column, str] = {  # translated in headerData
+    Column.NAME: QT_TRANSLATE_NOOP("Columns", "Name"),
+    Column.SIZE: QT_TRANSLATE_NOOP("Columns", "Size"),
+    Column.PROGRESS: QT_TRANSLATE_NOOP("Columns", "Progress"),
+    Column.SPEED: QT_TRANSLATE_NOOP("Columns", "Speed"),
+    Column.ETA: QT_TRANSLATE_NOOP("Columns", "Time left"),
+    Column.STATE: QT_TRANSLATE_NOOP("Columns", "Status"),
+    Column.ADDED: QT_TRANSLATE_NOOP("Columns", "Added"),
 }
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the download's id (int)
@@ -187,7 +189,7 @@ class DownloadTableModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < COLUMN_COUNT:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[Column(section)]
+            return QCoreApplication.translate("Columns", HEADERS[Column(section)])
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _ALIGNMENT.get(Column(section), _LEFT)
         return None
@@ -232,7 +234,7 @@ class DownloadTableModel(QAbstractTableModel):
             case Column.ETA:
                 return format_duration(row.eta)
             case Column.STATE:
-                label = LABELS[info.state]
+                label = state_label(info.state)
                 if info.error and info.state in (State.FAILED, State.RETRYING):
                     return f"{label}: {info.error}"
                 return label
@@ -273,9 +275,10 @@ class DownloadTableModel(QAbstractTableModel):
                 return "\n".join(lines)
             case Column.PROGRESS:
                 done = format_size(self._locale, row.done)
-                return f"{done} of {format_size(self._locale, info.size)}"
+                text = QCoreApplication.translate("Columns", "%1 of %2")
+                return fill(text, done, format_size(self._locale, info.size))
             case Column.STATE:
-                return info.error or LABELS[info.state]
+                return info.error or state_label(info.state)
             case Column.ADDED if info.added:
                 return datetime.fromtimestamp(info.added).isoformat(" ", "seconds")
         return None

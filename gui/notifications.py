@@ -13,6 +13,7 @@ log = logging.getLogger(__name__)
 
 GATHER_MS = 1500  # downloads that finish this close together make one notification
 NAMES_SHOWN = 3
+translate = QCoreApplication.translate
 
 
 @dataclass(frozen=True)
@@ -33,11 +34,6 @@ class Notice:
     download_id: int
 
 
-def _tr(text: str, count: int = -1) -> str:
-    """``text`` translated; with ``count``, in its plural form with ``%n`` filled in."""
-    return QCoreApplication.translate("Notifier", text, None, count)
-
-
 def compose(finished: list[Finished]) -> Notice:
     """The notification for downloads that finished together (at least one)."""
     failed = [f for f in finished if f.state is State.FAILED]
@@ -45,18 +41,19 @@ def compose(finished: list[Finished]) -> Notice:
     first = (failed or completed)[0]
     if len(finished) == 1:
         if failed:
-            return Notice(_tr("Download failed"), f"{first.name}\n{first.error}".strip(), True,
-                          first.download_id)
-        return Notice(_tr("Download complete"), first.name, False, first.download_id)
+            title = translate("Notifier", "Download failed")
+            return Notice(title, f"{first.name}\n{first.error}".strip(), True, first.download_id)
+        title = translate("Notifier", "Download complete")
+        return Notice(title, first.name, False, first.download_id)
     names = ", ".join(f.name for f in finished[:NAMES_SHOWN])
     if len(finished) > NAMES_SHOWN:
         names += " …"
     counts = []
     if completed:
-        counts.append(_tr("%n completed", len(completed)))
+        counts.append(translate("Notifier", "%n completed", None, len(completed)))
     if failed:
-        counts.append(_tr("%n failed", len(failed)))
-    title = _tr("%n downloads finished", len(finished))
+        counts.append(translate("Notifier", "%n failed", None, len(failed)))
+    title = translate("Notifier", "%n downloads finished", None, len(finished))
     return Notice(title, f"{', '.join(counts)}: {names}", bool(failed), first.download_id)
 
 

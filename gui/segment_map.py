@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from engine.protocol import Segment, State
+from gui.formatting import fill
 from gui.states import COLORS
 
 log = logging.getLogger(__name__)
@@ -101,11 +102,8 @@ class SegmentMap(QWidget):
 
     def _describe(self) -> None:
         summary = self.summary()
-        self.setAccessibleDescription(
-            self.tr("%1 pieces, %2 being downloaded")
-            .replace("%1", str(summary.pieces))
-            .replace("%2", str(summary.active))
-        )
+        text = self.tr("%1 pieces, %2 being downloaded")
+        self.setAccessibleDescription(fill(text, summary.pieces, summary.active))
 
     def paintEvent(self, event: QPaintEvent) -> None:
         colors = self.colors

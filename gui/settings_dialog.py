@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from engine.protocol import RpcStatus, State
 from gui.engine_settings import EngineSettings
+from gui.formatting import fill
 from gui.icons import action_icon
 from gui.states import COLORS
 
@@ -42,8 +43,8 @@ def speed_box(parent: QWidget, bytes_per_second: int) -> QSpinBox:
     box = QSpinBox(parent)
     box.setRange(0, MAX_SPEED_KB)
     box.setSingleStep(100)
-    box.setSuffix(parent.tr(" KB/s"))
-    box.setSpecialValueText(parent.tr("Unlimited"))
+    box.setSuffix(QCoreApplication.translate("SettingsDialog", " KB/s"))
+    box.setSpecialValueText(QCoreApplication.translate("SettingsDialog", "Unlimited"))
     box.setKeyboardTracking(False)  # typing 1000 sends 1000, not 1, 10, 100 first
     box.setValue(round(bytes_per_second / KB))
     return box
@@ -281,7 +282,7 @@ class SettingsDialog(QDialog):
         elif status.error:
             text, color = status.error, COLORS[State.FAILED].name()
         elif status.enabled:
-            text = self.tr("Listening on 127.0.0.1, port %1").replace("%1", str(status.port))
+            text = fill(self.tr("Listening on 127.0.0.1, port %1"), status.port)
             color = COLORS[State.COMPLETED].name()
         else:
             text = self.tr("Off")

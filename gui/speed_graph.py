@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPalette,
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from engine.protocol import ProgressItem, State
-from gui.formatting import format_speed
+from gui.formatting import fill, format_speed
 from gui.states import COLORS
 
 log = logging.getLogger(__name__)
@@ -153,10 +153,11 @@ class SpeedGraph(QWidget):
         locale = self.locale()
         now = self._samples[-1] if self._samples else 0.0
         peak = max(self._samples, default=0.0)
-        text = self.tr("now %1 · top %2 · last %3 min").replace(
-            "%1", format_speed(locale, now) or "0"
-        ).replace("%2", format_speed(locale, peak) or "0").replace(
-            "%3", str(max(1, round(self._span() / 60)))
+        text = fill(
+            self.tr("now %1 · top %2 · last %3 min"),
+            format_speed(locale, now) or "0",
+            format_speed(locale, peak) or "0",
+            max(1, round(self._span() / 60)),
         )
         painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
         inner = area.adjusted(6, 3, -6, -3)

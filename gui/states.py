@@ -5,20 +5,27 @@ from __future__ import annotations
 import enum
 import logging
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import QColor
 
 from engine.protocol import ACTIVE_STATES, State
 
 log = logging.getLogger(__name__)
 
-LABELS: dict[State, str] = {
-    State.QUEUED: "Queued",
-    State.DOWNLOADING: "Downloading",
-    State.RETRYING: "Retrying",
-    State.PAUSED: "Paused",
-    State.COMPLETED: "Completed",
-    State.FAILED: "Failed",
+# Marked for translation here, translated where shown (the language is known then).
+_LABELS: dict[State, str] = {
+    State.QUEUED: QT_TRANSLATE_NOOP("States", "Queued"),
+    State.DOWNLOADING: QT_TRANSLATE_NOOP("States", "Downloading"),
+    State.RETRYING: QT_TRANSLATE_NOOP("States", "Retrying"),
+    State.PAUSED: QT_TRANSLATE_NOOP("States", "Paused"),
+    State.COMPLETED: QT_TRANSLATE_NOOP("States", "Completed"),
+    State.FAILED: QT_TRANSLATE_NOOP("States", "Failed"),
 }
+
+
+def state_label(state: State) -> str:
+    """The state's name in the person's language."""
+    return QCoreApplication.translate("States", _LABELS[state])
 
 # Mid-tone colours that read on light and dark palettes alike.
 COLORS: dict[State, QColor] = {
@@ -42,14 +49,26 @@ SORT_ORDER: dict[State, int] = {
 
 
 class StateFilter(enum.Enum):
-    """The choices of the window's state filter."""
+    """The choices of the window's state filter (the value is the English label)."""
 
-    ALL = "All"
-    ACTIVE = "Active"
-    QUEUED = "Queued"
-    PAUSED = "Paused"
-    COMPLETED = "Completed"
-    FAILED = "Failed"
+    ALL = QT_TRANSLATE_NOOP("States", "All")
+    ACTIVE = QT_TRANSLATE_NOOP("States", "Active")
+    QUEUED = QT_TRANSLATE_NOOP("States", "Queued")
+    PAUSED = QT_TRANSLATE_NOOP("States", "Paused")
+    COMPLETED = QT_TRANSLATE_NOOP("States", "Completed")
+    FAILED = QT_TRANSLATE_NOOP("States", "Failed")
+
+    @property
+    def label(self) -> str:
+        return QCoreApplication.translate("States", self.value)
+
+    @classmethod
+    def restore(cls, saved: str) -> StateFilter:
+        """The filter saved as its name (or, by older versions, its English label)."""
+        for choice in cls:
+            if saved in (choice.name, choice.value):
+                return choice
+        return cls.ALL
 
     def accepts(self, state: State) -> bool:
         match self:

@@ -3,11 +3,15 @@
 Run under a virtual display, from the repository root::
 
     xvfb-run -a -s "-screen 0 1280x800x24" python docs/screenshots/capture.py
+    xvfb-run -a -s "-screen 0 1280x800x24" python docs/screenshots/capture.py zh_CN
 
 It starts the fault-injecting test server on 127.0.0.1 (nothing else is
-contacted), a throw-away GREENGET_HOME and HOME, the window and its worker;
-queues downloads that end up in every state; and captures the screen with
-ImageMagick's ``import -window root``.
+contacted), a throw-away GREENGET_HOME and HOME, a system tray (``trayer``, if
+installed), the window and its worker; queues downloads that end up in every
+state; and captures the screen with ImageMagick's ``import -window root``.
+With a language argument the app runs in that language (``LANG``) and only the
+window, details and settings shots are taken, named ``<shot>-<language>.png``.
+A Chinese run needs a CJK font (``fonts-noto-cjk``).
 """
 
 from __future__ import annotations
@@ -28,16 +32,21 @@ SCRATCH = Path(tempfile.mkdtemp(prefix="greenget-shots-"))
 os.environ["GREENGET_HOME"] = str(SCRATCH / "state")
 os.environ["HOME"] = str(SCRATCH / "home")  # settings and ~/Downloads of our own
 os.environ.pop("XDG_CONFIG_HOME", None)
-os.environ["LANG"] = "en_US.UTF-8"  # dates and numbers as most readers expect
+LANGUAGE = sys.argv[1] if len(sys.argv) > 1 else ""
+# English: dates and numbers as most readers expect.
+os.environ["LANG"] = f"{LANGUAGE or 'en_US'}.UTF-8"
+TRANSLATED_SHOTS = {"details.png", "settings.png"}
+TRAY_HEIGHT = 28
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import QRect, QSettings, QSize  # noqa: E402
+from PySide6.QtCore import QPoint, QRect, QSettings, QSize  # noqa: E402
 from PySide6.QtGui import QColor, QGuiApplication, QPalette  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from engine.protocol import Add, DownloadOptions, Pause, SetOptions, State  # noqa: E402
 from gui.compat import protect_singletons  # noqa: E402
 from gui.engine_client import EngineClient  # noqa: E402
+from gui.i18n import install_translators  # noqa: E402
 from gui.icons import app_icon  # noqa: E402
 from gui.main_window import MainWindow  # noqa: E402
 from gui.settings import Settings  # noqa: E402
@@ -63,6 +72,10 @@ def wait_until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
 def shoot(name: str, area: QRect | None = None) -> None:
     """The whole screen, or ``area`` of it (Xvfb has no window manager, so a
     dialog has no frame to tell it from the window behind)."""
+    if LANGUAGE:
+        if name not in TRANSLATED_SHOTS:
+            return
+        name = name.replace(".png", f"-{LANGUAGE}.png")
     pump(0.3)
     crop = [] if area is None else [
         "-crop", f"{area.width()}x{area.height()}+{area.x()}+{area.y()}", "+repage"
@@ -89,10 +102,39 @@ def dark_palette() -> QPalette:
     return palette
 
 
+def shoot_tray(window: MainWindow) -> None:
+    """The tray icon's menu, then a notification, in the screen's bottom right."""
+    screen = QApplication.primaryScreen().geometry()
+    corner = QRect(screen.right() - 520, screen.bottom() - 300, 521, 301)
+    icon = window.tray.icon.geometry()
+    menu = window.tray.menu
+    menu.popup(QPoint(icon.left(), icon.top() - menu.sizeHint().height()))
+    shoot("tray-menu.png", corner)
+    menu.close()
+    window.tray.notify(
+        QApplication.translate("Notifier", "Download complete"), "linux-6.11.tar.xz"
+    )
+    shoot("tray-notification.png", corner)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def start_tray() -> subprocess.Popen[bytes] | None:
+    """A panel with a system tray along the bottom of the screen, if trayer is installed."""
+    if shutil.which("trayer") is None:
+        return None
+    tray = subprocess.Popen(
+        ["trayer", "--edge", "bottom", "--align", "right", "--widthtype", "percent",
+         "--width", "100", "--height", str(TRAY_HEIGHT), "--transparent", "true",
+         "--alpha", "0", "--tint", "0x3c3f41", "--SetDockType", "true"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    time.sleep(1.0)
+    return tray
 
 
 def start_server() -> tuple[subprocess.Popen[bytes], str]:
@@ -107,6 +149,7 @@ def start_server() -> tuple[subprocess.Popen[bytes], str]:
 
 def main() -> int:
     server, base = start_server()
+    tray = start_tray()
 
     def data(name: str, size: int, **query: object) -> str:
         params = "&".join(f"{k}={v}" for k, v in query.items())
@@ -116,12 +159,15 @@ def main() -> int:
     app = QApplication(sys.argv)
     app.setApplicationName("Greenget")
     app.setWindowIcon(app_icon())
+    install_translators(app)
     settings = Settings(QSettings(str(SCRATCH / "settings.ini"), QSettings.Format.IniFormat))
     downloads = SCRATCH / "home" / "Downloads"
     settings.download_dir = str(downloads)
     client = EngineClient()
     window = MainWindow(client, settings)
     screen = app.primaryScreen().availableGeometry()
+    if tray is not None:  # no window manager keeps the window off the tray's strip
+        screen.setBottom(screen.bottom() - TRAY_HEIGHT)
     window.setGeometry(screen)
     window.show()
     client.start()
@@ -221,16 +267,22 @@ def main() -> int:
     shoot("add-dialog.png", dialog.frameGeometry())
     dialog.reject()
 
+    if window.tray.available and not LANGUAGE:
+        shoot_tray(window)
+
     # Xvfb has no desktop theme to switch to dark; give the app the palette a
     # dark desktop would (the window uses palette roles only, so it follows).
     app.setPalette(dark_palette())
     pump(2.0)
     shoot("queue-dark.png")
 
-    window.close()
+    window.quit()  # close() would only hide it to the tray
     wait_until(lambda: not window.isVisible() and client.pid == 0, timeout=20)
     server.stdin.close()  # type: ignore[union-attr]
     server.wait(10)
+    if tray is not None:
+        tray.terminate()
+        tray.wait(10)
     shutil.rmtree(SCRATCH)
     return 0
 

@@ -1,0 +1,1042 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>Actions</name>
+    <message>
+        <location filename="../../gui/actions.py" line="63"/>
+        <source>&amp;Add…</source>
+        <translation>添加(&amp;A)…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="64"/>
+        <source>Add downloads (Ctrl+N)</source>
+        <translation>添加下载 (Ctrl+N)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="67"/>
+        <source>&amp;Paste URLs</source>
+        <translation>粘贴链接(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="68"/>
+        <source>Queue every URL in the clipboard (Ctrl+V)</source>
+        <translation>将剪贴板中的所有链接加入队列 (Ctrl+V)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="71"/>
+        <source>&amp;Resume</source>
+        <translation>继续(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="72"/>
+        <source>Resume the selected downloads</source>
+        <translation>继续选中的下载</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="75"/>
+        <source>Pa&amp;use</source>
+        <translation>暂停(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="76"/>
+        <source>Pause the selected downloads</source>
+        <translation>暂停选中的下载</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="79"/>
+        <source>Re&amp;try</source>
+        <translation>重试(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="80"/>
+        <source>Retry the failed downloads</source>
+        <translation>重试失败的下载</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="83"/>
+        <source>Re&amp;move…</source>
+        <translation>移除(&amp;M)…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="84"/>
+        <source>Remove the selected downloads (Del)</source>
+        <translation>移除选中的下载 (Del)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="87"/>
+        <source>Resume a&amp;ll</source>
+        <translation>全部继续(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="88"/>
+        <source>Resume every paused download</source>
+        <translation>继续所有已暂停的下载</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="91"/>
+        <source>Pause all</source>
+        <translation>全部暂停</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="92"/>
+        <source>Pause every unfinished download</source>
+        <translation>暂停所有未完成的下载</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="95"/>
+        <source>&amp;Open</source>
+        <translation>打开(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="96"/>
+        <source>Open the downloaded file</source>
+        <translation>打开下载的文件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="99"/>
+        <source>Open &amp;folder</source>
+        <translation>打开文件夹(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="100"/>
+        <source>Open the folder it is saved in</source>
+        <translation>打开保存它的文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="103"/>
+        <source>&amp;Copy URL</source>
+        <translation>复制链接(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="104"/>
+        <source>Copy the URLs</source>
+        <translation>复制链接</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="107"/>
+        <source>Refresh &amp;link…</source>
+        <translation>更新链接(&amp;K)…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="108"/>
+        <source>Give the download a new link (when the old one expired); it carries on from its bytes</source>
+        <translation>为下载提供新链接（旧链接过期时）；下载从已有数据处继续</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="115"/>
+        <source>Speed l&amp;imit…</source>
+        <translation>限速(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="116"/>
+        <source>Limit the speed of the selected downloads</source>
+        <translation>限制选中下载的速度</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="119"/>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="120"/>
+        <source>Change Greenget&apos;s settings</source>
+        <translation>更改 Greenget 的设置</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="123"/>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="124"/>
+        <source>Quit Greenget</source>
+        <translation>退出 Greenget</translation>
+    </message>
+</context>
+<context>
+    <name>AddDialog</name>
+    <message>
+        <location filename="../../gui/add_dialog.py" line="74"/>
+        <source>Add downloads</source>
+        <translation>添加下载</translation>
+    </message>
+    <message>
+        <location filename="../../gui/add_dialog.py" line="80"/>
+        <source>One URL per line, e.g. https://example.com/file.zip</source>
+        <translation>每行一个链接，例如 https://example.com/file.zip</translation>
+    </message>
+    <message>
+        <location filename="../../gui/add_dialog.py" line="89"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/add_dialog.py" line="95"/>
+        <source>Add &amp;paused (start them later)</source>
+        <translation>添加为暂停状态（稍后开始）(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/add_dialog.py" line="98"/>
+        <source>Default</source>
+        <translation>默认</translation>
+    </message>
+    <message>
+        <location filename="../../gui/add_dialog.py" line="101"/>
+        <source>Parallel connections per download, for servers that allow it</source>
+        <translation>每个下载的并行连接数（服务器支持时）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/add_dialog.py" line="105"/>
+        <source>Optional: sha256=… (checked when the download ends)</source>
+        <translation>可选：sha256=…（下载结束时校验）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/add_dialog.py" line="109"/>
+        <source>&amp;Save to:</source>
+        <translation>保存到(&amp;S)：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/add_dialog.py" line="112"/>
+        <source>C&amp;onnections:</source>
+        <translation>连接数(&amp;O)：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/add_dialog.py" line="113"/>
+        <source>C&amp;hecksum:</source>
+        <translation>校验和(&amp;H)：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/add_dialog.py" line="123"/>
+        <source>&amp;URLs:</source>
+        <translation>链接(&amp;U)：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/add_dialog.py" line="158"/>
+        <source>Save downloads to</source>
+        <translation>下载保存位置</translation>
+    </message>
+    <message>
+        <location filename="../../gui/add_dialog.py" line="170"/>
+        <source>line %1: “%2”</source>
+        <translation>第 %1 行：“%2”</translation>
+    </message>
+    <message>
+        <location filename="../../gui/add_dialog.py" line="174"/>
+        <source>%1 and %2 more</source>
+        <translation>%1 等另外 %2 行</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/add_dialog.py" line="177"/>
+        <source>%n line is not an http(s) URL and will be skipped: %1.</source>
+        <translation>
+            <numerusform>%n 行不是 http(s) 链接，将被跳过：%1。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/add_dialog.py" line="179"/>
+        <source>%n lines are not an http(s) URL and will be skipped: %1.</source>
+        <translation>
+            <numerusform>%n 行不是 http(s) 链接，将被跳过：%1。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gui/add_dialog.py" line="184"/>
+        <source>The checksum should look like sha256=&lt;hex digits&gt;.</source>
+        <translation>校验和的格式应为 sha256=&lt;十六进制数字&gt;。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/add_dialog.py" line="187"/>
+        <source>The checksum will be checked against every one of these files.</source>
+        <translation>每个文件都会用该校验和进行校验。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/add_dialog.py" line="190"/>
+        <source>Choose a folder to save to.</source>
+        <translation>请选择保存的文件夹。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/add_dialog.py" line="192"/>
+        <source>%n URL to add.</source>
+        <translation>
+            <numerusform>将添加 %n 个链接。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/add_dialog.py" line="192"/>
+        <source>%n URLs to add.</source>
+        <translation>
+            <numerusform>将添加 %n 个链接。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/add_dialog.py" line="195"/>
+        <source>Add %n</source>
+        <translation>
+            <numerusform>添加 %n 个</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gui/add_dialog.py" line="195"/>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+</context>
+<context>
+    <name>Banner</name>
+    <message>
+        <location filename="../../gui/banner.py" line="48"/>
+        <location filename="../../gui/banner.py" line="49"/>
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>Columns</name>
+    <message>
+        <location filename="../../gui/model.py" line="47"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../gui/model.py" line="48"/>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../../gui/model.py" line="49"/>
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <location filename="../../gui/model.py" line="50"/>
+        <source>Speed</source>
+        <translation>速度</translation>
+    </message>
+    <message>
+        <location filename="../../gui/model.py" line="51"/>
+        <source>Time left</source>
+        <translation>剩余时间</translation>
+    </message>
+    <message>
+        <location filename="../../gui/model.py" line="52"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../gui/model.py" line="53"/>
+        <source>Added</source>
+        <translation>添加时间</translation>
+    </message>
+    <message>
+        <location filename="../../gui/model.py" line="278"/>
+        <source>%1 of %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+</context>
+<context>
+    <name>DetailsPane</name>
+    <message>
+        <location filename="../../gui/details.py" line="72"/>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/details.py" line="73"/>
+        <source>URL:</source>
+        <translation>链接：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/details.py" line="74"/>
+        <source>Saved to:</source>
+        <translation>保存到：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/details.py" line="75"/>
+        <source>Size:</source>
+        <translation>大小：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/details.py" line="76"/>
+        <source>Status:</source>
+        <translation>状态：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/details.py" line="77"/>
+        <source>Options:</source>
+        <translation>选项：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/details.py" line="82"/>
+        <source>downloaded</source>
+        <translation>已下载</translation>
+    </message>
+    <message>
+        <location filename="../../gui/details.py" line="83"/>
+        <source>downloading</source>
+        <translation>下载中</translation>
+    </message>
+    <message>
+        <location filename="../../gui/details.py" line="84"/>
+        <source>not yet</source>
+        <translation>未下载</translation>
+    </message>
+    <message>
+        <location filename="../../gui/details.py" line="102"/>
+        <source>Select a download to see its details.</source>
+        <translation>选择一个下载以查看详细信息。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/details.py" line="164"/>
+        <source>%1 (size unknown)</source>
+        <translation>%1（大小未知）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/details.py" line="167"/>
+        <source>%1 of %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <location filename="../../gui/details.py" line="177"/>
+        <source>%1 connections</source>
+        <translation>%1 个连接</translation>
+    </message>
+    <message>
+        <location filename="../../gui/details.py" line="179"/>
+        <source>default connections</source>
+        <translation>默认连接数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/details.py" line="182"/>
+        <source>speed limit %1</source>
+        <translation>限速 %1</translation>
+    </message>
+    <message>
+        <location filename="../../gui/details.py" line="184"/>
+        <source>no speed limit</source>
+        <translation>不限速</translation>
+    </message>
+    <message>
+        <location filename="../../gui/details.py" line="218"/>
+        <source>%1 pieces, %2 connections busy</source>
+        <translation>%1 个分段，%2 个连接工作中</translation>
+    </message>
+</context>
+<context>
+    <name>EngineClient</name>
+    <message>
+        <location filename="../../gui/engine_client.py" line="218"/>
+        <source>The download engine could not be started: %1</source>
+        <translation>无法启动下载引擎：%1</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_client.py" line="224"/>
+        <source>The download engine crashed</source>
+        <translation>下载引擎崩溃了</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_client.py" line="226"/>
+        <source>The download engine stopped (exit status %1)</source>
+        <translation>下载引擎已停止（退出状态 %1）</translation>
+    </message>
+</context>
+<context>
+    <name>Formatting</name>
+    <message>
+        <location filename="../../gui/formatting.py" line="43"/>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <location filename="../../gui/formatting.py" line="46"/>
+        <source>%1 min %2 s</source>
+        <translation>%1 分 %2 秒</translation>
+    </message>
+    <message>
+        <location filename="../../gui/formatting.py" line="50"/>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分</translation>
+    </message>
+    <message>
+        <location filename="../../gui/formatting.py" line="53"/>
+        <source>%1 d %2 h</source>
+        <translation>%1 天 %2 小时</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../gui/main_window.py" line="77"/>
+        <source>No downloads yet.
+
+Paste links with Ctrl+V, drop them here, or click Add.</source>
+        <translation>还没有下载。
+
+按 Ctrl+V 粘贴链接、把链接拖到这里，或点击“添加”。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="80"/>
+        <source>No downloads match the filter.</source>
+        <translation>没有符合筛选条件的下载。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="124"/>
+        <source>Details</source>
+        <translation>详细信息</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="153"/>
+        <source>Main toolbar</source>
+        <translation>主工具栏</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="169"/>
+        <source>Filter by name or URL  (Ctrl+F)</source>
+        <translation>按名称或链接筛选  (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="170"/>
+        <source>Filter</source>
+        <translation>筛选</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="176"/>
+        <source>Show downloads in this state</source>
+        <translation>显示处于此状态的下载</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="177"/>
+        <source>State filter</source>
+        <translation>状态筛选</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="216"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="222"/>
+        <source>&amp;Downloads</source>
+        <translation>下载(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="230"/>
+        <source>&amp;View</source>
+        <translation>查看(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="232"/>
+        <source>&amp;Details</source>
+        <translation>详细信息(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="234"/>
+        <source>Show or hide the details of the selected download</source>
+        <translation>显示或隐藏选中下载的详细信息</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="236"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="237"/>
+        <source>&amp;About Greenget</source>
+        <translation>关于 Greenget(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="356"/>
+        <source>Downloads carry on here. Quit from this icon&apos;s menu.</source>
+        <translation>下载会在这里继续。要退出，请使用此图标的菜单。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/main_window.py" line="402"/>
+        <source>%n active</source>
+        <translation>
+            <numerusform>%n 个进行中</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/main_window.py" line="403"/>
+        <source>%n queued</source>
+        <translation>
+            <numerusform>%n 个排队中</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/main_window.py" line="406"/>
+        <source>%n paused</source>
+        <translation>
+            <numerusform>%n 个已暂停</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/main_window.py" line="408"/>
+        <source>%n failed</source>
+        <translation>
+            <numerusform>%n 个失败</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/main_window.py" line="409"/>
+        <source>%n completed</source>
+        <translation>
+            <numerusform>%n 个已完成</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/main_window.py" line="439"/>
+        <source>Adding %n download…</source>
+        <translation>
+            <numerusform>正在添加 %n 个下载…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/main_window.py" line="441"/>
+        <source>Adding %n downloads…</source>
+        <translation>
+            <numerusform>正在添加 %n 个下载…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="459"/>
+        <source>There are no http(s) links in the clipboard.</source>
+        <translation>剪贴板中没有 http(s) 链接。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="506"/>
+        <source>Only http(s) links can be downloaded.</source>
+        <translation>只能下载 http(s) 链接。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="528"/>
+        <source>Remove downloads</source>
+        <translation>移除下载</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/main_window.py" line="530"/>
+        <source>Remove %n download from the list?</source>
+        <translation>
+            <numerusform>从列表中移除 %n 个下载？</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/main_window.py" line="532"/>
+        <source>Remove %n downloads from the list?</source>
+        <translation>
+            <numerusform>从列表中移除 %n 个下载？</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="534"/>
+        <source>Also delete the downloaded files</source>
+        <translation>同时删除已下载的文件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="537"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="571"/>
+        <source>That is not an http(s) link.</source>
+        <translation>这不是 http(s) 链接。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="580"/>
+        <source>Refresh link</source>
+        <translation>更新链接</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="582"/>
+        <source>A new link to the same file for “%1”:
+(the download carries on from where it stopped)</source>
+        <translation>为“%1”输入指向同一文件的新链接：
+（下载将从中断处继续）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="606"/>
+        <source>Speed limit</source>
+        <translation>限速</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="607"/>
+        <source>Speed limit in KB/s (0 for no limit):</source>
+        <translation>限速，单位 KB/s（0 表示不限速）：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="641"/>
+        <source>About Greenget</source>
+        <translation>关于 Greenget</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="643"/>
+        <source>A download manager that resumes after any crash.</source>
+        <translation>一款在任何崩溃后都能继续下载的下载管理器。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="645"/>
+        <source>Protocol %1.</source>
+        <translation>协议版本 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="700"/>
+        <source>Download the copied link %1?</source>
+        <translation>下载复制的链接 %1？</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/main_window.py" line="702"/>
+        <source>Download the %n copied links?</source>
+        <translation>
+            <numerusform>下载复制的 %n 个链接？</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="705"/>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="717"/>
+        <source>Download engine: pid %1</source>
+        <translation>下载引擎：进程号 %1</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="720"/>
+        <source>The download engine is running again; downloads carry on.</source>
+        <translation>下载引擎已重新运行，下载将继续。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="726"/>
+        <source>Engine restarting…</source>
+        <translation>引擎正在重启…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/main_window.py" line="730"/>
+        <source>The download engine stopped unexpectedly. Restarting it in %n s; downloads will carry on from where they were.</source>
+        <translation>
+            <numerusform>下载引擎意外停止。将在 %n 秒后重启，下载会从中断处继续。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="734"/>
+        <source>Restart now</source>
+        <translation>立即重启</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="736"/>
+        <source>%1.
+
+Its last messages:
+%2</source>
+        <translation>%1。
+
+它最后的消息：
+%2</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="741"/>
+        <source>Engine stopped</source>
+        <translation>引擎已停止</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="743"/>
+        <source>Try again</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="760"/>
+        <source>%1 requests could not be carried out. The last: %2</source>
+        <translation>有 %1 个请求无法执行。最后一个：%2</translation>
+    </message>
+</context>
+<context>
+    <name>Notifier</name>
+    <message>
+        <location filename="../../gui/notifications.py" line="44"/>
+        <source>Download failed</source>
+        <translation>下载失败</translation>
+    </message>
+    <message>
+        <location filename="../../gui/notifications.py" line="46"/>
+        <source>Download complete</source>
+        <translation>下载完成</translation>
+    </message>
+</context>
+<context>
+    <name>SegmentMap</name>
+    <message>
+        <location filename="../../gui/segment_map.py" line="70"/>
+        <source>Segment map</source>
+        <translation>分段图</translation>
+    </message>
+    <message>
+        <location filename="../../gui/segment_map.py" line="105"/>
+        <source>%1 pieces, %2 being downloaded</source>
+        <translation>%1 个分段，%2 个正在下载</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="46"/>
+        <source> KB/s</source>
+        <translation> KB/s</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="47"/>
+        <source>Unlimited</source>
+        <translation>不限速</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="67"/>
+        <source>Greenget settings</source>
+        <translation>Greenget 设置</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="72"/>
+        <source>Download folder</source>
+        <translation>下载文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="74"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="85"/>
+        <source>For servers that allow a file in several pieces</source>
+        <translation>适用于允许分段下载的服务器</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="87"/>
+        <source>All downloads together</source>
+        <translation>所有下载合计</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="90"/>
+        <source>Each new download starts with this limit (change it per download from the table&apos;s menu)</source>
+        <translation>每个新下载都以此限速开始（可在列表的右键菜单中单独更改）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="98"/>
+        <source>Download &amp;folder:</source>
+        <translation>下载文件夹(&amp;F)：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="99"/>
+        <source>Downloads at &amp;once:</source>
+        <translation>同时下载数(&amp;O)：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="100"/>
+        <source>&amp;Connections per download:</source>
+        <translation>每个下载的连接数(&amp;C)：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="101"/>
+        <source>Overall speed &amp;limit:</source>
+        <translation>总限速(&amp;L)：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="102"/>
+        <source>Limit for each &amp;new download:</source>
+        <translation>每个新下载的限速(&amp;N)：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="105"/>
+        <source>Closing the window keeps Greenget in the &amp;tray</source>
+        <translation>关闭窗口时将 Greenget 保留在系统托盘(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="110"/>
+        <source>This desktop has no system tray: closing the window quits</source>
+        <translation>此桌面没有系统托盘：关闭窗口即退出</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="112"/>
+        <source>&amp;Notify when a download completes or fails</source>
+        <translation>下载完成或失败时通知(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="114"/>
+        <source>&amp;Watch the clipboard for download links</source>
+        <translation>监视剪贴板中的下载链接(&amp;W)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="116"/>
+        <source>&amp;Queue copied links without asking</source>
+        <translation>不经询问，直接将复制的链接加入队列(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="130"/>
+        <source>&amp;Accept downloads from browser extensions</source>
+        <translation>接受来自浏览器扩展的下载(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="139"/>
+        <source>JSON-RPC address</source>
+        <translation>JSON-RPC 地址</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="142"/>
+        <source>JSON-RPC secret</source>
+        <translation>JSON-RPC 密钥</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="143"/>
+        <source>Made when the endpoint is first turned on</source>
+        <translation>首次启用接口时生成</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="144"/>
+        <source>Copy the address</source>
+        <translation>复制地址</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="145"/>
+        <source>Copy the secret</source>
+        <translation>复制密钥</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="150"/>
+        <source>Greenget answers aria2&apos;s JSON-RPC on this computer, so browser extensions (Aria2 Explorer, Aria2 Integration) and web front ends such as AriaNg send their downloads here. Give them the address and the secret below.</source>
+        <translation>Greenget 在本机提供 aria2 的 JSON-RPC 接口，浏览器扩展（Aria2 Explorer、Aria2 Integration）和 AriaNg 等网页前端可以把下载发送到这里。请把下面的地址和密钥填入它们的设置。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="161"/>
+        <source>&amp;Port:</source>
+        <translation>端口(&amp;P)：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="163"/>
+        <source>A&amp;ddress:</source>
+        <translation>地址(&amp;D)：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="165"/>
+        <source>&amp;Secret:</source>
+        <translation>密钥(&amp;S)：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="166"/>
+        <source>Status:</source>
+        <translation>状态：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="169"/>
+        <source>Downloads</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="170"/>
+        <source>Desktop</source>
+        <translation>桌面</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="171"/>
+        <source>Browser integration</source>
+        <translation>浏览器集成</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="188"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="233"/>
+        <source>Save downloads to</source>
+        <translation>下载保存位置</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="281"/>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="281"/>
+        <location filename="../../gui/settings_dialog.py" line="288"/>
+        <source>Off</source>
+        <translation>已关闭</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="285"/>
+        <source>Listening on 127.0.0.1, port %1</source>
+        <translation>正在 127.0.0.1 的 %1 端口监听</translation>
+    </message>
+</context>
+<context>
+    <name>SpeedGraph</name>
+    <message>
+        <location filename="../../gui/speed_graph.py" line="100"/>
+        <source>Speed graph</source>
+        <translation>速度图</translation>
+    </message>
+    <message>
+        <location filename="../../gui/speed_graph.py" line="157"/>
+        <source>now %1 · top %2 · last %3 min</source>
+        <translation>当前 %1 · 最高 %2 · 最近 %3 分钟</translation>
+    </message>
+</context>
+<context>
+    <name>States</name>
+    <message>
+        <location filename="../../gui/states.py" line="17"/>
+        <location filename="../../gui/states.py" line="56"/>
+        <source>Queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <location filename="../../gui/states.py" line="18"/>
+        <source>Downloading</source>
+        <translation>下载中</translation>
+    </message>
+    <message>
+        <location filename="../../gui/states.py" line="19"/>
+        <source>Retrying</source>
+        <translation>重试中</translation>
+    </message>
+    <message>
+        <location filename="../../gui/states.py" line="20"/>
+        <location filename="../../gui/states.py" line="57"/>
+        <source>Paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../gui/states.py" line="21"/>
+        <location filename="../../gui/states.py" line="58"/>
+        <source>Completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../gui/states.py" line="22"/>
+        <location filename="../../gui/states.py" line="59"/>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../gui/states.py" line="54"/>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <location filename="../../gui/states.py" line="55"/>
+        <source>Active</source>
+        <translation>进行中</translation>
+    </message>
+</context>
+<context>
+    <name>Tray</name>
+    <message>
+        <location filename="../../gui/tray.py" line="40"/>
+        <location filename="../../gui/tray.py" line="57"/>
+        <source>&amp;Show Greenget</source>
+        <translation>显示 Greenget(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/tray.py" line="57"/>
+        <source>&amp;Hide Greenget</source>
+        <translation>隐藏 Greenget(&amp;H)</translation>
+    </message>
+</context>
+</TS>
