@@ -268,10 +268,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO, stop: Event) -> int:
                         max_retries=args.retries, max_file_size=args.max_filesize)
     reporter = Reporter(out, err, live=err.isatty() and not args.quiet)
     scheduler = Scheduler(store, reporter.emit, settings)
-    for record in store.load():  # only what this command asks for runs
-        if record.state is State.COMPLETED:
-            store.remove(record.id)
-        elif record.state is not State.PAUSED:
+    earlier = store.load()
+    store.remove(*(r.id for r in earlier if r.state is State.COMPLETED))
+    for record in earlier:  # only what this command asks for runs
+        if record.state not in (State.COMPLETED, State.PAUSED):
             record.state = State.PAUSED
             store.save(record)
     options = protocol.DownloadOptions(filename=args.output, checksum=args.checksum)
@@ -286,8 +286,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO, stop: Event) -> int:
         return EXIT_USAGE
     finally:
         scheduler.stop()
-        for record_id in list(reporter.outcome.completed):
-            store.remove(record_id)
+        store.remove(*reporter.outcome.completed)
         store.close()
         lock.release()
         reporter.finish()

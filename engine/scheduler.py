@@ -83,7 +83,8 @@ class Scheduler:
         self.context = Context(self.settings, self.sessions, self.global_limit, self.update)
         self.records: dict[int, Record] = {}
         self.running: dict[int, Running] = {}
-        self._queued: dict[int, None] = {}  # queued ids (an ordered set)
+        self._queued: set[int] = set()
+        self._next: list[tuple[float, int]] = []  # heap of (position, id); stale ones skipped
         self._rank: dict[int, float] = {}  # queue position when moved; else the id
         self.idle = Event()  # set while nothing runs or waits
         self._loops: list[gevent.Greenlet] = []
@@ -198,7 +199,8 @@ class Scheduler:
         for record in records:
             if record.id in self.running:
                 self._halt(record.id, State.PAUSED, announce=False)
-            self.store.remove(record.id)
+        self.store.remove(*(r.id for r in records))
+        for record in records:
             del self.records[record.id]
             self._track(record)
             if message.delete_files and record.name:
@@ -296,9 +298,11 @@ class Scheduler:
     def _track(self, record: Record) -> None:
         """Keep the queue index in step with ``record``'s state."""
         if record.state is State.QUEUED and record.id in self.records:
-            self._queued[record.id] = None
+            if record.id not in self._queued:
+                self._queued.add(record.id)
+                heapq.heappush(self._next, (self._position(record.id), record.id))
         else:
-            self._queued.pop(record.id, None)
+            self._queued.discard(record.id)
 
     def update(self, record: Record, *, pieces: bool = False, **changes: object) -> None:
         """Change ``record``, save it, and announce the fields the client sees."""
@@ -324,8 +328,11 @@ class Scheduler:
         if self._stopping:
             return
         room = max(0, self.settings.max_active - len(self.running))
-        for download_id in heapq.nsmallest(room, self._queued, key=self._position):
-            self._launch(self.records[download_id])
+        while room > 0 and self._next:
+            position, download_id = heapq.heappop(self._next)
+            if download_id in self._queued and position == self._position(download_id):
+                self._launch(self.records[download_id])
+                room -= 1
         if self.running or self._queued:
             self.idle.clear()
         else:
@@ -350,6 +357,8 @@ class Scheduler:
         order.remove(download_id)
         order.insert(target, download_id)
         self._rank.update({i: float(n) - len(order) for n, i in enumerate(order)})
+        for download_id in self._queued:
+            heapq.heappush(self._next, (self._position(download_id), download_id))
         self._fill()
         return target
 

@@ -237,10 +237,12 @@ class Store:
             [(download_id, *piece) for piece in pieces],
         )
 
-    def remove(self, download_id: int) -> None:
+    def remove(self, *download_ids: int) -> None:
+        """Forget downloads, durably, in one transaction."""
+        rows = [(i,) for i in download_ids]
         with self._transaction(durable=True):
-            self._db.execute("DELETE FROM segments WHERE download_id=?", (download_id,))
-            self._db.execute("DELETE FROM downloads WHERE id=?", (download_id,))
+            self._db.executemany("DELETE FROM segments WHERE download_id=?", rows)
+            self._db.executemany("DELETE FROM downloads WHERE id=?", rows)
 
     def load(self) -> list[Record]:
         pieces: dict[int, list[Piece]] = {}
