@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import logging
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QHideEvent, QShowEvent
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QColor, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -20,7 +21,7 @@ from engine.protocol import ACTIVE_STATES, GetSegments, Hello, Segments, State
 from gui.engine_client import EngineClient
 from gui.formatting import fill, format_size, format_speed
 from gui.model import DownloadTableModel, Row
-from gui.segment_map import SegmentColors, SegmentMap
+from gui.segment_map import SegmentColors, SegmentMap, segment_colors
 from gui.speed_graph import SpeedGraph, SpeedHistory
 from gui.states import COLORS, state_label
 from gui.urls import mask_credentials
@@ -30,10 +31,8 @@ log = logging.getLogger(__name__)
 POLL_MS = 1000  # the segment map and the labels follow the download this often
 
 
-def _swatch(color: str, text: str, parent: QWidget) -> QLabel:
-    label = QLabel(f'<span style="color:{color}">■</span> {text}', parent)
-    label.setTextFormat(Qt.TextFormat.RichText)
-    return label
+def _swatch(color: QColor, text: str) -> str:
+    return f'<span style="color:{color.name()}">■</span> {html.escape(text)}'
 
 
 class DetailsPane(QWidget):
@@ -75,15 +74,12 @@ class DetailsPane(QWidget):
         facts.addRow(self.tr("Size:"), self.size)
         facts.addRow(self.tr("Status:"), self.state)
         facts.addRow(self.tr("Options:"), self.options)
+        self.legend = QLabel(self)
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self._paint_legend()
         legend = QHBoxLayout()
         legend.addWidget(self.pieces, 1)
-        colors = self.segment_map.colors
-        for color, text in (
-            (colors.done, self.tr("downloaded")),
-            (colors.active, self.tr("downloading")),
-            (colors.remaining, self.tr("not yet")),
-        ):
-            legend.addWidget(_swatch(color.name(), text, self))
+        legend.addWidget(self.legend)
 
         pictures = QVBoxLayout()
         pictures.addWidget(self.segment_map)
@@ -235,6 +231,19 @@ class DetailsPane(QWidget):
             self.graph.set_samples(self._history.samples(self._id))
         elif self._id is None:
             self.graph.set_samples([])
+
+    def _paint_legend(self) -> None:
+        colors = segment_colors(self.palette())  # the map's, before it has heard of a change
+        self.legend.setText("&nbsp;&nbsp;".join((
+            _swatch(colors.done, self.tr("downloaded")),
+            _swatch(colors.active, self.tr("downloading")),
+            _swatch(colors.remaining, self.tr("not yet")),
+        )))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._paint_legend()  # the "not yet" colour follows the palette
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

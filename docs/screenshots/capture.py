@@ -115,6 +115,9 @@ def shoot_tray(window: MainWindow) -> None:
         QApplication.translate("Notifier", "Download complete"), "linux-6.11.tar.xz"
     )
     shoot("tray-notification.png", corner)
+    for widget in QApplication.topLevelWidgets():  # Qt's balloon, on a tray without its own
+        if widget.metaObject().className() == "QBalloonTip":
+            widget.close()
 
 
 def free_port() -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QColor, QImage, QPalette
 
 from engine.protocol import DownloadInfo, ProgressItem, Segment, State
 from gui.segment_map import SegmentMap
@@ -113,3 +113,13 @@ def test_the_pane_follows_the_selection_and_polls_segments(qtbot, make_window) -
     assert pane.segment_map._complete
     window.view.clearSelection()
     assert pane.download_id is None and pane.placeholder.isVisible()
+
+
+def test_the_legend_follows_the_palette(qtbot, make_window) -> None:
+    window = make_window()
+    pane = window.details
+    dark = QPalette(pane.palette())
+    dark.setColor(QPalette.ColorRole.Base, QColor("#1e1f22"))
+    pane.setPalette(dark)
+    assert pane.colors.remaining.name() in pane.legend.text()
+    assert pane.colors.remaining.lightness() < 80
