@@ -21,7 +21,7 @@ from engine.protocol import ACTIVE_STATES, GetSegments, Hello, Segments, State
 from gui.engine_client import EngineClient
 from gui.formatting import fill, format_size, format_speed
 from gui.model import DownloadTableModel, Row
-from gui.segment_map import SegmentColors, SegmentMap, segment_colors
+from gui.segment_map import SegmentMap, segment_colors
 from gui.speed_graph import SpeedGraph, SpeedHistory
 from gui.states import COLORS, state_label
 from gui.urls import mask_credentials
@@ -124,10 +124,6 @@ class DetailsPane(QWidget):
     @property
     def download_id(self) -> int | None:
         return self._id
-
-    @property
-    def colors(self) -> SegmentColors:
-        return self.segment_map.colors
 
     # ------------------------------------------------------------ showing
 

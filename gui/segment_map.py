@@ -50,8 +50,7 @@ def segment_colors(palette: QPalette) -> SegmentColors:
 @dataclass(frozen=True)
 class SegmentSummary:
     pieces: int
-    active: int
-    done: int
+    active: int  # pieces a connection is fetching now
 
 
 class SegmentMap(QWidget):
@@ -94,11 +93,8 @@ class SegmentMap(QWidget):
         self.set_segments(None, ())
 
     def summary(self) -> SegmentSummary:
-        done = sum(s.done for s in self._segments)
-        if self._complete and self._size is not None:
-            done = self._size
         active = sum(1 for s in self._segments if s.active)
-        return SegmentSummary(len(self._segments), active, done)
+        return SegmentSummary(len(self._segments), active)
 
     def _describe(self) -> None:
         summary = self.summary()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.protocol import RpcStatus, State
+from gui.add_dialog import MAX_CONNECTIONS
 from gui.engine_settings import EngineSettings
 from gui.formatting import fill
 from gui.icons import action_icon
@@ -34,7 +35,6 @@ log = logging.getLogger(__name__)
 KB = 1024  # the table's units (traditional: 1 KB = 1024 bytes)
 MAX_SPEED_KB = 10_000_000
 MAX_AT_ONCE = 100
-MAX_CONNECTIONS = 32
 MIN_PORT = 1024
 
 

@@ -121,5 +121,5 @@ def test_the_legend_follows_the_palette(qtbot, make_window) -> None:
     dark = QPalette(pane.palette())
     dark.setColor(QPalette.ColorRole.Base, QColor("#1e1f22"))
     pane.setPalette(dark)
-    assert pane.colors.remaining.name() in pane.legend.text()
-    assert pane.colors.remaining.lightness() < 80
+    remaining = pane.segment_map.colors.remaining
+    assert remaining.name() in pane.legend.text() and remaining.lightness() < 80
