@@ -11,8 +11,8 @@ the tools interleaved (the order rotates each round: ABC, BCA, CAB, ...), prints
 medians and the ratios of Greenget to the other tools measured in this run, and
 writes every run as JSON to ``bench/results/``.  See bench/README.md.
 
-Standard library only (plus the repo's tests/servers/payload.py for the content and
-tests/worker_client.py to drive the worker in case 5).
+Standard library only (plus the repo's tests/servers/payload.py and harness.py for the
+content and nginx helpers).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import platform
+import queue
 import shutil
 import signal
 import socket
@@ -136,8 +137,11 @@ class Bench:
         self.homes = self.tmp / "homes"
         self.nginx: subprocess.Popen[bytes] | None = None
         self.port = 0
-        self.env = child_env()
-        self.greenget = greenget_command()
+        self.code_dir = REPO
+        if args.code != "live":  # a frozen copy: the repo may change while the bench runs
+            self.code_dir = snapshot_code(self.tmp / "code", head=args.code == "head")
+        self.env = child_env(self.code_dir)
+        self.greenget = greenget_command(args.code == "live")
         self.expected: dict[str, str] = {}  # path under root -> sha256
         self.startup: dict[str, float] = {}
         self.current_case = 0
@@ -587,46 +591,40 @@ class Bench:
 
     def rss_greenget(self, run: Run, urls: list[str], out: Path, home: Path, count: int,
                      hold: float) -> None:
-        from engine import protocol as p
-        from tests.worker_client import WorkerProcess
-
         started = time.perf_counter()
-        old_env = dict(os.environ)
-        os.environ.clear()
-        os.environ.update(self.env)  # WorkerProcess copies os.environ (proxies removed)
+        worker = Worker(self.code_dir, home, self.env)
         try:
-            worker = WorkerProcess(home, settings=p.SetOptions(max_active=count))
-        finally:
-            os.environ.clear()
-            os.environ.update(old_env)
-        try:
+            worker.wait(lambda: worker.snapshot_seen, 30, "hello and snapshot")
+            worker.send({"type": "set_options", "max_active": count})
             pid = worker.proc.pid
             time.sleep(0.3)
             run.extra["idle_rss_mib"] = proc_status(pid).get("VmRSS", 0.0)
-            worker.add(urls, out, connections=1)
+            worker.send({"type": "add", "urls": urls, "directory": str(out),
+                         "options": {"connections": 1}})
+            worker.wait(lambda: len(worker.downloads) + len(worker.errors) >= count, 30,
+                        "added")
             connected, took = self.wait_connections(count, worker.proc)
             run.extra["connected"], run.extra["seconds_to_connect"] = connected, round(took, 2)
             self.sample(run, pid, hold)
-            worker.wait_until(worker.events.empty, timeout=2, what="events drained")
-            active = sum(1 for d in worker.downloads.values()
-                         if d.state is p.State.DOWNLOADING)
-            run.extra["active_reported"] = active
-            done = {Path(d.path): d.done for d in worker.downloads.values()}
+            worker.wait(lambda: False, 0.3, "")  # take in the last progress events
+            states = [d.get("state") for d in worker.downloads.values()]
+            run.extra["active_reported"] = states.count("downloading")
+            done = {Path(str(d["path"])): int(d.get("done") or 0)  # type: ignore[call-overload]
+                    for d in worker.downloads.values() if d.get("path")}
             run.extra["bytes_done"] = sum(done.values())
+            run.extra["worker_errors"] = worker.errors[:5]
             usage_before = resource_children()
-            code = worker.shutdown(timeout=30)
-            run.rc = code
+            run.rc = worker.shutdown()
             usage = resource_children() - usage_before
             run.user, run.sys = usage.user, usage.sys
             run.maxrss_mib = float(run.extra["vmhwm_mib"])  # type: ignore[arg-type]
-        except BaseException:
+        finally:
             worker.close()
-            raise
         run.wall = time.perf_counter() - started
         if connected < count:
             run.ok, run.error = False, f"only {connected} of {count} connections opened"
         elif run.rc != 0:
-            run.ok, run.error = False, f"worker exit status {run.rc}"
+            run.ok, run.error = False, f"worker exit status {run.rc}: {worker.log_tail()}"
         run.extra["_files"] = done
 
     def rss_aria2c(self, run: Run, command: list[str], count: int, hold: float) -> None:
@@ -743,13 +741,23 @@ class Bench:
         add(f"Greenget bench — {datetime.datetime.now():%Y-%m-%d %H:%M}, {platform.node()}, "
             f"{os.cpu_count()} cores, Python {platform.python_version()}, "
             f"rounds {self.args.rounds}{' (quick)' if self.args.quick else ''}")
-        add(f"greenget code: commit {self.code_before['commit']}, source "
-            f"{self.code_before['source_sha256']} (uncommitted engine/launcher changes: "
-            f"{self.code_before['uncommitted']})")
-        if self.code_after["source_sha256"] != self.code_before["source_sha256"]:
-            add(f"WARNING: engine/launcher source changed during the run (now commit "
-                f"{self.code_after['commit']}, {self.code_after['source_sha256']}): the runs "
-                "mix versions; run again")
+        code = self.code_before
+        if self.args.code == "head":
+            add(f"greenget code: commit {code['commit']} as committed (--code head), "
+                f"source {code['source_sha256']}")
+        else:
+            add(f"greenget code: commit {code['commit']} + working tree (--code "
+                f"{self.args.code}; uncommitted engine/launcher changes: "
+                f"{code['uncommitted']}), source {code['source_sha256']}")
+        if self.code_after["source_sha256"] != self.code_before["source_sha256"] and (
+                self.args.code != "head" or self.code_after["commit"] != code["commit"]):
+            if self.args.code == "live":
+                add(f"WARNING: engine/launcher source changed during the run (now commit "
+                    f"{self.code_after['commit']}, {self.code_after['source_sha256']}): the "
+                    "runs mix versions; run again")
+            else:
+                add(f"(the repo's engine changed during the run, now commit "
+                    f"{self.code_after['commit']}; this run measured the snapshot above)")
         add("medians of the measured rounds (tools interleaved, order rotated each round); "
             "ratio = greenget / tool, same run. MB = 10^6 bytes.")
         specs = [
@@ -830,16 +838,25 @@ class Bench:
 
     def main(self) -> int:
         args = self.args
-        print(f"temp dir {self.tmp} (device {os.stat(self.tmp).st_dev}); greenget = "
-              f"{' '.join(self.greenget)}; load average {os.getloadavg()[0]:.2f}")
+        shown = ("the console script's code (gui.launcher.main) run by "
+                 f"{sys.executable} from the snapshot" if self.args.code != "live"
+                 else " ".join(self.greenget))
+        print(f"temp dir {self.tmp} (device {os.stat(self.tmp).st_dev}); greenget = {shown}; "
+              f"load average {os.getloadavg()[0]:.2f}")
         if os.getloadavg()[0] > 0.5:
             print("  warning: the machine is busy (load > 0.5); timings will be noisy")
         started = time.monotonic()
         load_before = os.getloadavg()
-        self.code_before = code_version()
+        self.code_before = code_version(self.code_dir)
+        if self.args.code == "head":
+            self.code_before["uncommitted"] = "not measured (--code head)"
         print(f"code: commit {self.code_before['commit']}, engine+launcher source "
               f"{self.code_before['source_sha256']}, uncommitted changes there: "
-              f"{self.code_before['uncommitted']}")
+              f"{self.code_before['uncommitted']}; running "
+              + {"live": "the installed greenget and the repo as they are (--code live)",
+                 "head": f"a snapshot of HEAD taken now ({self.code_dir})",
+                 "worktree": f"a snapshot of the working tree taken now ({self.code_dir})",
+                 }[self.args.code])
         self.start_nginx()
         try:
             if 1 in args.case_list or 4 in args.case_list:
@@ -887,6 +904,93 @@ class Bench:
         return 1 if failed else 0
 
 
+class Worker:
+    """``python -m engine`` driven over its JSON-lines protocol (engine/protocol.py);
+    commands are written as plain JSON so the bench needs none of the engine's code."""
+
+    def __init__(self, code_dir: Path, home: Path, env: dict[str, str]) -> None:
+        self.log_path = home / "worker.log"
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in close()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-u", "-m", "engine"], cwd=code_dir,
+            env={**env, "GREENGET_HOME": str(home), "PYTHONUNBUFFERED": "1",
+                 "PYTHONIOENCODING": "utf-8"},
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log)
+        self.events: queue.Queue[dict[str, object] | None] = queue.Queue()
+        self.downloads: dict[int, dict[str, object]] = {}
+        self.errors: list[str] = []
+        self.snapshot_seen = False
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            with contextlib.suppress(ValueError):
+                self.events.put(json.loads(line))
+        self.events.put(None)
+
+    def _apply(self, event: dict[str, object]) -> None:
+        kind = event.get("type")
+        if kind == "snapshot":
+            self.snapshot_seen = True
+        elif kind == "added":
+            info = dict(event["download"])  # type: ignore[call-overload]
+            self.downloads[int(info["id"])] = info
+        elif kind == "changed":
+            info = self.downloads.get(int(event["id"]))  # type: ignore[call-overload]
+            if info is not None:
+                info.update(event.get("fields") or {})  # type: ignore[call-overload]
+        elif kind == "progress":
+            for item in event.get("items") or []:  # type: ignore[attr-defined]
+                info = self.downloads.get(int(item["id"]))
+                if info is not None:
+                    info["done"] = item["done"]
+        elif kind == "error":
+            self.errors.append(str(event.get("message")))
+
+    def send(self, command: dict[str, object]) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write((json.dumps(command) + "\n").encode())
+        self.proc.stdin.flush()
+
+    def wait(self, condition: Callable[[], bool], timeout: float, what: str) -> None:
+        """Apply events until ``condition()`` holds; raise after ``timeout`` if ``what``."""
+        deadline = time.monotonic() + timeout
+        while not condition():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                if what:
+                    raise RuntimeError(f"worker: timed out waiting for {what}; "
+                                       f"{self.log_tail()}")
+                return
+            try:
+                event = self.events.get(timeout=min(left, 0.2))
+            except queue.Empty:
+                continue
+            if event is None:
+                raise RuntimeError(f"worker exited ({self.proc.wait()}) waiting for {what}; "
+                                   f"{self.log_tail()}")
+            self._apply(event)
+
+    def shutdown(self, timeout: float = 30.0) -> int:
+        if self.proc.poll() is None:
+            self.send({"type": "shutdown"})
+        return self.proc.wait(timeout)
+
+    def log_tail(self) -> str:
+        return self.log_path.read_text(errors="replace")[-800:]
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+        for stream in (self.proc.stdin, self.proc.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+        self._log.close()
+
+
 ARIA2_COMMON = ["-q", "--file-allocation=none", "--allow-overwrite=true",
                 "--auto-file-renaming=false", "--summary-interval=0", "--no-conf"]
 
@@ -909,16 +1013,43 @@ def resource_children() -> _Usage:
     return _Usage(usage.ru_utime, usage.ru_stime)
 
 
-def child_env() -> dict[str, str]:
-    """The environment for every tool: no proxies (loopback only), quiet greenget."""
+def child_env(code_dir: Path) -> dict[str, str]:
+    """The environment for every tool: no proxies (loopback only), quiet greenget,
+    greenget's code from ``code_dir`` first."""
     env = {k: v for k, v in os.environ.items() if k.lower() not in PROXY_VARS}
     env["NO_PROXY"] = env["no_proxy"] = f"{HOST},localhost"
     env["GREENGET_LOG_LEVEL"] = "WARNING"
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(code_dir), env.get("PYTHONPATH")]))
     return env
 
 
-def greenget_command() -> list[str]:
+CODE_PATHS = ("engine", "gui/__init__.py", "gui/launcher.py")
+
+
+def snapshot_code(target: Path, head: bool) -> Path:
+    """engine/ and the launcher into ``target``: as committed at HEAD (``head``), or
+    as they are in the working tree."""
+    target.mkdir(parents=True)
+    if head:
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", "HEAD",
+                                  *CODE_PATHS], capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+        return target
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(REPO / "engine", target / "engine", ignore=ignore)
+    (target / "gui").mkdir()
+    for name in CODE_PATHS[1:]:
+        shutil.copy2(REPO / name, target / name)
+    return target
+
+
+LAUNCHER = ("import sys; from gui.launcher import main; sys.argv[0] = 'greenget'; "
+            "sys.exit(main())")  # what the `greenget` console script does
+
+
+def greenget_command(live: bool) -> list[str]:
+    if not live:
+        return [sys.executable, "-c", LAUNCHER]  # the snapshot, through PYTHONPATH
     beside = Path(sys.executable).with_name("greenget")
     if beside.is_file():
         return [str(beside)]  # the console script itself, without a pyenv shim in front
@@ -1047,16 +1178,16 @@ def tool_versions() -> dict[str, str]:
     return versions
 
 
-def code_version() -> dict[str, str]:
-    """The commit and a digest of the code the bench runs (engine/ and the launcher)."""
+def code_version(root: Path = REPO) -> dict[str, str]:
+    """The repo's commit and a digest of the code under ``root`` (engine/, launcher)."""
     digest = hashlib.sha256()
-    for path in [*sorted((REPO / "engine").rglob("*.py")), REPO / "gui" / "launcher.py"]:
+    for path in [*sorted((root / "engine").rglob("*.py")), root / "gui" / "launcher.py"]:
         with contextlib.suppress(OSError):
-            digest.update(str(path.relative_to(REPO)).encode() + b"\0" + path.read_bytes())
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
     commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
                             capture_output=True, text=True).stdout.strip()
-    dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", "engine",
-                            "gui/launcher.py"], capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--",
+                            *CODE_PATHS], capture_output=True, text=True).stdout.strip()
     return {"commit": commit or "?", "source_sha256": digest.hexdigest()[:16],
             "uncommitted": f"{len(dirty.splitlines())} files" if dirty else "none"}
 
@@ -1098,6 +1229,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--quiet-wait", type=float, default=None,
                         help="before each run, wait up to this many seconds for a half second "
                              "in which the machine is idle (default 5; 1 with --quick)")
+    parser.add_argument("--code", choices=("head", "worktree", "live"), default="head",
+                        help="which greenget to measure: a snapshot of engine/ and the "
+                             "launcher as committed at HEAD (default) or as in the working "
+                             "tree, taken at start so edits during the run cannot mix "
+                             "versions; or 'live': the installed `greenget` command")
     parser.add_argument("--cases", default="1,2,3,4,5",
                         help="comma-separated case numbers (default all: 1,2,3,4,5)")
     parser.add_argument("--quick", action="store_true",
