@@ -26,7 +26,7 @@ from gevent.event import Event
 
 from engine import protocol
 from engine.home import AlreadyRunning, StateLock, state_home
-from engine.http import redact
+from engine.http import check_proxy, redact
 from engine.limits import keep_big_buffers_out_of_the_heap, raise_open_file_limit
 from engine.protocol import State
 from engine.scheduler import CommandError, Scheduler, parse_checksum
@@ -98,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-filesize", type=parse_rate, metavar="SIZE",
                         help="fail a file bigger than SIZE (e.g. 10G) instead of filling the "
                              "disk; also stops endless streams")
+    parser.add_argument("--proxy", default="system",
+                        help="'system' (the environment's settings, the default), 'none', "
+                             "or a proxy such as http://host:3128 or socks5://host:1080")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="print only one line per finished file and errors")
     return parser
@@ -251,6 +254,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO, stop: Event) -> int:
     if (args.output or args.checksum) and len(urls) != 1:
         print("greenget: -o and --checksum need exactly one URL", file=err)
         return EXIT_USAGE
+    problem = check_proxy(args.proxy)
+    if problem:
+        print(f"greenget: {problem}", file=err)
+        return EXIT_USAGE
     directory = os.path.abspath(os.path.expanduser(args.dir))
     folder, key = _store_for(directory)
     lock = StateLock(folder, key)
@@ -265,7 +272,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO, stop: Event) -> int:
         return EXIT_USAGE
     settings = Settings(max_active=args.jobs, connections=args.connections,
                         speed_limit=args.limit_rate, read_timeout=args.timeout,
-                        max_retries=args.retries, max_file_size=args.max_filesize)
+                        max_retries=args.retries, max_file_size=args.max_filesize,
+                        proxy=args.proxy)
     reporter = Reporter(out, err, live=err.isatty() and not args.quiet)
     scheduler = Scheduler(store, reporter.emit, settings)
     earlier = store.load()

@@ -227,7 +227,7 @@ class Download:
         self._open(name)
         self._allocate(size)
         self.ctx.update(record, name=name, size=size, error="", checksum=record.checksum,
-                        pieces=True)
+                        final_url=record.final_url, validators=record.validators, pieces=True)
         log.info("download %d: %s -> %s (%s bytes, %d pieces)", record.id,
                  redact(record.final_url or record.url), name, size, len(record.pieces))
         return response

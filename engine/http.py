@@ -166,6 +166,24 @@ def parse_headers(lines: tuple[str, ...] | list[str | None]) -> dict[str, str]:
     return headers
 
 
+PROXY_SCHEMES = ("http", "https", "socks4", "socks4a", "socks5", "socks5h")
+
+
+def check_proxy(proxy: str) -> str | None:
+    """Why ``proxy`` is not a usable proxy setting, in a sentence; ``None`` if it is."""
+    if proxy in ("system", "none"):
+        return None
+    try:
+        parts = urlsplit(proxy)
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError as exc:
+        return f"The proxy address is not valid ({exc})."
+    if parts.scheme.lower() not in PROXY_SCHEMES or not parts.hostname:
+        return ("A proxy is 'system', 'none' or an address such as http://host:3128 "
+                "or socks5://host:1080.")
+    return None
+
+
 def check_url(url: str) -> str | None:
     """Why ``url`` cannot be downloaded, in a sentence; ``None`` if it can."""
     if not url or not url.strip():
@@ -213,7 +231,8 @@ class Sessions:
     so requests does not re-read them (and ``.netrc``) on every request.
     """
 
-    def __init__(self, pool_size: int = 64) -> None:
+    def __init__(self, pool_size: int = 64, proxy: str = "system") -> None:
+        self._proxy = proxy
         self._sessions: dict[str, requests.Session] = {}
         self._pool_size = pool_size
         self._connection_caps: dict[str, int] = {}
@@ -238,6 +257,19 @@ class Sessions:
             self._sessions[key] = session
         return session
 
+    def use_proxy(self, proxy: str) -> None:
+        """``"system"``, ``"none"`` or a proxy URL, for every request from now on."""
+        self._proxy = proxy
+        self.close()  # sessions are made again, with the new proxies
+        log.info("proxy: %s", redact(proxy))
+
+    def _proxies(self, url: str) -> dict[str, str]:
+        if self._proxy == "system":
+            return requests.utils.get_environ_proxies(url)
+        if self._proxy == "none":
+            return {}
+        return {"http": self._proxy, "https": self._proxy}
+
     def ensure_pool(self, size: int) -> None:
         """Grow every pool to at least ``size`` connections (for many segments)."""
         if size <= self._pool_size:
@@ -248,7 +280,7 @@ class Sessions:
 
     def _new_session(self, url: str) -> requests.Session:
         session = requests.Session()
-        session.proxies.update(requests.utils.get_environ_proxies(url))
+        session.proxies.update(self._proxies(url))
         session.trust_env = False  # so resolve what it would have read, once:
         session.verify = (os.environ.get("REQUESTS_CA_BUNDLE")
                           or os.environ.get("CURL_CA_BUNDLE") or True)

@@ -87,7 +87,8 @@ class DownloadInfo:
     probe answered; empty before).  ``path`` is the full path of the finished
     file, or of the ``.part`` file while downloading.  ``error`` is a sentence
     for a person (why it failed, or why it is retrying); empty otherwise.
-    ``added`` is a Unix timestamp.
+    ``added`` is a Unix timestamp.  ``final_url`` (after redirects), ``etag``
+    and ``last_modified`` are what the server said, once it has answered.
     """
 
     id: int
@@ -103,6 +104,9 @@ class DownloadInfo:
     connections: int | None = None
     speed_limit: int | None = None
     checksum: str | None = None
+    final_url: str = ""
+    etag: str = ""
+    last_modified: str = ""
 
 
 @dataclass(frozen=True)
@@ -208,6 +212,9 @@ class SetOptions(Message):
     before a download fails.  ``max_file_size``: bytes; a bigger file (or an
     endless stream) fails instead of filling the disk (0 removes the cap).
     ``directory``: where downloads go when a request names no folder (RPC).
+    ``proxy``: ``"system"`` (the environment's proxy settings), ``"none"``, or
+    a proxy URL (``http://``, ``https://``, ``socks5://`` … with optional
+    ``user:password@``; credentials are never logged).
     """
 
     TYPE: ClassVar[str] = "set_options"
@@ -220,6 +227,7 @@ class SetOptions(Message):
     max_retries: int | None = None
     max_file_size: int | None = None
     directory: str | None = None
+    proxy: str | None = None
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from gevent.event import Event
 
 from engine import protocol
 from engine.download import Context, Download
-from engine.http import Sessions, check_url, parse_headers, redact
+from engine.http import Sessions, check_proxy, check_url, parse_headers, redact
 from engine.protocol import ACTIVE_STATES, Message, ProgressItem, State
 from engine.ratelimit import TokenBucket
 from engine.settings import MAX_CONNECTIONS, Settings
@@ -78,7 +78,7 @@ class Scheduler:
         self.store = store
         self.emit = emit
         self.settings = settings or Settings()
-        self.sessions = Sessions()
+        self.sessions = Sessions(proxy=self.settings.proxy)
         self.global_limit = TokenBucket(self.settings.speed_limit, sleep=gevent.sleep)
         self.context = Context(self.settings, self.sessions, self.global_limit, self.update)
         self.records: dict[int, Record] = {}
@@ -255,6 +255,12 @@ class Scheduler:
             if not os.path.isabs(os.path.expanduser(message.directory)):
                 raise CommandError("The default folder must be an absolute path.")
             settings.directory = os.path.expanduser(message.directory)
+        if message.proxy is not None:
+            problem = check_proxy(message.proxy)
+            if problem:
+                raise CommandError(problem)
+            settings.proxy = message.proxy
+            self.sessions.use_proxy(message.proxy)
         if message.max_file_size is not None:
             settings.max_file_size = message.max_file_size or None
         for name in ("read_timeout", "retry_delay", "retry_delay_max", "max_retries"):
@@ -313,15 +319,18 @@ class Scheduler:
         # Running states are never stored: after a crash a download is queued again.
         if pieces or record.state not in ACTIVE_STATES or not changes.keys() <= _RUN_FIELDS:
             self.store.save(record, pieces=pieces)
-        info = record.info()
-        changed = {k: v for k, v in changes.items() if k in _SHOWN}
+        keys = changes.keys() & _SHOWN  # sent as the client sees them (URLs redacted)
+        if "validators" in changes:
+            keys |= {"etag", "last_modified"}
         if "name" in changes or "state" in changes:
-            changed["path"] = info.path
+            keys.add("path")
         if "state" in changes or pieces:
-            changed["done"] = info.done
-        if changed:
+            keys.add("done")
+        if keys:
+            info = record.info()
+            values = {k: getattr(info, k) for k in keys}
             self.emit(protocol.Changed(record.id, {
-                k: v.value if isinstance(v, State) else v for k, v in changed.items()}))
+                k: v.value if isinstance(v, State) else v for k, v in values.items()}))
 
     def _fill(self) -> None:
         """Start queued downloads while there is room."""

@@ -33,6 +33,7 @@ class Settings:
     max_retries: int = 10  # tries in a row without a byte of progress
     max_file_size: int | None = None  # bytes; a bigger file or endless stream fails
     directory: str = field(default_factory=lambda: default_directory())  # for RPC adds
+    proxy: str = "system"  # "system", "none" or a proxy URL
     chunk_size: int = 1 * MiB
     min_piece: int = 1 * MiB
 

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.http import Validators
+from engine.http import Validators, redact
 from engine.protocol import DownloadInfo, State
 from engine.segments import Piece, done_bytes
 
@@ -103,6 +103,8 @@ class Record:
             name=self.name, path=self.path, size=self.size, done=self.done,
             error=self.error, added=self.added, connections=self.connections,
             speed_limit=self.speed_limit, checksum=self.checksum,
+            final_url=redact(self.final_url or ""), etag=self.validators.etag or "",
+            last_modified=self.validators.last_modified or "",
         )
 
 

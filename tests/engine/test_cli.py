@@ -115,13 +115,17 @@ def test_an_interrupted_run_resumes_its_part_file(home, nginx, downloads, how) -
     assert part.exists() and not (downloads / name).exists()
     nginx.access_log_entries(min_count=4)  # nginx logs a request when it notices the end
     first_run = nginx.body_bytes_sent(f"/limited/{name}")
-    assert first_run >= 2 * MiB
+    assert first_run >= 8 * MiB
 
     result = greenget(home, "-q", "-x", "4", "-d", str(downloads), url)
     assert result.returncode == 0, result.stderr
     assert sha256(downloads / name) == digest
     assert not part.exists()
-    assert nginx.body_bytes_sent(f"/limited/{name}") <= size + 6 * MiB  # no start over
+    second_run = nginx.body_bytes_sent(f"/limited/{name}") - first_run
+    # Resumed, not started over: the second run fetched what the first had not,
+    # plus what the first had received but not yet checkpointed (at most about a
+    # second of 4 connections, and what sat in the killed sockets' buffers).
+    assert second_run <= size - first_run + 8 * MiB, (first_run, second_run)
 
 
 @pytest.mark.parametrize(("name", "faults", "saved_as"), [

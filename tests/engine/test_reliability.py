@@ -211,3 +211,27 @@ def test_an_endless_stream_on_a_full_disk_fails_clearly(home, fault_server, down
         assert worker.proc.poll() is None
     finally:
         worker.close()
+
+
+def test_a_proxy_setting_routes_every_request_through_the_proxy(worker, fault_server,
+                                                                 downloads) -> None:
+    """The fault server doubles as a forward proxy: an absolute request target is
+    served like its path, so a host that does not exist still downloads."""
+    worker.send(p.SetOptions(proxy=fault_server.base_url.replace("http://", "http://u:pw@")))
+    fault_server.reset()
+    size = 3 * MiB
+    (download_id,) = worker.add([f"http://downloads.example.invalid/data/{size}/p.bin"],
+                                downloads, connections=3)
+    info = worker.wait_state(download_id, S.COMPLETED, S.FAILED)
+    assert info.state is S.COMPLETED, info.error
+    assert sha256(downloads / "p.bin") == sha256_of(size)
+    assert info.final_url.startswith("http://downloads.example.invalid/")
+    assert info.etag  # the validators reach the client
+    log = fault_server.stats()["log"]
+    assert log and all(r["path"].startswith("http://downloads.example.invalid/") for r in log)
+    assert "pw" not in worker.log()
+    worker.send(p.SetOptions(proxy="ftp://nope"))
+    worker.wait_until(lambda: any("A proxy is" in e.message for e in worker.errors()))
+    worker.send(p.SetOptions(proxy="none"))
+    direct = worker.add([fault_server.data_url(1000, "direct.bin")], downloads)[0]
+    assert worker.wait_state(direct, S.COMPLETED, S.FAILED).state is S.COMPLETED

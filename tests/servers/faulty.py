@@ -76,10 +76,15 @@ class Request:
     headers: dict[str, str]
     path: str = field(init=False)
     query: str = field(init=False)
+    via_proxy: bool = field(init=False)
     params: dict[str, str] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.path, _, self.query = self.target.partition("?")
+        # An absolute target ("GET http://host/path") is how clients talk to a
+        # proxy: serve it as if we were that host (the tests' forward proxy).
+        self.via_proxy = self.target.startswith(("http://", "https://"))
+        local = "/" + self.target.split("://", 1)[1].partition("/")[2] if self.via_proxy else ""
+        self.path, _, self.query = (local or self.target).partition("?")
         try:
             pairs = parse_qsl(self.query, keep_blank_values=True, errors="strict")
         except UnicodeDecodeError as exc:
