@@ -5,13 +5,16 @@ from __future__ import annotations
 import html
 import logging
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QDateTime, QEvent, QLocale, Qt, QTimer
 from PySide6.QtGui import QColor, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QFormLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -23,16 +26,27 @@ from gui.formatting import fill, format_size, format_speed
 from gui.model import DownloadTableModel, Row
 from gui.segment_map import SegmentMap, segment_colors
 from gui.speed_graph import SpeedGraph, SpeedHistory
+from gui.state_history import StateEntry, StateHistory
 from gui.states import COLORS, state_label
 from gui.urls import mask_credentials
 
 log = logging.getLogger(__name__)
 
 POLL_MS = 1000  # the segment map and the labels follow the download this often
+HISTORY_ROWS = 5  # the state history's height; it scrolls for more
 
 
 def _swatch(color: QColor, text: str) -> str:
     return f'<span style="color:{color.name()}">■</span> {html.escape(text)}'
+
+
+def entry_time(locale: QLocale, when: float) -> str:
+    """The time of day, with the date when it was not today."""
+    moment = QDateTime.fromSecsSinceEpoch(int(when))
+    clock = moment.time().toString("HH:mm:ss")
+    if moment.date() == QDateTime.currentDateTime().date():
+        return clock
+    return f"{locale.toString(moment.date(), QLocale.FormatType.ShortFormat)} {clock}"
 
 
 class DetailsPane(QWidget):
@@ -45,12 +59,14 @@ class DetailsPane(QWidget):
         model: DownloadTableModel,
         client: EngineClient,
         history: SpeedHistory,
+        states: StateHistory,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._model = model
         self._client = client
         self._history = history
+        self._states = states
         self._id: int | None = None
 
         self.name = self._value(selectable=True)
@@ -58,10 +74,21 @@ class DetailsPane(QWidget):
         font.setBold(True)
         self.name.setFont(font)
         self.url = self._value(selectable=True)
+        self.final_url = self._value(selectable=True)
+        self.etag = self._value(selectable=True)
+        self.last_modified = self._value(selectable=True)
         self.path = self._value(selectable=True)
         self.size = self._value()
         self.state = self._value(selectable=True)
         self.options = self._value()
+        self.state_log = QListWidget(self)
+        self.state_log.setAccessibleName(self.tr("State history"))
+        self.state_log.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.state_log.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.state_log.setWordWrap(True)
+        self.state_log.setMaximumHeight(
+            self.fontMetrics().lineSpacing() * HISTORY_ROWS + 2 * self.state_log.frameWidth() + 4
+        )
         self.segment_map = SegmentMap(self)
         self.pieces = QLabel(self)
         self.graph = SpeedGraph(self, history.seconds)
@@ -70,10 +97,15 @@ class DetailsPane(QWidget):
         facts.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         facts.addRow(self.tr("Name:"), self.name)
         facts.addRow(self.tr("URL:"), self.url)
+        facts.addRow(self.tr("Redirected to:"), self.final_url)
         facts.addRow(self.tr("Saved to:"), self.path)
         facts.addRow(self.tr("Size:"), self.size)
+        facts.addRow(self.tr("ETag:"), self.etag)
+        facts.addRow(self.tr("Last modified:"), self.last_modified)
         facts.addRow(self.tr("Status:"), self.state)
         facts.addRow(self.tr("Options:"), self.options)
+        facts.addRow(self.tr("History:"), self.state_log)
+        self._facts = facts
         self.legend = QLabel(self)
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self._paint_legend()
@@ -112,6 +144,7 @@ class DetailsPane(QWidget):
         client.downloadChanged.connect(self._on_changed, Qt.ConnectionType.QueuedConnection)
         client.connected.connect(self._on_connected)
         history.sampled.connect(self._draw_graph)
+        states.recorded.connect(self._on_recorded)
 
     def _value(self, *, selectable: bool = False) -> QLabel:
         label = QLabel(self)
@@ -135,6 +168,7 @@ class DetailsPane(QWidget):
         self.segment_map.clear()
         self.pieces.clear()
         self._refresh()
+        self._show_states()
         self._draw_graph()
         self._ask_segments()
 
@@ -151,6 +185,10 @@ class DetailsPane(QWidget):
         info, locale = row.info, self._model.locale
         self.name.setText(row.name)
         self.url.setText(mask_credentials(info.url))
+        self._show_optional(self.final_url, mask_credentials(info.final_url)
+                            if info.final_url not in ("", info.url) else "")
+        self._show_optional(self.etag, info.etag)
+        self._show_optional(self.last_modified, info.last_modified)
         self.path.setText(info.path or info.directory)
         if info.size is None:
             self.size.setText(fill(self.tr("%1 (size unknown)"), format_size(locale, row.done)))
@@ -180,6 +218,35 @@ class DetailsPane(QWidget):
             self.segment_map.set_complete(info.size)
             self._describe_pieces()
         self._sync_timer(info.state)
+
+    def _show_optional(self, label: QLabel, text: str) -> None:
+        """A row shown only when the server said something for it."""
+        label.setText(text)
+        self._facts.setRowVisible(label, bool(text))
+
+    def _show_states(self) -> None:
+        """The selected download's state history, newest first."""
+        self.state_log.clear()
+        if self._id is None:
+            return
+        for entry in reversed(self._states.entries(self._id)):
+            self.state_log.addItem(self._state_item(entry))
+
+    def _state_item(self, entry: StateEntry) -> QListWidgetItem:
+        when = self.tr("earlier") if entry.when is None else entry_time(
+            self._model.locale, entry.when
+        )
+        text = f"{when}  {state_label(entry.state)}"
+        if entry.error:
+            text = f"{text}: {entry.error}"
+        item = QListWidgetItem(text)
+        if entry.state in (State.FAILED, State.RETRYING):
+            item.setForeground(COLORS[entry.state])
+        return item
+
+    def _on_recorded(self, download_id: int) -> None:
+        if download_id == self._id:
+            self._show_states()
 
     def _sync_timer(self, state: State) -> None:
         if self.isVisible() and state in ACTIVE_STATES:

@@ -22,6 +22,7 @@ def options_command(settings: Settings) -> SetOptions:
         connections=settings.default_connections,
         speed_limit=settings.speed_limit,  # 0 lifts the limit
         directory=settings.download_dir,
+        proxy=settings.proxy.setting(),  # None (left as it is) while a manual one lacks a host
     )
 
 
@@ -70,8 +71,9 @@ class EngineSettings(QObject):
         self._options_timer.stop()
         command = options_command(self._settings)
         log.info(
-            "applying options: %d at once, %d connections, limit %d B/s",
+            "applying options: %d at once, %d connections, limit %d B/s, proxy %s",
             command.max_active, command.connections, command.speed_limit,
+            self._settings.proxy.masked(),  # never the password
         )
         self._client.send(command)
 

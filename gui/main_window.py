@@ -65,6 +65,7 @@ from gui.proxy import DownloadFilterProxy
 from gui.settings import Settings
 from gui.settings_dialog import KB, MAX_SPEED_KB, SettingsDialog
 from gui.speed_graph import SpeedHistory
+from gui.state_history import StateHistory
 from gui.states import StateFilter
 from gui.tray import Tray
 from gui.urls import find_urls, mask_credentials
@@ -120,7 +121,8 @@ class MainWindow(QMainWindow):
         self.view.setModel(self.proxy)
         self.acts: Actions = create_actions(self)
         self.history = SpeedHistory(self)
-        self.details = DetailsPane(self.model, client, self.history, self)
+        self.states = StateHistory(self)
+        self.details = DetailsPane(self.model, client, self.history, self.states, self)
         self.details_dock = QDockWidget(self.tr("Details"), self)
         self.worker_banner = Banner(self)
         self.notice_banner = Banner(self)
@@ -240,12 +242,16 @@ class MainWindow(QMainWindow):
         c = self._client
         c.connected.connect(self._on_connected)
         c.snapshotReceived.connect(self.model.load_snapshot)
+        c.snapshotReceived.connect(self.states.load)
         c.downloadsAdded.connect(self.model.add_downloads)
+        c.downloadsAdded.connect(self.states.add_downloads)
         c.downloadChanged.connect(self.model.apply_changes)
+        c.downloadChanged.connect(self.states.apply_changes)
         c.progressReceived.connect(self.model.apply_progress)
         c.progressReceived.connect(self.history.record)
         c.downloadsRemoved.connect(self.model.remove_downloads)
         c.downloadsRemoved.connect(self.history.forget)
+        c.downloadsRemoved.connect(self.states.forget)
         c.errorReported.connect(self._on_error)
         c.workerLost.connect(self._on_worker_lost)
         c.workerFailed.connect(self._on_worker_failed)

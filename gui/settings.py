@@ -7,6 +7,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
+from gui.network import ProxyChoice, ProxyMode, ProxyType
+
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_ACTIVE = 3
@@ -25,6 +27,12 @@ _CLIPBOARD_STRAIGHT = "desktop/clipboardStraightToQueue"
 _NOTIFICATIONS = "desktop/notifications"
 _RPC_ENABLED = "rpc/enabled"
 _RPC_PORT = "rpc/port"
+_PROXY_MODE = "network/proxyMode"
+_PROXY_TYPE = "network/proxyType"
+_PROXY_HOST = "network/proxyHost"
+_PROXY_PORT = "network/proxyPort"
+_PROXY_USER = "network/proxyUser"
+_PROXY_PASSWORD = "network/proxyPassword"
 _GEOMETRY = "window/geometry"
 _WINDOW_STATE = "window/state"
 _HEADER = "window/header"
@@ -160,6 +168,34 @@ class Settings:
     @rpc_port.setter
     def rpc_port(self, value: int) -> None:
         self._store.setValue(_RPC_PORT, value)
+
+    @property
+    def proxy(self) -> ProxyChoice:
+        """The proxy for every download (the environment's by default)."""
+        try:
+            mode = ProxyMode(self._store.value(_PROXY_MODE, ProxyMode.SYSTEM.value, str))
+            kind = ProxyType(self._store.value(_PROXY_TYPE, ProxyType.HTTP.value, str))
+        except ValueError:
+            log.warning("ignoring a bad proxy setting")
+            return ProxyChoice()
+        port = self._int(_PROXY_PORT, ProxyChoice.port)
+        return ProxyChoice(
+            mode=mode,
+            kind=kind,
+            host=str(self._store.value(_PROXY_HOST, "", str)),
+            port=port if 0 < port < 65536 else ProxyChoice.port,
+            user=str(self._store.value(_PROXY_USER, "", str)),
+            password=str(self._store.value(_PROXY_PASSWORD, "", str)),
+        )
+
+    @proxy.setter
+    def proxy(self, value: ProxyChoice) -> None:
+        self._store.setValue(_PROXY_MODE, value.mode.value)
+        self._store.setValue(_PROXY_TYPE, value.kind.value)
+        self._store.setValue(_PROXY_HOST, value.host)
+        self._store.setValue(_PROXY_PORT, value.port)
+        self._store.setValue(_PROXY_USER, value.user)
+        self._store.setValue(_PROXY_PASSWORD, value.password)
 
     def sync(self) -> None:
         """Write the changes to disk now."""

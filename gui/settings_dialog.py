@@ -8,7 +8,9 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QRadioButton,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -28,6 +31,7 @@ from gui.add_dialog import MAX_CONNECTIONS
 from gui.engine_settings import EngineSettings
 from gui.formatting import fill
 from gui.icons import action_icon
+from gui.network import DEFAULT_HTTP_PORT, DEFAULT_SOCKS_PORT, ProxyChoice, ProxyMode, ProxyType
 from gui.states import COLORS
 
 log = logging.getLogger(__name__)
@@ -167,6 +171,7 @@ class SettingsDialog(QDialog):
 
         self.tabs = QTabWidget(self)
         self.tabs.addTab(downloads, self.tr("Downloads"))
+        self.tabs.addTab(self._network_tab(s.proxy), self.tr("Network"))
         self.tabs.addTab(desktop, self.tr("Desktop"))
         self.tabs.addTab(browser, self.tr("Browser integration"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
@@ -177,6 +182,66 @@ class SettingsDialog(QDialog):
 
         self._connect()
         self._show_rpc(engine.rpc_status)
+
+    def _network_tab(self, proxy: ProxyChoice) -> QWidget:
+        self.proxy_system = QRadioButton(self.tr("Use the &system's proxy settings"), self)
+        self.proxy_system.setToolTip(
+            self.tr("The http_proxy, https_proxy and no_proxy environment variables")
+        )
+        self.proxy_none = QRadioButton(self.tr("&No proxy: connect directly"), self)
+        self.proxy_manual = QRadioButton(self.tr("&Manual proxy:"), self)
+        self._proxy_modes = QButtonGroup(self)
+        for mode, button in self._mode_buttons().items():
+            self._proxy_modes.addButton(button)
+            button.setChecked(mode is proxy.mode)
+        self.proxy_type = QComboBox(self)
+        self.proxy_type.addItem("HTTP", ProxyType.HTTP)
+        self.proxy_type.addItem("SOCKS5", ProxyType.SOCKS5)
+        self.proxy_type.setCurrentIndex(self.proxy_type.findData(proxy.kind))
+        self.proxy_host = QLineEdit(proxy.host, self)
+        self.proxy_host.setPlaceholderText(self.tr("Host name or IP address"))
+        self.proxy_port = QSpinBox(self)
+        self.proxy_port.setRange(1, 65535)
+        self.proxy_port.setValue(proxy.port)
+        self.proxy_port.setKeyboardTracking(False)
+        self.proxy_port.setGroupSeparatorShown(False)
+        self.proxy_user = QLineEdit(proxy.user, self)
+        self.proxy_user.setPlaceholderText(self.tr("Optional"))
+        self.proxy_password = QLineEdit(proxy.password, self)
+        self.proxy_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.proxy_password.setPlaceholderText(self.tr("Optional"))
+        self.proxy_address = QLabel(self)
+        self.proxy_address.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.proxy_address.setWordWrap(True)
+
+        self._manual = QWidget(self)
+        manual = QFormLayout(self._manual)
+        manual.setContentsMargins(24, 0, 0, 0)
+        server_row = QHBoxLayout()
+        server_row.addWidget(self.proxy_type)
+        server_row.addWidget(self.proxy_host, 1)
+        server_row.addWidget(QLabel(self.tr("Port:"), self))
+        server_row.addWidget(self.proxy_port)
+        manual.addRow(self._buddy(self.tr("Ser&ver:"), self.proxy_host), server_row)
+        manual.addRow(self._buddy(self.tr("&User:"), self.proxy_user), self.proxy_user)
+        manual.addRow(self._buddy(self.tr("Pass&word:"), self.proxy_password), self.proxy_password)
+        manual.addRow(self.tr("Address:"), self.proxy_address)
+
+        network = QWidget(self)
+        layout = QVBoxLayout(network)
+        for button in self._mode_buttons().values():
+            layout.addWidget(button)
+        layout.addWidget(self._manual)
+        layout.addStretch(1)
+        self._show_proxy(proxy)
+        return network
+
+    def _mode_buttons(self) -> dict[ProxyMode, QRadioButton]:
+        return {
+            ProxyMode.SYSTEM: self.proxy_system,
+            ProxyMode.NONE: self.proxy_none,
+            ProxyMode.MANUAL: self.proxy_manual,
+        }
 
     def _buddy(self, text: str, field: QWidget) -> QLabel:
         """A label whose mnemonic focuses ``field`` (rows holding a layout get none)."""
@@ -208,6 +273,11 @@ class SettingsDialog(QDialog):
         self.notifications.toggled.connect(self._notifications_changed)
         self.watch_clipboard.toggled.connect(self._watch_clipboard_changed)
         self.straight_to_queue.toggled.connect(self._straight_to_queue_changed)
+        self._proxy_modes.buttonToggled.connect(lambda _button, on: on and self._proxy_changed())
+        self.proxy_type.currentIndexChanged.connect(self._proxy_type_changed)
+        self.proxy_port.valueChanged.connect(self._proxy_changed)
+        for field in (self.proxy_host, self.proxy_user, self.proxy_password):
+            field.editingFinished.connect(self._proxy_changed)
         self.rpc_enabled.toggled.connect(self._rpc_enabled_changed)
         self.rpc_port.valueChanged.connect(self._rpc_port_changed)
         self._engine.rpcStatusChanged.connect(self._show_rpc)
@@ -235,6 +305,34 @@ class SettingsDialog(QDialog):
         if chosen:
             self.directory.setText(chosen)
             self._directory_edited()
+
+    def proxy_choice(self) -> ProxyChoice:
+        """The proxy as the Network tab shows it."""
+        mode = next(m for m, b in self._mode_buttons().items() if b.isChecked())
+        return ProxyChoice(
+            mode=mode,
+            kind=ProxyType(self.proxy_type.currentData()),
+            host=self.proxy_host.text().strip(),
+            port=self.proxy_port.value(),
+            user=self.proxy_user.text(),
+            password=self.proxy_password.text(),
+        )
+
+    def _proxy_type_changed(self) -> None:
+        defaults = {ProxyType.HTTP: DEFAULT_HTTP_PORT, ProxyType.SOCKS5: DEFAULT_SOCKS_PORT}
+        if self.proxy_port.value() in defaults.values():  # the other type's usual port
+            self.proxy_port.blockSignals(True)
+            self.proxy_port.setValue(defaults[ProxyType(self.proxy_type.currentData())])
+            self.proxy_port.blockSignals(False)
+        self._proxy_changed()
+
+    def _proxy_changed(self) -> None:
+        proxy = self.proxy_choice()
+        self._show_proxy(proxy)
+        if proxy == self._engine.settings.proxy:
+            return
+        self._engine.settings.proxy = proxy
+        self._engine.options_changed()
 
     def _download_limit_changed(self, value: int) -> None:
         self._engine.settings.download_limit = value * KB
@@ -268,6 +366,13 @@ class SettingsDialog(QDialog):
             self._engine.rpc_changed()
 
     # ------------------------------------------------------------ showing
+
+    def _show_proxy(self, proxy: ProxyChoice) -> None:
+        self._manual.setEnabled(proxy.mode is ProxyMode.MANUAL)
+        if proxy.complete:
+            self.proxy_address.setText(proxy.masked() if proxy.mode is ProxyMode.MANUAL else "")
+        else:
+            self.proxy_address.setText(self.tr("Enter the proxy's host name or address"))
 
     def _show_rpc(self, status: RpcStatus | None) -> None:
         enabled = self._engine.settings.rpc_enabled

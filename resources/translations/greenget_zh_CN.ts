@@ -337,87 +337,117 @@
 <context>
     <name>DetailsPane</name>
     <message>
-        <location filename="../../gui/details.py" line="72"/>
+        <location filename="../../gui/details.py" line="98"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="73"/>
+        <location filename="../../gui/details.py" line="99"/>
         <source>URL:</source>
         <translation>链接：</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="74"/>
+        <location filename="../../gui/details.py" line="100"/>
+        <source>Redirected to:</source>
+        <translation>重定向到：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/details.py" line="101"/>
         <source>Saved to:</source>
         <translation>保存到：</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="75"/>
+        <location filename="../../gui/details.py" line="102"/>
         <source>Size:</source>
         <translation>大小：</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="76"/>
+        <location filename="../../gui/details.py" line="103"/>
+        <source>ETag:</source>
+        <translation>ETag：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/details.py" line="104"/>
+        <source>Last modified:</source>
+        <translation>最后修改：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/details.py" line="105"/>
         <source>Status:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="77"/>
+        <location filename="../../gui/details.py" line="106"/>
         <source>Options:</source>
         <translation>选项：</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="82"/>
+        <location filename="../../gui/details.py" line="107"/>
+        <source>History:</source>
+        <translation>历史：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/details.py" line="236"/>
+        <source>earlier</source>
+        <translation>之前</translation>
+    </message>
+    <message>
+        <location filename="../../gui/details.py" line="301"/>
         <source>downloaded</source>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="83"/>
+        <location filename="../../gui/details.py" line="302"/>
         <source>downloading</source>
         <translation>下载中</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="84"/>
+        <location filename="../../gui/details.py" line="303"/>
         <source>not yet</source>
         <translation>未下载</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="102"/>
+        <location filename="../../gui/details.py" line="130"/>
         <source>Select a download to see its details.</source>
         <translation>选择一个下载以查看详细信息。</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="164"/>
+        <location filename="../../gui/details.py" line="85"/>
+        <source>State history</source>
+        <translation>状态历史</translation>
+    </message>
+    <message>
+        <location filename="../../gui/details.py" line="194"/>
         <source>%1 (size unknown)</source>
         <translation>%1（大小未知）</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="167"/>
+        <location filename="../../gui/details.py" line="197"/>
         <source>%1 of %2</source>
         <translation>%1 / %2</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="177"/>
+        <location filename="../../gui/details.py" line="207"/>
         <source>%1 connections</source>
         <translation>%1 个连接</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="179"/>
+        <location filename="../../gui/details.py" line="209"/>
         <source>default connections</source>
         <translation>默认连接数</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="182"/>
+        <location filename="../../gui/details.py" line="212"/>
         <source>speed limit %1</source>
         <translation>限速 %1</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="184"/>
+        <location filename="../../gui/details.py" line="214"/>
         <source>no speed limit</source>
         <translation>不限速</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="218"/>
+        <location filename="../../gui/details.py" line="277"/>
         <source>%1 pieces, %2 connections busy</source>
         <translation>%1 个分段，%2 个连接工作中</translation>
     </message>
@@ -466,7 +496,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/main_window.py" line="77"/>
+        <location filename="../../gui/main_window.py" line="78"/>
         <source>No downloads yet.
 
 Paste links with Ctrl+V, drop them here, or click Add.</source>
@@ -475,256 +505,256 @@ Paste links with Ctrl+V, drop them here, or click Add.</source>
 按 Ctrl+V 粘贴链接、把链接拖到这里，或点击“添加”。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="80"/>
+        <location filename="../../gui/main_window.py" line="81"/>
         <source>No downloads match the filter.</source>
         <translation>没有符合筛选条件的下载。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="124"/>
+        <location filename="../../gui/main_window.py" line="126"/>
         <source>Details</source>
         <translation>详细信息</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="153"/>
+        <location filename="../../gui/main_window.py" line="155"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="169"/>
+        <location filename="../../gui/main_window.py" line="171"/>
         <source>Filter by name or URL  (Ctrl+F)</source>
         <translation>按名称或链接筛选  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="170"/>
+        <location filename="../../gui/main_window.py" line="172"/>
         <source>Filter</source>
         <translation>筛选</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="176"/>
+        <location filename="../../gui/main_window.py" line="178"/>
         <source>Show downloads in this state</source>
         <translation>显示处于此状态的下载</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="177"/>
+        <location filename="../../gui/main_window.py" line="179"/>
         <source>State filter</source>
         <translation>状态筛选</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="216"/>
+        <location filename="../../gui/main_window.py" line="218"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="222"/>
+        <location filename="../../gui/main_window.py" line="224"/>
         <source>&amp;Downloads</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="230"/>
+        <location filename="../../gui/main_window.py" line="232"/>
         <source>&amp;View</source>
         <translation>查看(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="232"/>
+        <location filename="../../gui/main_window.py" line="234"/>
         <source>&amp;Details</source>
         <translation>详细信息(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="234"/>
+        <location filename="../../gui/main_window.py" line="236"/>
         <source>Show or hide the details of the selected download</source>
         <translation>显示或隐藏选中下载的详细信息</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="236"/>
+        <location filename="../../gui/main_window.py" line="238"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="237"/>
+        <location filename="../../gui/main_window.py" line="239"/>
         <source>&amp;About Greenget</source>
         <translation>关于 Greenget(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="356"/>
+        <location filename="../../gui/main_window.py" line="362"/>
         <source>Downloads carry on here. Quit from this icon&apos;s menu.</source>
         <translation>下载会在这里继续。要退出，请使用此图标的菜单。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="402"/>
+        <location filename="../../gui/main_window.py" line="408"/>
         <source>%n active</source>
         <translation>
             <numerusform>%n 个进行中</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="403"/>
+        <location filename="../../gui/main_window.py" line="409"/>
         <source>%n queued</source>
         <translation>
             <numerusform>%n 个排队中</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="406"/>
+        <location filename="../../gui/main_window.py" line="412"/>
         <source>%n paused</source>
         <translation>
             <numerusform>%n 个已暂停</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="408"/>
+        <location filename="../../gui/main_window.py" line="414"/>
         <source>%n failed</source>
         <translation>
             <numerusform>%n 个失败</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="409"/>
+        <location filename="../../gui/main_window.py" line="415"/>
         <source>%n completed</source>
         <translation>
             <numerusform>%n 个已完成</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="439"/>
+        <location filename="../../gui/main_window.py" line="445"/>
         <source>Adding %n download…</source>
         <translation>
             <numerusform>正在添加 %n 个下载…</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="441"/>
+        <location filename="../../gui/main_window.py" line="447"/>
         <source>Adding %n downloads…</source>
         <translation>
             <numerusform>正在添加 %n 个下载…</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="459"/>
+        <location filename="../../gui/main_window.py" line="465"/>
         <source>There are no http(s) links in the clipboard.</source>
         <translation>剪贴板中没有 http(s) 链接。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="506"/>
+        <location filename="../../gui/main_window.py" line="512"/>
         <source>Only http(s) links can be downloaded.</source>
         <translation>只能下载 http(s) 链接。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="528"/>
+        <location filename="../../gui/main_window.py" line="534"/>
         <source>Remove downloads</source>
         <translation>移除下载</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="530"/>
+        <location filename="../../gui/main_window.py" line="536"/>
         <source>Remove %n download from the list?</source>
         <translation>
             <numerusform>从列表中移除 %n 个下载？</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="532"/>
+        <location filename="../../gui/main_window.py" line="538"/>
         <source>Remove %n downloads from the list?</source>
         <translation>
             <numerusform>从列表中移除 %n 个下载？</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="534"/>
+        <location filename="../../gui/main_window.py" line="540"/>
         <source>Also delete the downloaded files</source>
         <translation>同时删除已下载的文件</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="537"/>
+        <location filename="../../gui/main_window.py" line="543"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="571"/>
+        <location filename="../../gui/main_window.py" line="577"/>
         <source>That is not an http(s) link.</source>
         <translation>这不是 http(s) 链接。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="580"/>
+        <location filename="../../gui/main_window.py" line="586"/>
         <source>Refresh link</source>
         <translation>更新链接</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="582"/>
+        <location filename="../../gui/main_window.py" line="588"/>
         <source>A new link to the same file for “%1”:
 (the download carries on from where it stopped)</source>
         <translation>为“%1”输入指向同一文件的新链接：
 （下载将从中断处继续）</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="606"/>
+        <location filename="../../gui/main_window.py" line="612"/>
         <source>Speed limit</source>
         <translation>限速</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="607"/>
+        <location filename="../../gui/main_window.py" line="613"/>
         <source>Speed limit in KB/s (0 for no limit):</source>
         <translation>限速，单位 KB/s（0 表示不限速）：</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="641"/>
+        <location filename="../../gui/main_window.py" line="647"/>
         <source>About Greenget</source>
         <translation>关于 Greenget</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="643"/>
+        <location filename="../../gui/main_window.py" line="649"/>
         <source>A download manager that resumes after any crash.</source>
         <translation>一款在任何崩溃后都能继续下载的下载管理器。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="645"/>
+        <location filename="../../gui/main_window.py" line="651"/>
         <source>Protocol %1.</source>
         <translation>协议版本 %1。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="700"/>
+        <location filename="../../gui/main_window.py" line="706"/>
         <source>Download the copied link %1?</source>
         <translation>下载复制的链接 %1？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="702"/>
+        <location filename="../../gui/main_window.py" line="708"/>
         <source>Download the %n copied links?</source>
         <translation>
             <numerusform>下载复制的 %n 个链接？</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="705"/>
+        <location filename="../../gui/main_window.py" line="711"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="717"/>
+        <location filename="../../gui/main_window.py" line="723"/>
         <source>Download engine: pid %1</source>
         <translation>下载引擎：进程号 %1</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="720"/>
+        <location filename="../../gui/main_window.py" line="726"/>
         <source>The download engine is running again; downloads carry on.</source>
         <translation>下载引擎已重新运行，下载将继续。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="726"/>
+        <location filename="../../gui/main_window.py" line="732"/>
         <source>Engine restarting…</source>
         <translation>引擎正在重启…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="730"/>
+        <location filename="../../gui/main_window.py" line="736"/>
         <source>The download engine stopped unexpectedly. Restarting it in %n s; downloads will carry on from where they were.</source>
         <translation>
             <numerusform>下载引擎意外停止。将在 %n 秒后重启，下载会从中断处继续。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="734"/>
+        <location filename="../../gui/main_window.py" line="740"/>
         <source>Restart now</source>
         <translation>立即重启</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="736"/>
+        <location filename="../../gui/main_window.py" line="742"/>
         <source>%1.
 
 Its last messages:
@@ -735,17 +765,17 @@ Its last messages:
 %2</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="741"/>
+        <location filename="../../gui/main_window.py" line="747"/>
         <source>Engine stopped</source>
         <translation>引擎已停止</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="743"/>
+        <location filename="../../gui/main_window.py" line="749"/>
         <source>Try again</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="760"/>
+        <location filename="../../gui/main_window.py" line="766"/>
         <source>%1 requests could not be carried out. The last: %2</source>
         <translation>有 %1 个请求无法执行。最后一个：%2</translation>
     </message>
@@ -766,12 +796,12 @@ Its last messages:
 <context>
     <name>SegmentMap</name>
     <message>
-        <location filename="../../gui/segment_map.py" line="70"/>
+        <location filename="../../gui/segment_map.py" line="69"/>
         <source>Segment map</source>
         <translation>分段图</translation>
     </message>
     <message>
-        <location filename="../../gui/segment_map.py" line="105"/>
+        <location filename="../../gui/segment_map.py" line="101"/>
         <source>%1 pieces, %2 being downloaded</source>
         <translation>%1 个分段，%2 个正在下载</translation>
     </message>
@@ -779,188 +809,254 @@ Its last messages:
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="46"/>
+        <location filename="../../gui/settings_dialog.py" line="50"/>
         <source> KB/s</source>
         <translation> KB/s</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="47"/>
+        <location filename="../../gui/settings_dialog.py" line="51"/>
         <source>Unlimited</source>
         <translation>不限速</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="67"/>
+        <location filename="../../gui/settings_dialog.py" line="71"/>
         <source>Greenget settings</source>
         <translation>Greenget 设置</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="72"/>
+        <location filename="../../gui/settings_dialog.py" line="76"/>
         <source>Download folder</source>
         <translation>下载文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="74"/>
+        <location filename="../../gui/settings_dialog.py" line="78"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="85"/>
+        <location filename="../../gui/settings_dialog.py" line="89"/>
         <source>For servers that allow a file in several pieces</source>
         <translation>适用于允许分段下载的服务器</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="87"/>
+        <location filename="../../gui/settings_dialog.py" line="91"/>
         <source>All downloads together</source>
         <translation>所有下载合计</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="90"/>
+        <location filename="../../gui/settings_dialog.py" line="94"/>
         <source>Each new download starts with this limit (change it per download from the table&apos;s menu)</source>
         <translation>每个新下载都以此限速开始（可在列表的右键菜单中单独更改）</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="98"/>
+        <location filename="../../gui/settings_dialog.py" line="102"/>
         <source>Download &amp;folder:</source>
         <translation>下载文件夹(&amp;F)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="99"/>
+        <location filename="../../gui/settings_dialog.py" line="103"/>
         <source>Downloads at &amp;once:</source>
         <translation>同时下载数(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="100"/>
+        <location filename="../../gui/settings_dialog.py" line="104"/>
         <source>&amp;Connections per download:</source>
         <translation>每个下载的连接数(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="101"/>
+        <location filename="../../gui/settings_dialog.py" line="105"/>
         <source>Overall speed &amp;limit:</source>
         <translation>总限速(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="102"/>
+        <location filename="../../gui/settings_dialog.py" line="106"/>
         <source>Limit for each &amp;new download:</source>
         <translation>每个新下载的限速(&amp;N)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="105"/>
+        <location filename="../../gui/settings_dialog.py" line="109"/>
         <source>Closing the window keeps Greenget in the &amp;tray</source>
         <translation>关闭窗口时将 Greenget 保留在系统托盘(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="110"/>
+        <location filename="../../gui/settings_dialog.py" line="114"/>
         <source>This desktop has no system tray: closing the window quits</source>
         <translation>此桌面没有系统托盘：关闭窗口即退出</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="112"/>
+        <location filename="../../gui/settings_dialog.py" line="116"/>
         <source>&amp;Notify when a download completes or fails</source>
         <translation>下载完成或失败时通知(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="114"/>
+        <location filename="../../gui/settings_dialog.py" line="118"/>
         <source>&amp;Watch the clipboard for download links</source>
         <translation>监视剪贴板中的下载链接(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="116"/>
+        <location filename="../../gui/settings_dialog.py" line="120"/>
         <source>&amp;Queue copied links without asking</source>
         <translation>不经询问，直接将复制的链接加入队列(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="130"/>
+        <location filename="../../gui/settings_dialog.py" line="134"/>
         <source>&amp;Accept downloads from browser extensions</source>
         <translation>接受来自浏览器扩展的下载(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="139"/>
+        <location filename="../../gui/settings_dialog.py" line="143"/>
         <source>JSON-RPC address</source>
         <translation>JSON-RPC 地址</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="142"/>
+        <location filename="../../gui/settings_dialog.py" line="146"/>
         <source>JSON-RPC secret</source>
         <translation>JSON-RPC 密钥</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="143"/>
+        <location filename="../../gui/settings_dialog.py" line="147"/>
         <source>Made when the endpoint is first turned on</source>
         <translation>首次启用接口时生成</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="144"/>
+        <location filename="../../gui/settings_dialog.py" line="148"/>
         <source>Copy the address</source>
         <translation>复制地址</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="145"/>
+        <location filename="../../gui/settings_dialog.py" line="149"/>
         <source>Copy the secret</source>
         <translation>复制密钥</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="150"/>
+        <location filename="../../gui/settings_dialog.py" line="154"/>
         <source>Greenget answers aria2&apos;s JSON-RPC on this computer, so browser extensions (Aria2 Explorer, Aria2 Integration) and web front ends such as AriaNg send their downloads here. Give them the address and the secret below.</source>
         <translation>Greenget 在本机提供 aria2 的 JSON-RPC 接口，浏览器扩展（Aria2 Explorer、Aria2 Integration）和 AriaNg 等网页前端可以把下载发送到这里。请把下面的地址和密钥填入它们的设置。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="161"/>
+        <location filename="../../gui/settings_dialog.py" line="165"/>
         <source>&amp;Port:</source>
         <translation>端口(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="163"/>
+        <location filename="../../gui/settings_dialog.py" line="167"/>
         <source>A&amp;ddress:</source>
         <translation>地址(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="165"/>
+        <location filename="../../gui/settings_dialog.py" line="169"/>
         <source>&amp;Secret:</source>
         <translation>密钥(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="166"/>
+        <location filename="../../gui/settings_dialog.py" line="170"/>
         <source>Status:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="169"/>
+        <location filename="../../gui/settings_dialog.py" line="173"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="170"/>
+        <location filename="../../gui/settings_dialog.py" line="174"/>
+        <source>Network</source>
+        <translation>网络</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="175"/>
         <source>Desktop</source>
         <translation>桌面</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="171"/>
+        <location filename="../../gui/settings_dialog.py" line="176"/>
         <source>Browser integration</source>
         <translation>浏览器集成</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="188"/>
+        <location filename="../../gui/settings_dialog.py" line="187"/>
+        <source>Use the &amp;system&apos;s proxy settings</source>
+        <translation>使用系统代理设置(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="189"/>
+        <source>The http_proxy, https_proxy and no_proxy environment variables</source>
+        <translation>环境变量 http_proxy、https_proxy 和 no_proxy</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="191"/>
+        <source>&amp;No proxy: connect directly</source>
+        <translation>不使用代理：直接连接(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="192"/>
+        <source>&amp;Manual proxy:</source>
+        <translation>手动设置代理(&amp;M)：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="202"/>
+        <source>Host name or IP address</source>
+        <translation>主机名或 IP 地址</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="209"/>
+        <location filename="../../gui/settings_dialog.py" line="212"/>
+        <source>Optional</source>
+        <translation>可选</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="223"/>
+        <source>Port:</source>
+        <translation>端口：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="225"/>
+        <source>Ser&amp;ver:</source>
+        <translation>服务器(&amp;V)：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="226"/>
+        <source>&amp;User:</source>
+        <translation>用户名(&amp;U)：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="227"/>
+        <source>Pass&amp;word:</source>
+        <translation>密码(&amp;W)：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="228"/>
+        <source>Address:</source>
+        <translation>地址：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="253"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="233"/>
+        <location filename="../../gui/settings_dialog.py" line="303"/>
         <source>Save downloads to</source>
         <translation>下载保存位置</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="281"/>
+        <location filename="../../gui/settings_dialog.py" line="375"/>
+        <source>Enter the proxy&apos;s host name or address</source>
+        <translation>请输入代理的主机名或地址</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="386"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="281"/>
-        <location filename="../../gui/settings_dialog.py" line="288"/>
+        <location filename="../../gui/settings_dialog.py" line="386"/>
+        <location filename="../../gui/settings_dialog.py" line="393"/>
         <source>Off</source>
         <translation>已关闭</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="285"/>
+        <location filename="../../gui/settings_dialog.py" line="390"/>
         <source>Listening on 127.0.0.1, port %1</source>
         <translation>正在 127.0.0.1 的 %1 端口监听</translation>
     </message>

@@ -86,3 +86,43 @@ def test_turning_rpc_on_shows_a_secret_that_works(qtbot, app: App) -> None:
     assert not status.args[0].enabled and dialog.rpc_state.text() == "Off"
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", port)) != 0  # the endpoint is gone
+
+
+def completed(app: App, url: str) -> bool:
+    row = app.row(url)
+    return row is not None and row.info.state is State.COMPLETED
+
+
+def test_a_manual_http_proxy_carries_downloads_and_none_goes_direct(
+    qtbot, app: App, fault_server, download_dir, sha256
+) -> None:
+    window = app.window
+    window.open_settings()
+    dialog = window.settings_dialog
+    dialog.proxy_manual.setChecked(True)
+    dialog.proxy_port.setValue(fault_server.port)
+    dialog.proxy_host.setText("127.0.0.1")  # the fault server doubles as a forward proxy
+    dialog.proxy_host.editingFinished.emit()
+    qtbot.wait(400)  # past the settings' debounce: set_options is on its way
+    fault_server.reset()
+
+    size = 200_000
+    proxied = f"http://downloads.example.invalid/data/{size}/x.bin?seed=31"  # never resolved
+    window.queue_urls([proxied])
+    qtbot.waitUntil(lambda: completed(app, proxied), timeout=20_000)
+    assert sha256(download_dir / "x.bin") == sha256_of(size, seed=31)
+    targets = [entry["path"] for entry in fault_server.stats()["log"]]
+    assert targets and all(t.startswith("http://downloads.example.invalid/data/") for t in targets)
+    app.select(proxied)
+    assert window.details.etag.text() == f'"{size}-31"'  # what the server said, via the proxy
+    assert window.details.last_modified.text() == "Wed, 01 Jan 2025 00:00:00 GMT"
+
+    dialog.proxy_none.setChecked(True)
+    qtbot.wait(400)
+    fault_server.reset()
+    direct = fault_server.data_url(size, name="direct.bin", seed=32)
+    window.queue_urls([direct])
+    qtbot.waitUntil(lambda: completed(app, direct), timeout=20_000)
+    assert sha256(download_dir / "direct.bin") == sha256_of(size, seed=32)
+    targets = [entry["path"] for entry in fault_server.stats()["log"]]
+    assert targets and all(t.startswith("/data/") for t in targets)

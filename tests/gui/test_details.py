@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtGui import QColor, QImage, QPalette
 
 from engine.protocol import DownloadInfo, ProgressItem, Segment, State
 from gui.segment_map import SegmentMap
 from gui.speed_graph import SpeedGraph, SpeedHistory, nice_ceiling
+from gui.state_history import StateHistory
 from tests.gui.fake_worker import SEGMENTS
 
 
@@ -123,3 +126,53 @@ def test_the_legend_follows_the_palette(qtbot, make_window) -> None:
     pane.setPalette(dark)
     remaining = pane.segment_map.colors.remaining
     assert remaining.name() in pane.legend.text() and remaining.lightness() < 80
+
+
+def test_state_history_is_capped_and_counts_new_errors() -> None:
+    states = StateHistory(limit=3)
+    recorded: list[int] = []
+    states.recorded.connect(recorded.append)
+    states.load([DownloadInfo(1, "http://127.0.0.1/a", "/tmp", State.PAUSED)])
+    states.load([DownloadInfo(1, "http://127.0.0.1/a", "/tmp", State.PAUSED)])  # a restart
+    assert [(e.state, e.when) for e in states.entries(1)] == [(State.PAUSED, None)]
+    states.apply_changes(1, {"state": "retrying", "error": "503 Service Unavailable"})
+    states.apply_changes(1, {"error": "Connection reset"})  # another try, another reason
+    states.apply_changes(1, {"done": 10})  # not a state change
+    states.apply_changes(1, {"state": "failed", "error": "Connection reset"})
+    entries = states.entries(1)
+    assert [(e.state, e.error) for e in entries] == [
+        (State.RETRYING, "503 Service Unavailable"), (State.RETRYING, "Connection reset"),
+        (State.FAILED, "Connection reset"),
+    ]
+    assert all(e.when is not None for e in entries) and recorded == [1] * 4
+    states.forget([1])
+    assert states.entries(1) == []
+
+
+def test_the_pane_shows_what_the_server_said_and_the_state_history(qtbot, make_window) -> None:
+    window = make_window()
+    client = window._client
+    url = "http://127.0.0.1/get?id=5"
+    client.snapshotReceived.emit([
+        DownloadInfo(5, url, "/srv", State.QUEUED, name="a.bin"),
+    ])
+    window.view.selectRow(0)
+    pane = window.details
+    assert not pane.final_url.isVisible() and not pane.etag.isVisible()
+    assert [pane.state_log.item(i).text() for i in range(pane.state_log.count())] == [
+        "earlier  Queued"
+    ]
+    client.downloadChanged.emit(5, {
+        "state": "downloading", "error": "", "final_url": "http://127.0.0.1/files/a.bin",
+        "etag": '"abc"', "last_modified": "Wed, 01 Jan 2025 00:00:00 GMT",
+    })
+    client.downloadChanged.emit(5, {"state": "retrying", "error": "The server is busy (503)."})
+    assert pane.state_log.count() == 3
+    qtbot.waitUntil(pane.final_url.isVisible, timeout=5000)  # the pane reads the table's row
+    assert pane.final_url.text() == "http://127.0.0.1/files/a.bin"
+    assert pane.etag.text() == '"abc"' and "2025" in pane.last_modified.text()
+    newest, middle = pane.state_log.item(0).text(), pane.state_log.item(1).text()
+    assert re.fullmatch(r"\d\d:\d\d:\d\d  Retrying: The server is busy \(503\)\.", newest)
+    assert middle.endswith("  Downloading")
+    client.downloadChanged.emit(5, {"final_url": url})  # no redirect after all
+    qtbot.waitUntil(lambda: not pane.final_url.isVisible(), timeout=5000)

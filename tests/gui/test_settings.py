@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QWidget
 
 from engine.protocol import DownloadInfo, State
+from gui.network import ProxyChoice, ProxyMode, ProxyType
 from gui.settings import Settings
 
 
@@ -122,3 +125,50 @@ def test_refresh_link_and_speed_limit_from_the_menu(qtbot, make_window, monkeypa
     monkeypatch.setattr(window, "ask_new_url", lambda row: "ftp://127.0.0.1/nope")
     window.acts.refresh_link.trigger()
     assert "not an http(s) link" in window.statusBar().currentMessage()
+
+
+def test_proxy_urls_with_and_without_credentials() -> None:
+    http = ProxyChoice(ProxyMode.MANUAL, ProxyType.HTTP, " proxy.lan ", 3128)
+    assert http.setting() == http.masked() == "http://proxy.lan:3128"
+    socks = ProxyChoice(ProxyMode.MANUAL, ProxyType.SOCKS5, "::1", 1080, "me@home", "p:w/d%")
+    assert socks.setting() == "socks5h://me%40home:p%3Aw%2Fd%25@[::1]:1080"
+    assert socks.masked() == "socks5h://me%40home:•••@[::1]:1080"
+    assert "p:w" not in repr(socks)
+    assert ProxyChoice(ProxyMode.MANUAL, host="h", user="u").setting() == "http://u@h:3128"
+    assert ProxyChoice(ProxyMode.NONE, host="h").setting() == "none"
+    assert ProxyChoice().setting() == "system"
+    assert ProxyChoice(ProxyMode.MANUAL, host=" ").setting() is None  # not sent yet
+
+
+def test_a_manual_proxy_is_saved_and_sent_without_logging_its_password(
+    qtbot, make_window, settings, tmp_path, monkeypatch, caplog
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    log = tmp_path / "commands.jsonl"
+    monkeypatch.setenv("FAKE_WORKER_LOG", str(log))
+    window = make_window()
+    qtbot.waitUntil(lambda: len(commands(log, "set_options")) == 1, timeout=5000)
+    assert commands(log, "set_options")[0]["proxy"] == "system"
+    window.open_settings()
+    dialog = window.settings_dialog
+    dialog.proxy_manual.setChecked(True)
+    assert "host" in dialog.proxy_address.text()  # nothing to send without one
+    dialog.proxy_type.setCurrentIndex(dialog.proxy_type.findData(ProxyType.SOCKS5))
+    assert dialog.proxy_port.value() == 1080  # SOCKS's usual port
+    for field, text in ((dialog.proxy_host, "127.0.0.1"), (dialog.proxy_user, "alice"),
+                        (dialog.proxy_password, "s3cret!")):
+        field.setText(text)
+        field.editingFinished.emit()
+    assert dialog.proxy_address.text() == "socks5h://alice:•••@127.0.0.1:1080"
+    qtbot.waitUntil(lambda: commands(log, "set_options")[-1]["proxy"] != "system", timeout=5000)
+    assert commands(log, "set_options")[-1]["proxy"] == "socks5h://alice:s3cret%21@127.0.0.1:1080"
+    assert Settings(settings).proxy.password == "s3cret!"  # remembered
+
+    dialog.proxy_none.setChecked(True)
+    assert not dialog._manual.isEnabled()
+    qtbot.waitUntil(lambda: commands(log, "set_options")[-1]["proxy"] == "none", timeout=5000)
+    assert Settings(settings).proxy.mode is ProxyMode.NONE
+    assert "proxy socks5h://alice:•••@127.0.0.1:1080" in caplog.text
+    assert "s3cret" not in caplog.text
+    tips = [w.toolTip() for w in dialog.findChildren(QWidget)]
+    assert not any("s3cret" in tip for tip in tips)

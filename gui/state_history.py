@@ -1,0 +1,88 @@
+"""What each download went through this session: its last state changes, in memory."""
+
+from __future__ import annotations
+
+import collections
+import logging
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from engine.protocol import DownloadInfo, State
+
+log = logging.getLogger(__name__)
+
+MAX_ENTRIES = 20
+
+
+@dataclass(frozen=True)
+class StateEntry:
+    """``state`` from ``when`` (Unix time; ``None``: already so when the
+    worker's snapshot arrived), with the error the worker gave, if any."""
+
+    state: State
+    when: float | None
+    error: str = ""
+
+
+class StateHistory(QObject):
+    """The last :data:`MAX_ENTRIES` state changes of every download, fed from
+    the worker's events; a change of error text alone (another failed try)
+    counts as one.  ``recorded``: download ``id`` has a new entry."""
+
+    recorded = Signal(int)
+
+    def __init__(self, parent: QObject | None = None, limit: int = MAX_ENTRIES) -> None:
+        super().__init__(parent)
+        self._limit = limit
+        self._entries: dict[int, collections.deque[StateEntry]] = {}
+
+    def entries(self, download_id: int) -> list[StateEntry]:
+        """Oldest first."""
+        return list(self._entries.get(download_id, ()))
+
+    def load(self, infos: Iterable[DownloadInfo]) -> None:
+        """A snapshot: each download's state as it is (nothing new for one that
+        is still where its history left it, after a worker restart)."""
+        for info in infos:
+            self._add(info.id, StateEntry(info.state, None, info.error))
+
+    def add_downloads(self, infos: Iterable[DownloadInfo]) -> None:
+        now = time.time()
+        for info in infos:
+            self._add(info.id, StateEntry(info.state, now, info.error))
+
+    def apply_changes(self, download_id: int, fields: dict[str, Any]) -> None:
+        last = self._last(download_id)
+        if "state" in fields:
+            try:
+                state = State(fields["state"])
+            except ValueError:
+                log.warning("download %d: unknown state %r", download_id, fields["state"])
+                return
+        elif fields.get("error") and last is not None:
+            state = last.state
+        else:
+            return
+        self._add(download_id, StateEntry(state, time.time(), str(fields.get("error", ""))))
+
+    def forget(self, ids: Iterable[int]) -> None:
+        for download_id in ids:
+            self._entries.pop(download_id, None)
+
+    def _last(self, download_id: int) -> StateEntry | None:
+        entries = self._entries.get(download_id)
+        return entries[-1] if entries else None
+
+    def _add(self, download_id: int, entry: StateEntry) -> None:
+        last = self._last(download_id)
+        if last is not None and (last.state, last.error) == (entry.state, entry.error):
+            return
+        entries = self._entries.get(download_id)
+        if entries is None:
+            entries = self._entries[download_id] = collections.deque(maxlen=self._limit)
+        entries.append(entry)
+        self.recorded.emit(download_id)
