@@ -743,8 +743,9 @@ class Bench:
             f"rounds {self.args.rounds}{' (quick)' if self.args.quick else ''}")
         code = self.code_before
         if self.args.code == "head":
-            add(f"greenget code: commit {code['commit']} as committed (--code head), "
-                f"source {code['source_sha256']}")
+            add(f"greenget code: commit {code['commit']} as committed (--code head; engine and "
+                f"launcher last changed in {code['engine_commit']}), source "
+                f"{code['source_sha256']}")
         else:
             add(f"greenget code: commit {code['commit']} + working tree (--code "
                 f"{self.args.code}; uncommitted engine/launcher changes: "
@@ -1188,7 +1189,10 @@ def code_version(root: Path = REPO) -> dict[str, str]:
                             capture_output=True, text=True).stdout.strip()
     dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--",
                             *CODE_PATHS], capture_output=True, text=True).stdout.strip()
-    return {"commit": commit or "?", "source_sha256": digest.hexdigest()[:16],
+    engine_commit = subprocess.run(["git", "-C", str(REPO), "log", "-1", "--format=%h", "HEAD",
+                                    "--", *CODE_PATHS], capture_output=True, text=True)
+    return {"commit": commit or "?", "engine_commit": engine_commit.stdout.strip() or "?",
+            "source_sha256": digest.hexdigest()[:16],
             "uncommitted": f"{len(dirty.splitlines())} files" if dirty else "none"}
 
 
