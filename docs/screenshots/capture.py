@@ -35,7 +35,7 @@ os.environ.pop("XDG_CONFIG_HOME", None)
 LANGUAGE = sys.argv[1] if len(sys.argv) > 1 else ""
 # English: dates and numbers as most readers expect.
 os.environ["LANG"] = f"{LANGUAGE or 'en_US'}.UTF-8"
-TRANSLATED_SHOTS = {"details.png", "settings.png"}
+TRANSLATED_SHOTS = {"details.png", "settings.png", "settings-network.png"}
 TRAY_HEIGHT = 28
 sys.path.insert(0, str(ROOT))
 
@@ -235,7 +235,10 @@ def main() -> int:
 
     # A file small enough for the segment map to show a fair share done.
     client.send(SetOptions(max_active=5))
-    medium = data("fedora-41-workstation.iso", 150 * MB, seed=10, throttle=600_000)
+    # Through a redirect, so the details show where it led.
+    medium = data("fedora-41-workstation.iso", 150 * MB, seed=10, throttle=600_000).replace(
+        "/data/", "/redirect/1/data/"
+    )
     client.send(Add((medium,), directory))
     wait_until(lambda: state_of(medium) is State.DOWNLOADING)
     select("fedora-41-workstation.iso")
@@ -247,7 +250,18 @@ def main() -> int:
     assert settings_dialog is not None
     settings_dialog.resize(settings_dialog.sizeHint().expandedTo(QSize(560, 0)))
     shoot("settings.png", settings_dialog.frameGeometry())
-    settings_dialog.tabs.setCurrentIndex(2)
+    # A manual proxy: the test server doubles as one, so the running downloads go on.
+    settings_dialog.tabs.setCurrentIndex(1)
+    settings_dialog.proxy_manual.setChecked(True)
+    settings_dialog.proxy_port.setValue(int(base.rsplit(":", 1)[1]))
+    for field, text in ((settings_dialog.proxy_host, "127.0.0.1"),
+                        (settings_dialog.proxy_user, "alice"),
+                        (settings_dialog.proxy_password, "correct horse")):
+        field.setText(text)
+        field.editingFinished.emit()
+    shoot("settings-network.png", settings_dialog.frameGeometry())
+    settings_dialog.proxy_system.setChecked(True)
+    settings_dialog.tabs.setCurrentIndex(3)
     settings_dialog.rpc_port.setValue(free_port())
     settings_dialog.rpc_enabled.setChecked(True)
     wait_until(lambda: bool(settings_dialog.rpc_secret.text()))
