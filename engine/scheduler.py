@@ -32,7 +32,9 @@ from engine.store import Record, Store
 log = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL = 0.2  # at most five progress lines a second
-CHECKPOINT_INTERVAL = 1.0
+CHECKPOINT_INTERVAL = 1.0  # every running download, at least this often
+CHECKPOINT_BYTES = 64 * 1024 * 1024  # and a fast one whenever it has fetched this much
+CHECKPOINT_TICK = 0.25
 SPEED_WINDOW = 3.0  # seconds of history behind the speed shown
 
 
@@ -51,6 +53,7 @@ class Running:
     samples: list[tuple[float, int]]  # (time, bytes received) for the speed
     reported: int = -1
     speed: float = 0.0  # bytes/s over the last few seconds
+    checkpointed: int = 0  # bytes received when its counts were last recorded
 
 
 def parse_checksum(value: str | None) -> str | None:
@@ -433,13 +436,28 @@ class Scheduler:
             self.emit(protocol.Progress(tuple(items)))
 
     def _checkpoint_loop(self) -> None:
+        """Checkpoint everything once a second, and a fast download as soon as
+        it has fetched CHECKPOINT_BYTES, so a crash re-fetches little even at
+        hundreds of MB/s."""
+        last = time.monotonic()
         while True:
-            gevent.sleep(CHECKPOINT_INTERVAL)
-            self.checkpoint()
+            gevent.sleep(CHECKPOINT_TICK)
+            if time.monotonic() - last >= CHECKPOINT_INTERVAL:
+                last = time.monotonic()
+                self.checkpoint()
+            else:
+                self.checkpoint([i for i, r in self.running.items()
+                                 if r.download.received - r.checkpointed >= CHECKPOINT_BYTES])
 
-    def checkpoint(self) -> None:
-        """Flush every running download's bytes, then record the counts."""
-        taken = {i: (r, r.download.checkpoint_counts()) for i, r in self.running.items()}
+    def checkpoint(self, ids: list[int] | None = None) -> None:
+        """Flush the running downloads' bytes (all, or ``ids``), then record the counts."""
+        chosen = self.running if ids is None else {i: self.running[i] for i in ids}
+        if not chosen:
+            return
+        taken = {}
+        for i, running in chosen.items():
+            taken[i] = (running, running.download.checkpoint_counts())
+            running.checkpointed = running.download.received
         for running, _counts in taken.values():
             running.download.flush()
         # A download that ended or was halted meanwhile has saved newer counts.
