@@ -195,8 +195,7 @@ class Download:
                     raise DownloadError("The file keeps changing on the server.",
                                         transient=False) from exc
                 log.info("download %d: %s; starting over", record.id, exc)
-                first = None
-                self._reset(record.size)
+                first = self._start_fresh(restart=True)
             except RangesIgnored as exc:
                 log.info("download %d: the server ignores ranges; one connection from 0",
                          record.id)
@@ -208,8 +207,10 @@ class Download:
     def _part_path(self) -> Path:
         return Path(self.record.directory) / (self.record.name + filenames.PART_SUFFIX)
 
-    def _start_fresh(self) -> requests.Response:
-        """Probe with a GET, pick and reserve the name, plan the pieces.
+    def _start_fresh(self, *, restart: bool = False) -> requests.Response:
+        """Probe with a GET, pick and reserve the name, plan the pieces; with
+        ``restart`` (the file changed on the server) learn it all again and
+        empty the ``.part`` in place.
 
         Returns the probe's response, whose body is used for the first piece
         (a small file costs one request)."""
@@ -220,7 +221,9 @@ class Download:
             self._check_cap(size)
         ranges = "bytes" in response.headers.get("Accept-Ranges", "").lower()
         directory = Path(record.directory)
-        if record.name:  # its .part vanished: start over under the same name if free
+        if restart:
+            name = record.name
+        elif record.name:  # its .part vanished: start over under the same name if free
             directory.mkdir(parents=True, exist_ok=True)
             name = filenames.reserve(directory, record.name)
         else:
@@ -237,7 +240,10 @@ class Download:
             record.checksum = server_digest(response.headers)
         record.pieces = segments.plan(size, self._connections() if record.resumable else 1,
                                       self.ctx.settings.min_piece)
-        self._open(name)
+        if restart and self._fd is not None:
+            os.ftruncate(self._fd, 0)
+        else:
+            self._open(name)
         self._allocate(size)
         self.ctx.update(record, name=name, size=size, error="", checksum=record.checksum,
                         final_url=record.final_url, validators=record.validators, pieces=True)

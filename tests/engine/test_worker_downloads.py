@@ -381,3 +381,43 @@ def test_a_digest_the_server_offers_is_verified_by_itself(worker, fault_server,
     bad = fetch(worker, fault_server.data_url(size, "dgbad.bin", digest="bad"), downloads)
     assert bad.state is S.FAILED and "damaged" in bad.error
     assert not (downloads / "dgbad.bin").exists()
+
+
+def test_a_lying_content_length_is_never_completed_as_is(worker, fault_server,
+                                                         downloads) -> None:
+    size = 2 * MiB
+    key = f"lie-{time.monotonic_ns()}"
+    info = fetch(worker, fault_server.data_url(size, "lie.bin", lie_length=size + 500_000,
+                                               fail=1, key=key), downloads, connections=2)
+    assert_complete(info, size)  # the real size, learnt again after the lie showed
+
+
+def test_a_server_that_answers_200_to_a_range_starts_over_cleanly(worker, fault_server,
+                                                                  downloads) -> None:
+    size = 3 * MiB
+    (download_id,) = worker.add([fault_server.data_url(size, "r.bin", throttle=MiB)],
+                                downloads, connections=2)
+    worker.wait_done(download_id, 400_000)
+    worker.send(p.Pause(ids=(download_id,)))
+    worker.wait_state(download_id, S.PAUSED)
+    fault_server.reset()
+    worker.send(p.SetUrl(id=download_id, url=fault_server.data_url(size, "r.bin", ranges=0)))
+    worker.send(p.Resume(ids=(download_id,)))
+    worker.wait_state(download_id, S.DOWNLOADING)
+    assert_complete(worker.wait_state(download_id, S.COMPLETED, S.FAILED), size)
+    assert all(r["status"] == 200 for r in fault_server.stats()["log"])
+
+
+def test_a_slow_trickle_still_ends_byte_identical(worker, fault_server, downloads) -> None:
+    size = 20_000
+    info = fetch(worker, fault_server.data_url(size, "trickle.bin", throttle=8_000), downloads)
+    assert_complete(info, size)
+
+
+def test_names_that_differ_only_in_case_never_overwrite(worker, fault_server,
+                                                        downloads) -> None:
+    first = fetch(worker, fault_server.data_url(1000, "Report.PDF"), downloads)
+    second = fetch(worker, fault_server.data_url(2000, "report.pdf"), downloads)
+    assert Path(first.path).read_bytes() != Path(second.path).read_bytes()
+    assert sorted(os.listdir(downloads)) in (["Report.PDF", "report.pdf"],
+                                             ["report (1).pdf", "Report.PDF"])
