@@ -89,7 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-i", "--input-file", help="read URLs from FILE, one a line (- for stdin)")
     parser.add_argument("--limit-rate", type=parse_rate,
                         help="overall speed limit, e.g. 500K or 2M (bytes per second)")
-    parser.add_argument("--checksum", help="verify the file, e.g. sha256=<hex> (one URL only)")
+    parser.add_argument("--checksum", help="verify the file, e.g. sha256=<hex> (one URL only), "
+                        "or 'sidecar' to check each file against <URL>.sha256")
     parser.add_argument("--timeout", type=float, default=30.0,
                         help="seconds without data before a connection counts as stalled "
                              "and is retried (default 30)")
@@ -251,7 +252,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO, stop: Event) -> int:
     if not urls:
         print("greenget: no URL given (see greenget get --help)", file=err)
         return EXIT_USAGE
-    if (args.output or args.checksum) and len(urls) != 1:
+    if (args.output or (args.checksum and args.checksum != "sidecar")) and len(urls) != 1:
         print("greenget: -o and --checksum need exactly one URL", file=err)
         return EXIT_USAGE
     problem = check_proxy(args.proxy)

@@ -12,6 +12,7 @@ import errno
 import hashlib
 import logging
 import os
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,6 +46,8 @@ from engine.store import Record
 log = logging.getLogger(__name__)
 
 MAX_RESTARTS = 3
+SIDECAR = "sidecar"  # checksum option: verify against <URL>.sha256
+_SHA256_HEX = re.compile(r"\b[0-9a-fA-F]{64}\b")
 MIN_READ = 64 * 1024
 WAITED = 0.02  # a read that took longer than this waited for the network
 WRITEBACK_EVERY = 32 * 1024 * 1024
@@ -573,13 +576,32 @@ class Download:
         os.ftruncate(self._fd, record.size)
         self.flush()
         self.close()
+        if record.checksum == SIDECAR:
+            record.checksum = self._sidecar_checksum()
         if record.checksum:
             self._verify(record.checksum)
         final = filenames.finish(Path(record.directory), record.name)
         record.name = final
         self.ctx.update(record, state=State.COMPLETED, name=final, size=record.size, error="",
-                        pieces=True)
+                        checksum=record.checksum, pieces=True)
         log.info("download %d completed: %s", record.id, final)
+
+    def _sidecar_checksum(self) -> str:
+        """The SHA-256 published as ``<URL>.sha256`` next to the file."""
+        url = (self.record.final_url or self.record.url).split("?")[0] + ".sha256"
+        session = self.ctx.sessions.get(url)
+        try:
+            response = session.get(url, headers=self.record.headers or None,
+                                   timeout=self._timeout())
+        except requests.RequestException as exc:
+            raise network_error(exc) from exc
+        if response.status_code != 200:
+            raise DownloadError(f"No checksum file next to the download ({redact(url)} "
+                                f"answered {response.status_code}).", transient=False)
+        match = _SHA256_HEX.search(response.text[:4096])
+        if match is None:
+            raise DownloadError(f"{redact(url)} holds no SHA-256.", transient=False)
+        return f"sha256={match.group(0).lower()}"
 
     def _verify(self, checksum: str) -> None:
         algorithm, _, expected = checksum.partition("=")

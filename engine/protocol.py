@@ -65,7 +65,9 @@ class DownloadOptions:
     (``None``: the worker's default).  ``speed_limit``: bytes per second, ``None``
     for no limit.  ``checksum``: ``"sha256=<hex>"`` (any hashlib algorithm name)
     checked when the download finishes.  ``filename``: the name to save under
-    instead of the server's (sanitised all the same).  ``paused``: add without
+    instead of the server's (sanitised all the same).  ``checksum`` may also be
+    ``"sidecar"``: fetch ``<URL>.sha256`` published next to the file and
+    verify against it.  ``paused``: add without
     starting.  ``headers``: extra request headers as ``"Name: value"`` lines
     (cookies, user agent, referer), sent with every request of the download.
     """

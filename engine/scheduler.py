@@ -22,7 +22,7 @@ import gevent
 from gevent.event import Event
 
 from engine import protocol
-from engine.download import Context, Download
+from engine.download import SIDECAR, Context, Download
 from engine.http import Sessions, check_proxy, check_url, parse_headers, redact
 from engine.protocol import ACTIVE_STATES, Message, ProgressItem, State
 from engine.ratelimit import TokenBucket
@@ -57,9 +57,11 @@ class Running:
 
 
 def parse_checksum(value: str | None) -> str | None:
-    """``ALGO=HEX`` normalised, or ``None``; raises :class:`CommandError`."""
+    """``ALGO=HEX`` normalised, ``sidecar``, or ``None``; raises :class:`CommandError`."""
     if not value:
         return None
+    if value.strip().lower() == SIDECAR:
+        return SIDECAR
     algorithm, sep, digest = value.strip().partition("=")
     if not sep:
         algorithm, sep, digest = value.strip().partition(":")

@@ -421,3 +421,14 @@ def test_names_that_differ_only_in_case_never_overwrite(worker, fault_server,
     assert Path(first.path).read_bytes() != Path(second.path).read_bytes()
     assert sorted(os.listdir(downloads)) in (["Report.PDF", "report.pdf"],
                                              ["report (1).pdf", "Report.PDF"])
+
+
+def test_a_published_sha256_file_is_checked_when_asked(worker, fault_server,
+                                                       downloads) -> None:
+    size = MiB
+    good = fetch(worker, fault_server.data_url(size, "iso.img"), downloads, checksum="sidecar")
+    assert_complete(good, size)
+    assert good.checksum == f"sha256={sha256_of(size)}"
+    missing = fetch(worker, fault_server.url("/redirect/0/status/200"), downloads,
+                    checksum="sidecar")
+    assert missing.state is S.FAILED and "No checksum file" in missing.error

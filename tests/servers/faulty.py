@@ -431,6 +431,10 @@ class FaultApp:
         if not size_text.isdigit() or not name:
             raise BadRequest("expected /data/<size>/<name>")
         size = int(size_text)
+        if name.endswith(".sha256"):  # the checksum file published next to the file
+            listing = f"{sha256_of(size, request.int_param('seed') or 0)}  {name[:-7]}\n"
+            return Response(200, [("Content-Type", "text/plain")], [listing.encode()],
+                            len(listing), False)
         max_conn = request.int_param("max_conn")
         if max_conn is not None and self.inflight[request.path] > max_conn:
             return html_response(503, self._retry_after(request), "too many connections")
