@@ -54,7 +54,6 @@ class State(enum.StrEnum):
 
 
 ACTIVE_STATES = frozenset({State.DOWNLOADING, State.RETRYING})
-FINISHED_STATES = frozenset({State.COMPLETED, State.FAILED})
 
 
 @dataclass(frozen=True)
