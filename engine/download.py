@@ -132,8 +132,6 @@ class Download:
         except Exception as exc:  # a bug: say so in the row, keep the worker alive
             log.exception("download %d crashed", record.id)
             self._fail(f"Internal error: {exc!r}")
-        finally:
-            gevent.killall(self._workers)
 
     def _fail(self, message: str) -> None:
         """End in *failed*, keeping every byte on disk counted for a retry."""
@@ -168,10 +166,6 @@ class Download:
             except OSError as exc:
                 log.debug("no early writeback for download %d: %s", self.record.id, exc)
 
-    def stop(self) -> None:
-        """Stop the connections (the caller kills the run greenlet)."""
-        gevent.killall(self._workers)
-
     # ------------------------------------------------------------ phases
 
     def _run(self) -> None:
@@ -204,7 +198,9 @@ class Download:
                          record.id)
                 record.resumable = False
                 first = exc.response
-                self._reset(record.size)
+                self._empty(record.size)
+                record.pieces = self._plan(record.size)
+                self.ctx.update(record, pieces=True)
         self._finish()
 
     def _part_path(self) -> Path:
@@ -224,13 +220,13 @@ class Download:
             self._check_cap(size)
         ranges = "bytes" in response.headers.get("Accept-Ranges", "").lower()
         directory = Path(record.directory)
+        if not restart:
+            directory.mkdir(parents=True, exist_ok=True)
         if restart:
             name = record.name
         elif record.name:  # its .part vanished: start over under the same name if free
-            directory.mkdir(parents=True, exist_ok=True)
             name = filenames.reserve(directory, record.name)
         else:
-            directory.mkdir(parents=True, exist_ok=True)
             wanted = record.requested_name or filenames.content_disposition_filename(
                 response.headers.get("Content-Disposition")
             ) or filenames.name_from_url(response.url)
@@ -241,13 +237,12 @@ class Download:
         record.resumable = bool(ranges and size is not None and not record.decoded)
         if not record.checksum and not record.decoded:
             record.checksum = server_digest(response.headers)
-        record.pieces = segments.plan(size, self._connections() if record.resumable else 1,
-                                      self.ctx.settings.min_piece)
-        if restart and self._fd is not None:
-            os.ftruncate(self._fd, 0)
+        if restart:
+            self._empty(size)
         else:
             self._open(name)
-        self._allocate(size)
+            self._allocate(size)
+        record.pieces = self._plan(size)
         self.ctx.update(record, name=name, size=size, error="", checksum=record.checksum,
                         final_url=record.final_url, validators=record.validators, pieces=True)
         log.info("download %d: %s -> %s (%s bytes, %d pieces)", record.id,
@@ -283,15 +278,15 @@ class Download:
                 raise
             os.ftruncate(self._fd, size)
 
-    def _reset(self, size: int | None) -> None:
-        """Forget the bytes on disk and plan again (the source changed)."""
-        record = self.record
+    def _empty(self, size: int | None) -> None:
+        """Forget the bytes in the ``.part`` and reserve ``size`` bytes again."""
         assert self._fd is not None
         os.ftruncate(self._fd, 0)
         self._allocate(size)
-        record.pieces = segments.plan(size, self._connections() if record.resumable else 1,
-                                      self.ctx.settings.min_piece)
-        self.ctx.update(record, size=size, pieces=True)
+
+    def _plan(self, size: int | None) -> list[Piece]:
+        connections = self._connections() if self.record.resumable else 1
+        return segments.plan(size, connections, self.ctx.settings.min_piece)
 
     def close(self) -> None:
         if self._fd is not None:

@@ -315,8 +315,10 @@ class Scheduler:
         else:
             self._queued.discard(record.id)
 
-    def update(self, record: Record, *, pieces: bool = False, **changes: object) -> None:
-        """Change ``record``, save it, and announce the fields the client sees."""
+    def update(self, record: Record, *, pieces: bool = False, announce: bool = True,
+               **changes: object) -> None:
+        """Change ``record``, save it, and (unless not to ``announce``) tell the
+        client the fields it sees."""
         for name, value in changes.items():
             setattr(record, name, value)
         if "state" in changes:
@@ -324,6 +326,8 @@ class Scheduler:
         # Running states are never stored: after a crash a download is queued again.
         if pieces or record.state not in ACTIVE_STATES or not changes.keys() <= _RUN_FIELDS:
             self.store.save(record, pieces=pieces)
+        if not announce:
+            return
         keys = changes.keys() & _SHOWN  # sent as the client sees them (URLs redacted)
         if "validators" in changes:
             keys |= {"etag", "last_modified"}
@@ -396,20 +400,13 @@ class Scheduler:
         running = self.running.pop(download_id)
         running.greenlet.kill()
         download = running.download
-        download.stop()
         counts = download.checkpoint_counts()
         download.flush()
         download.close()
         self.store.checkpoint({download_id: counts})
         for piece in download.record.pieces:
             piece.active = False
-        record = download.record
-        if announce:
-            self.update(record, state=state)
-        else:
-            record.state = state
-            self._track(record)
-            self.store.save(record)
+        self.update(download.record, state=state, announce=announce)
 
     # ------------------------------------------------------------ timers
 
