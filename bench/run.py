@@ -41,6 +41,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from engine.settings import parse_size  # noqa: E402
 from tests.servers.harness import find_nginx, stop_process  # noqa: E402
 from tests.servers.payload import iter_range, payload  # noqa: E402
 
@@ -419,7 +420,7 @@ class Bench:
         size = self.args.limited_size
         name = "mid.bin"
         rate = self.args.rate
-        per_conn = parse_nginx_size(rate)
+        per_conn = parse_size(rate)
         print(f"\n== case 2: {human(size)} via nginx limit_rate {rate} per connection, "
               f"8 connections")
         print(f"  note: {human(size)} by default (not 1 GiB): at {rate}/connection x 8 a GiB "
@@ -1150,19 +1151,6 @@ def human(size: int) -> str:
             value = size / scale
             return f"{value:g} {unit}" if value == int(value) else f"{value:.1f} {unit}"
     return f"{size} B"
-
-
-def parse_size(text: str) -> int:
-    text = text.strip().lower().removesuffix("b").removesuffix("i")
-    scale = {"k": KiB, "m": MiB, "g": GiB}.get(text[-1:], 1)
-    number = text[:-1] if text[-1:] in "kmg" else text
-    return int(float(number) * scale)
-
-
-def parse_nginx_size(text: str) -> int:
-    text = text.strip().lower()
-    scale = {"k": KiB, "m": MiB, "g": GiB}.get(text[-1:], 1)
-    return int(text[:-1] if text[-1:] in "kmg" else text) * scale
 
 
 def tool_versions() -> dict[str, str]:
