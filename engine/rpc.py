@@ -25,14 +25,13 @@ from gevent.server import StreamServer
 
 from engine import protocol
 from engine.aria2 import NOTIFY_ON, Aria2Api, RpcError, gid_of
+from engine.origins import origin_allowed, parse_origins
 
 log = logging.getLogger(__name__)
 
 MAX_BODY = 1024 * 1024  # a JSON-RPC call is small; a 10 MB body is refused
 MAX_HEADER_BYTES = 64 * 1024
 _WS_GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC11B85"
-EXTENSION_ORIGINS = ("chrome-extension://", "moz-extension://", "safari-web-extension://",
-                     "extension://")
 
 
 @dataclass
@@ -61,14 +60,6 @@ def load_secret(home: Path) -> str:
     path.touch(mode=0o600)
     path.write_text(secret, encoding="utf-8")
     return secret
-
-
-def origin_allowed(origin: str | None, extra: tuple[str, ...] = ()) -> bool:
-    """Clients that are not browsers send no Origin; browser extensions send
-    their own scheme; a web page's origin is refused unless the user listed it."""
-    if origin is None:
-        return True
-    return origin.startswith(EXTENSION_ORIGINS) or origin in extra
 
 
 def _read_request(stream: BinaryIO) -> HttpRequest | None:
@@ -173,7 +164,7 @@ class RpcServer:
         self.api = api
         self.port = port
         self.host = "0.0.0.0" if allow_remote else "127.0.0.1"
-        self.origins = origins
+        self.origins = parse_origins(" ".join(origins))[0]
         self._server: StreamServer | None = None
         self._sockets: set[WebSocket] = set()
 

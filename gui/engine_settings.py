@@ -29,7 +29,8 @@ def options_command(settings: Settings) -> SetOptions:
 def rpc_command(settings: Settings) -> SetRpc:
     """The JSON-RPC endpoint as the settings have it; the worker keeps the
     secret in its state folder (made on first enable), so none is sent."""
-    return SetRpc(enabled=settings.rpc_enabled, port=settings.rpc_port)
+    return SetRpc(enabled=settings.rpc_enabled, port=settings.rpc_port,
+                  origins=settings.rpc_origins)
 
 
 class EngineSettings(QObject):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
+from engine.origins import parse_origins
 from gui.network import ProxyChoice, ProxyMode, ProxyType
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ _CLIPBOARD_STRAIGHT = "desktop/clipboardStraightToQueue"
 _NOTIFICATIONS = "desktop/notifications"
 _RPC_ENABLED = "rpc/enabled"
 _RPC_PORT = "rpc/port"
+_RPC_ORIGINS = "rpc/origins"
 _PROXY_MODE = "network/proxyMode"
 _PROXY_TYPE = "network/proxyType"
 _PROXY_HOST = "network/proxyHost"
@@ -168,6 +170,15 @@ class Settings:
     @rpc_port.setter
     def rpc_port(self, value: int) -> None:
         self._store.setValue(_RPC_PORT, value)
+
+    @property
+    def rpc_origins(self) -> tuple[str, ...]:
+        """Web pages (by origin) allowed to call the endpoint besides extensions."""
+        return parse_origins(str(self._store.value(_RPC_ORIGINS, "", str)))[0]
+
+    @rpc_origins.setter
+    def rpc_origins(self, value: tuple[str, ...]) -> None:
+        self._store.setValue(_RPC_ORIGINS, " ".join(value))
 
     @property
     def proxy(self) -> ProxyChoice:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.origins import parse_origins
 from engine.protocol import RpcStatus, State
 from gui.add_dialog import MAX_CONNECTIONS
 from gui.engine_settings import EngineSettings
@@ -147,6 +148,18 @@ class SettingsDialog(QDialog):
         self.rpc_secret.setPlaceholderText(self.tr("Made when the endpoint is first turned on"))
         self.copy_address = self._copy_button(self.rpc_address, self.tr("Copy the address"))
         self.copy_secret = self._copy_button(self.rpc_secret, self.tr("Copy the secret"))
+        self.rpc_origins = QLineEdit(" ".join(s.rpc_origins), self)
+        self.rpc_origins.setPlaceholderText(self.tr("None: extensions only"))
+        self.rpc_origins.setToolTip(
+            self.tr(
+                "Web pages that may use Greenget, such as AriaNg served from "
+                "http://localhost:6880, separated by spaces. Extensions are always allowed."
+            )
+        )
+        self.rpc_origins_problem = QLabel(self)
+        self.rpc_origins_problem.setWordWrap(True)
+        self.rpc_origins_problem.setStyleSheet(f"color: {COLORS[State.FAILED].name()}")
+        self.rpc_origins_problem.hide()
         self.rpc_state = QLabel(self)
         self.rpc_state.setWordWrap(True)
         about = QLabel(
@@ -167,6 +180,9 @@ class SettingsDialog(QDialog):
         rpc_form.addRow(self._buddy(self.tr("A&ddress:"), self.rpc_address), address_row)
         secret_row = self._with_button(self.rpc_secret, self.copy_secret)
         rpc_form.addRow(self._buddy(self.tr("&Secret:"), self.rpc_secret), secret_row)
+        rpc_form.addRow(self._buddy(self.tr("Allowed &web pages:"), self.rpc_origins),
+                        self.rpc_origins)
+        rpc_form.addRow("", self.rpc_origins_problem)
         rpc_form.addRow(self.tr("Status:"), self.rpc_state)
 
         self.tabs = QTabWidget(self)
@@ -280,6 +296,7 @@ class SettingsDialog(QDialog):
             field.editingFinished.connect(self._proxy_changed)
         self.rpc_enabled.toggled.connect(self._rpc_enabled_changed)
         self.rpc_port.valueChanged.connect(self._rpc_port_changed)
+        self.rpc_origins.editingFinished.connect(self._rpc_origins_edited)
         self._engine.rpcStatusChanged.connect(self._show_rpc)
 
     # ------------------------------------------------------------ applying
@@ -362,6 +379,19 @@ class SettingsDialog(QDialog):
 
     def _rpc_port_changed(self, port: int) -> None:
         self._engine.settings.rpc_port = port
+        if self._engine.settings.rpc_enabled:
+            self._engine.rpc_changed()
+
+    def _rpc_origins_edited(self) -> None:
+        origins, rejected = parse_origins(self.rpc_origins.text())
+        self.rpc_origins_problem.setVisible(bool(rejected))
+        self.rpc_origins_problem.setText(
+            fill(self.tr("Not a web address, ignored: %1"), " ".join(rejected))
+        )
+        self.rpc_origins.setText(" ".join(origins))
+        if origins == self._engine.settings.rpc_origins:
+            return
+        self._engine.settings.rpc_origins = origins
         if self._engine.settings.rpc_enabled:
             self._engine.rpc_changed()
 

@@ -809,254 +809,274 @@ Its last messages:
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="50"/>
+        <location filename="../../gui/settings_dialog.py" line="51"/>
         <source> KB/s</source>
         <translation> KB/s</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="51"/>
+        <location filename="../../gui/settings_dialog.py" line="52"/>
         <source>Unlimited</source>
         <translation>不限速</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="71"/>
+        <location filename="../../gui/settings_dialog.py" line="72"/>
         <source>Greenget settings</source>
         <translation>Greenget 设置</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="76"/>
+        <location filename="../../gui/settings_dialog.py" line="77"/>
         <source>Download folder</source>
         <translation>下载文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="78"/>
+        <location filename="../../gui/settings_dialog.py" line="79"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="89"/>
+        <location filename="../../gui/settings_dialog.py" line="90"/>
         <source>For servers that allow a file in several pieces</source>
         <translation>适用于允许分段下载的服务器</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="91"/>
+        <location filename="../../gui/settings_dialog.py" line="92"/>
         <source>All downloads together</source>
         <translation>所有下载合计</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="94"/>
+        <location filename="../../gui/settings_dialog.py" line="95"/>
         <source>Each new download starts with this limit (change it per download from the table&apos;s menu)</source>
         <translation>每个新下载都以此限速开始（可在列表的右键菜单中单独更改）</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="102"/>
+        <location filename="../../gui/settings_dialog.py" line="103"/>
         <source>Download &amp;folder:</source>
         <translation>下载文件夹(&amp;F)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="103"/>
+        <location filename="../../gui/settings_dialog.py" line="104"/>
         <source>Downloads at &amp;once:</source>
         <translation>同时下载数(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="104"/>
+        <location filename="../../gui/settings_dialog.py" line="105"/>
         <source>&amp;Connections per download:</source>
         <translation>每个下载的连接数(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="105"/>
+        <location filename="../../gui/settings_dialog.py" line="106"/>
         <source>Overall speed &amp;limit:</source>
         <translation>总限速(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="106"/>
+        <location filename="../../gui/settings_dialog.py" line="107"/>
         <source>Limit for each &amp;new download:</source>
         <translation>每个新下载的限速(&amp;N)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="109"/>
+        <location filename="../../gui/settings_dialog.py" line="110"/>
         <source>Closing the window keeps Greenget in the &amp;tray</source>
         <translation>关闭窗口时将 Greenget 保留在系统托盘(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="114"/>
+        <location filename="../../gui/settings_dialog.py" line="115"/>
         <source>This desktop has no system tray: closing the window quits</source>
         <translation>此桌面没有系统托盘：关闭窗口即退出</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="116"/>
+        <location filename="../../gui/settings_dialog.py" line="117"/>
         <source>&amp;Notify when a download completes or fails</source>
         <translation>下载完成或失败时通知(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="118"/>
+        <location filename="../../gui/settings_dialog.py" line="119"/>
         <source>&amp;Watch the clipboard for download links</source>
         <translation>监视剪贴板中的下载链接(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="120"/>
+        <location filename="../../gui/settings_dialog.py" line="121"/>
         <source>&amp;Queue copied links without asking</source>
         <translation>不经询问，直接将复制的链接加入队列(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="134"/>
+        <location filename="../../gui/settings_dialog.py" line="135"/>
         <source>&amp;Accept downloads from browser extensions</source>
         <translation>接受来自浏览器扩展的下载(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="143"/>
+        <location filename="../../gui/settings_dialog.py" line="144"/>
         <source>JSON-RPC address</source>
         <translation>JSON-RPC 地址</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="146"/>
+        <location filename="../../gui/settings_dialog.py" line="147"/>
         <source>JSON-RPC secret</source>
         <translation>JSON-RPC 密钥</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="147"/>
+        <location filename="../../gui/settings_dialog.py" line="148"/>
         <source>Made when the endpoint is first turned on</source>
         <translation>首次启用接口时生成</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="148"/>
+        <location filename="../../gui/settings_dialog.py" line="149"/>
         <source>Copy the address</source>
         <translation>复制地址</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="149"/>
+        <location filename="../../gui/settings_dialog.py" line="150"/>
         <source>Copy the secret</source>
         <translation>复制密钥</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="154"/>
+        <location filename="../../gui/settings_dialog.py" line="152"/>
+        <source>None: extensions only</source>
+        <translation>无：仅限扩展</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="155"/>
+        <source>Web pages that may use Greenget, such as AriaNg served from http://localhost:6880, separated by spaces. Extensions are always allowed.</source>
+        <translation>允许使用 Greenget 的网页，例如从 http://localhost:6880 提供的 AriaNg，以空格分隔。浏览器扩展始终允许。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="167"/>
         <source>Greenget answers aria2&apos;s JSON-RPC on this computer, so browser extensions (Aria2 Explorer, Aria2 Integration) and web front ends such as AriaNg send their downloads here. Give them the address and the secret below.</source>
         <translation>Greenget 在本机提供 aria2 的 JSON-RPC 接口，浏览器扩展（Aria2 Explorer、Aria2 Integration）和 AriaNg 等网页前端可以把下载发送到这里。请把下面的地址和密钥填入它们的设置。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="165"/>
+        <location filename="../../gui/settings_dialog.py" line="178"/>
         <source>&amp;Port:</source>
         <translation>端口(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="167"/>
+        <location filename="../../gui/settings_dialog.py" line="180"/>
         <source>A&amp;ddress:</source>
         <translation>地址(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="169"/>
+        <location filename="../../gui/settings_dialog.py" line="182"/>
         <source>&amp;Secret:</source>
         <translation>密钥(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="170"/>
+        <location filename="../../gui/settings_dialog.py" line="183"/>
+        <source>Allowed &amp;web pages:</source>
+        <translation>允许的网页(&amp;W)：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="186"/>
         <source>Status:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="173"/>
+        <location filename="../../gui/settings_dialog.py" line="189"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="174"/>
+        <location filename="../../gui/settings_dialog.py" line="190"/>
         <source>Network</source>
         <translation>网络</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="175"/>
+        <location filename="../../gui/settings_dialog.py" line="191"/>
         <source>Desktop</source>
         <translation>桌面</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="176"/>
+        <location filename="../../gui/settings_dialog.py" line="192"/>
         <source>Browser integration</source>
         <translation>浏览器集成</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="187"/>
+        <location filename="../../gui/settings_dialog.py" line="203"/>
         <source>Use the &amp;system&apos;s proxy settings</source>
         <translation>使用系统代理设置(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="189"/>
+        <location filename="../../gui/settings_dialog.py" line="205"/>
         <source>The http_proxy, https_proxy and no_proxy environment variables</source>
         <translation>环境变量 http_proxy、https_proxy 和 no_proxy</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="191"/>
+        <location filename="../../gui/settings_dialog.py" line="207"/>
         <source>&amp;No proxy: connect directly</source>
         <translation>不使用代理：直接连接(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="192"/>
+        <location filename="../../gui/settings_dialog.py" line="208"/>
         <source>&amp;Manual proxy:</source>
         <translation>手动设置代理(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="202"/>
+        <location filename="../../gui/settings_dialog.py" line="218"/>
         <source>Host name or IP address</source>
         <translation>主机名或 IP 地址</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="209"/>
-        <location filename="../../gui/settings_dialog.py" line="212"/>
+        <location filename="../../gui/settings_dialog.py" line="225"/>
+        <location filename="../../gui/settings_dialog.py" line="228"/>
         <source>Optional</source>
         <translation>可选</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="223"/>
+        <location filename="../../gui/settings_dialog.py" line="239"/>
         <source>Port:</source>
         <translation>端口：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="225"/>
+        <location filename="../../gui/settings_dialog.py" line="241"/>
         <source>Ser&amp;ver:</source>
         <translation>服务器(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="226"/>
+        <location filename="../../gui/settings_dialog.py" line="242"/>
         <source>&amp;User:</source>
         <translation>用户名(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="227"/>
+        <location filename="../../gui/settings_dialog.py" line="243"/>
         <source>Pass&amp;word:</source>
         <translation>密码(&amp;W)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="228"/>
+        <location filename="../../gui/settings_dialog.py" line="244"/>
         <source>Address:</source>
         <translation>地址：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="253"/>
+        <location filename="../../gui/settings_dialog.py" line="269"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="303"/>
+        <location filename="../../gui/settings_dialog.py" line="320"/>
         <source>Save downloads to</source>
         <translation>下载保存位置</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="375"/>
+        <location filename="../../gui/settings_dialog.py" line="389"/>
+        <source>Not a web address, ignored: %1</source>
+        <translation>不是网址，已忽略：%1</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="405"/>
         <source>Enter the proxy&apos;s host name or address</source>
         <translation>请输入代理的主机名或地址</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="386"/>
+        <location filename="../../gui/settings_dialog.py" line="416"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="386"/>
-        <location filename="../../gui/settings_dialog.py" line="393"/>
+        <location filename="../../gui/settings_dialog.py" line="416"/>
+        <location filename="../../gui/settings_dialog.py" line="423"/>
         <source>Off</source>
         <translation>已关闭</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="390"/>
+        <location filename="../../gui/settings_dialog.py" line="420"/>
         <source>Listening on 127.0.0.1, port %1</source>
         <translation>正在 127.0.0.1 的 %1 端口监听</translation>
     </message>

@@ -101,6 +101,32 @@ def test_rpc_switch_shows_the_secret_and_copies_it(qtbot, make_window) -> None:
     qtbot.waitUntil(lambda: dialog.rpc_state.text() == "Off", timeout=5000)
 
 
+def test_allowed_web_pages_are_kept_as_origins_and_sent(
+    qtbot, make_window, settings, tmp_path, monkeypatch
+) -> None:
+    log = tmp_path / "commands.jsonl"
+    monkeypatch.setenv("FAKE_WORKER_LOG", str(log))
+    Settings(settings).rpc_enabled = True
+    window = make_window()
+    qtbot.waitUntil(lambda: len(commands(log, "set_rpc")) == 1, timeout=5000)
+    window.open_settings()
+    dialog = window.settings_dialog
+    assert dialog.rpc_origins.text() == "" and dialog.rpc_origins.placeholderText()
+    dialog.rpc_origins.setText("HTTP://LocalHost:6880/index.html, ariang.example  https://a.test:443")
+    dialog.rpc_origins.editingFinished.emit()
+    assert dialog.rpc_origins.text() == "http://localhost:6880 https://a.test"
+    assert not dialog.rpc_origins_problem.isHidden()
+    assert "ariang.example" in dialog.rpc_origins_problem.text()
+    qtbot.waitUntil(lambda: len(commands(log, "set_rpc")) == 2, timeout=5000)
+    assert commands(log, "set_rpc")[-1]["origins"] == ["http://localhost:6880", "https://a.test"]
+    assert Settings(settings).rpc_origins == ("http://localhost:6880", "https://a.test")
+    dialog.rpc_origins.setText("http://localhost:6880 https://a.test")
+    dialog.rpc_origins.editingFinished.emit()  # nothing changed: nothing sent
+    assert dialog.rpc_origins_problem.isHidden()
+    qtbot.wait(600)
+    assert len(commands(log, "set_rpc")) == 2
+
+
 def test_refresh_link_and_speed_limit_from_the_menu(qtbot, make_window, monkeypatch) -> None:
     window = make_window()
     window.model.load_snapshot([
