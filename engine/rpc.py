@@ -26,6 +26,7 @@ from gevent.server import StreamServer
 from engine import protocol
 from engine.aria2 import NOTIFY_ON, Aria2Api, RpcError, gid_of
 from engine.origins import origin_allowed, parse_origins
+from engine.pairing import PAIR_PATH, Pairing
 
 log = logging.getLogger(__name__)
 
@@ -160,8 +161,9 @@ class RpcServer:
     """The endpoint; :meth:`observe` turns engine events into notifications."""
 
     def __init__(self, api: Aria2Api, port: int, *, allow_remote: bool = False,
-                 origins: tuple[str, ...] = ()) -> None:
+                 origins: tuple[str, ...] = (), pairing: Pairing | None = None) -> None:
         self.api = api
+        self.pairing = pairing
         self.port = port
         self.host = "0.0.0.0" if allow_remote else "127.0.0.1"
         self.origins = parse_origins(" ".join(origins))[0]
@@ -241,6 +243,11 @@ class RpcServer:
             log.warning("refused an RPC request from the web page %s", origin)
             sock.sendall(_response(403, b'{"error":"this origin may not use Greenget"}'))
             return False
+        if request.path.split("?")[0] == PAIR_PATH and self.pairing is not None:
+            paired = self.pairing.answer(request.method, origin, request.body)
+            sock.sendall(_response(paired.status, paired.body, paired.content_type,
+                                   extra=paired.headers))
+            return True
         if request.path.split("?")[0] != "/jsonrpc":
             sock.sendall(_response(404, b'{"error":"not found"}', extra=cors))
             return True

@@ -20,6 +20,7 @@ from engine import protocol
 from engine.aria2 import Aria2Api
 from engine.home import AlreadyRunning, StateLock, state_home
 from engine.limits import keep_big_buffers_out_of_the_heap, raise_open_file_limit
+from engine.pairing import Pairing
 from engine.protocol import MAX_LINE_BYTES, ProtocolError
 from engine.rpc import RpcServer, load_secret
 from engine.scheduler import Scheduler
@@ -101,7 +102,8 @@ class RpcControl:
         try:
             self._secret = message.secret or load_secret(self.home)
             server = RpcServer(Aria2Api(scheduler, lambda: self._secret), message.port,
-                               allow_remote=message.allow_remote, origins=message.origins)
+                               allow_remote=message.allow_remote, origins=message.origins,
+                               pairing=Pairing(lambda: self._secret))
             port = server.start()
         except OSError as exc:
             self.pipe.emit(protocol.RpcStatus(
