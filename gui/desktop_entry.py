@@ -1,5 +1,5 @@
-"""``greenget --install-desktop-entry``: the applications-menu entry and icon
-for the current user (freedesktop: ``~/.local/share``)."""
+"""``greenget --install-desktop-entry`` / ``--uninstall-desktop-entry``: the
+applications-menu entry and icons for the current user (freedesktop: ``~/.local/share``)."""
 
 from __future__ import annotations
 
@@ -35,12 +35,27 @@ def launch_command() -> list[str]:
     return [sys.executable, "-m", "gui"]
 
 
+def _icon_files(home: Path) -> dict[Path, Path]:
+    """Each icon Greenget ships and where it goes under ``home``."""
+    icons = home / "icons" / "hicolor"
+    return {
+        RESOURCES / "greenget.svg": icons / "scalable" / "apps" / "greenget.svg",
+        **{
+            RESOURCES / "icons" / f"greenget-{n}.png": icons / f"{n}x{n}" / "apps" / "greenget.png"
+            for n in ICON_SIZES
+        },
+    }
+
+
+def _entry_file(home: Path) -> Path:
+    return home / "applications" / "greenget.desktop"
+
+
 def install(home: Path | None = None) -> list[Path]:
     """Write the entry and icons under ``home`` (default: the XDG data home);
     returns the files written."""
     home = home or data_home()
-    written: list[Path] = []
-    entry = home / "applications" / "greenget.desktop"
+    entry = _entry_file(home)
     entry.parent.mkdir(parents=True, exist_ok=True)
     exec_line = " ".join(quote(arg) for arg in launch_command()) + " %U"
     lines = [
@@ -48,31 +63,39 @@ def install(home: Path | None = None) -> list[Path]:
         for line in (RESOURCES / "greenget.desktop").read_text(encoding="utf-8").splitlines()
     ]
     entry.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    written.append(entry)
-    icons = home / "icons" / "hicolor"
-    targets = {
-        RESOURCES / "greenget.svg": icons / "scalable" / "apps" / "greenget.svg",
-        **{
-            RESOURCES / "icons" / f"greenget-{n}.png": icons / f"{n}x{n}" / "apps" / "greenget.png"
-            for n in ICON_SIZES
-        },
-    }
-    for source, target in targets.items():
+    written = [entry]
+    for source, target in _icon_files(home).items():
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
         written.append(target)
     return written
 
 
-def main() -> int:
+def uninstall(home: Path | None = None) -> list[Path]:
+    """Remove what :func:`install` writes (and nothing else); returns the files removed."""
+    home = home or data_home()
+    removed = []
+    for path in [_entry_file(home), *_icon_files(home).values()]:
+        if path.exists():
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
+def main(remove: bool = False) -> int:
+    """``--install-desktop-entry`` (or, with ``remove``, ``--uninstall-desktop-entry``)."""
     if sys.platform in ("win32", "darwin"):
-        print("greenget: --install-desktop-entry is for Linux and other freedesktop systems")
+        print("greenget: the desktop entry is for Linux and other freedesktop systems",
+              file=sys.stderr)
         return 1
     try:
-        written = install()
+        changed = uninstall() if remove else install()
     except OSError as exc:
-        print(f"greenget: could not install the desktop entry: {exc}", file=sys.stderr)
+        print(f"greenget: could not change the desktop entry: {exc}", file=sys.stderr)
         return 1
-    print(f"Installed {written[0]} and {len(written) - 1} icon files.")
-    print("Greenget now appears in your applications menu.")
+    if remove:
+        print(f"Removed the desktop entry and icons ({len(changed)} files).")
+    else:
+        print(f"Installed {changed[0]} and {len(changed) - 1} icon files.")
+        print("Greenget now appears in your applications menu.")
     return 0

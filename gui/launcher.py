@@ -3,7 +3,9 @@
 * ``greenget get …``: the headless CLI (it patches gevent first, so nothing
   here may have imported ssl, requests or gevent before the hand-off);
 * ``greenget --worker``: the worker (a frozen app starts its own worker so);
-* ``greenget --install-desktop-entry``: the applications-menu entry and icon;
+* ``greenget --install-desktop-entry`` / ``--uninstall-desktop-entry``: the
+  applications-menu entry and icons;
+* ``greenget --version`` / ``--help``: without a display, without Qt;
 * otherwise the window, with any URL arguments queued.
 """
 
@@ -13,6 +15,8 @@ USAGE = """\
 usage: greenget [URL ...]                 open the window (queueing the URLs)
        greenget get [options] URL ...     download without the window (see: greenget get -h)
        greenget --install-desktop-entry   add Greenget to your applications menu
+       greenget --uninstall-desktop-entry remove it from the menu again
+       greenget --version                 print the version
        greenget --worker                  run the download engine (used by the window)
 """
 
@@ -30,12 +34,17 @@ def main() -> int:
         sys.argv = [sys.argv[0], *args[1:]]
         runpy.run_module("engine", run_name="__main__", alter_sys=True)
         return 0
-    if first == "--install-desktop-entry":
-        from gui.desktop_entry import main as install_main
+    if first in ("--install-desktop-entry", "--uninstall-desktop-entry"):
+        from gui.desktop_entry import main as desktop_entry_main
 
-        return install_main()
+        return desktop_entry_main(remove=first == "--uninstall-desktop-entry")
     if first in ("-h", "--help"):
         print(USAGE, end="")
+        return 0
+    if first in ("-V", "--version"):
+        from importlib.metadata import version
+
+        print(f"greenget {version('greenget')}")
         return 0
     return _run_window()
 

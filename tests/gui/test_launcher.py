@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,24 @@ def test_install_desktop_entry(tmp_path) -> None:
     assert exec_line.endswith(" %U")
     assert (tmp_path / "icons/hicolor/scalable/apps/greenget.svg").exists()
     assert (tmp_path / "icons/hicolor/48x48/apps/greenget.png").exists()
+    (tmp_path / "applications" / "mimeinfo.cache").write_text("someone else's")
+    removed = greenget("--uninstall-desktop-entry", env=env)
+    assert removed.returncode == 0, removed.stderr
+    left = [p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file()]
+    assert left == [Path("applications/mimeinfo.cache")]
+
+
+def test_version_without_a_display_or_qt() -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.pop("QT_QPA_PLATFORM", None)
+    code = "import sys, runpy; sys.argv = ['greenget', '--version']; " \
+           "runpy.run_module('gui', run_name='__main__')"
+    result = subprocess.run([sys.executable, "-X", "importtime", "-c", code], env=env, cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert result.stdout == f"greenget {project['version']}\n"
+    assert "PySide6" not in result.stderr  # -X importtime lists every module imported
 
 
 def test_single_instance_forwards_urls(qtbot, tmp_path) -> None:
