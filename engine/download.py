@@ -1,9 +1,10 @@
 """One download's life: probe, name, fetch (segmented or streamed), resume, finish.
 
 A :class:`Download` runs in its own greenlet; pausing kills that greenlet (and
-its connection greenlets), after which :meth:`Download.checkpoint` records what
-is on disk.  Bytes are written with ``os.pwrite`` into one ``.part`` file; the
-counts in the store never run ahead of the bytes flushed to disk.
+its connection greenlets), after which the scheduler's checkpoint records what
+is on disk.  Bytes are written at their offsets into one ``.part`` file
+(:class:`engine.partfile.PartFile`); the counts in the store never run ahead of
+the bytes flushed to disk.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import errno
 import hashlib
 import logging
-import os
 import re
 import time
 from collections.abc import Callable
@@ -37,6 +37,7 @@ from engine.http import (
     validators_of,
     with_range,
 )
+from engine.partfile import PartFile, part_path
 from engine.protocol import State
 from engine.ratelimit import TokenBucket
 from engine.segments import Piece
@@ -50,7 +51,6 @@ SIDECAR = "sidecar"  # checksum option: verify against <URL>.sha256
 _SHA256_HEX = re.compile(r"\b[0-9a-fA-F]{64}\b")
 MIN_READ = 64 * 1024
 WAITED = 0.02  # a read that took longer than this waited for the network
-WRITEBACK_EVERY = 32 * 1024 * 1024
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -109,12 +109,11 @@ class Download:
         self.ctx = context
         self.limit = TokenBucket(record.speed_limit, sleep=gevent.sleep)
         self.received = 0  # bytes received by this run, for the speed figure
-        self._fd: int | None = None
+        self._part: PartFile | None = None
         self._workers: list[gevent.Greenlet] = []
         self._failing: set[int] = set()
         self._error: Exception | None = None
         self._restarts = 0
-        self._unflushed = 0  # bytes written since writeback was last started
 
     # ------------------------------------------------------------ public
 
@@ -145,26 +144,12 @@ class Download:
 
     def flush(self) -> None:
         """Flush this download's written bytes to disk (off the hub's thread)."""
-        if self._fd is None:
+        if self._part is None:
             return
-        fd = os.dup(self._fd)  # the download may close its own while the thread works
         try:
-            gevent.get_hub().threadpool.apply(os.fdatasync, (fd,))
+            self._part.flush()
         except OSError as exc:
             log.warning("could not flush download %d: %s", self.record.id, exc)
-        finally:
-            os.close(fd)
-
-    def _start_writeback(self) -> None:
-        """Ask the kernel to start writing what is written so far, without
-        waiting: the flush at each checkpoint and before the rename then finds
-        little left to do, and a big file does not fill the page cache."""
-        self._unflushed = 0
-        if self._fd is not None and hasattr(os, "posix_fadvise"):
-            try:
-                os.posix_fadvise(self._fd, 0, 0, os.POSIX_FADV_DONTNEED)
-            except OSError as exc:
-                log.debug("no early writeback for download %d: %s", self.record.id, exc)
 
     # ------------------------------------------------------------ phases
 
@@ -177,7 +162,7 @@ class Download:
         if not record.name or not self._part_path().exists():
             first = self._start_fresh()
         else:
-            self._open()
+            self._part = PartFile.open(Path(record.directory), record.name)
         while True:
             try:
                 self._fetch_all(first)
@@ -198,13 +183,14 @@ class Download:
                          record.id)
                 record.resumable = False
                 first = exc.response
-                self._empty(record.size)
+                assert self._part is not None
+                self._part.empty(record.size)
                 record.pieces = self._plan(record.size)
                 self.ctx.update(record, pieces=True)
         self._finish()
 
     def _part_path(self) -> Path:
-        return Path(self.record.directory) / (self.record.name + filenames.PART_SUFFIX)
+        return part_path(Path(self.record.directory), self.record.name)
 
     def _start_fresh(self, *, restart: bool = False) -> requests.Response:
         """Probe with a GET, pick and reserve the name, plan the pieces; with
@@ -224,24 +210,25 @@ class Download:
             directory.mkdir(parents=True, exist_ok=True)
         if restart:
             name = record.name
-        elif record.name:  # its .part vanished: start over under the same name if free
-            name = filenames.reserve(directory, record.name)
-        else:
-            wanted = record.requested_name or filenames.content_disposition_filename(
-                response.headers.get("Content-Disposition")
-            ) or filenames.name_from_url(response.url)
-            name = filenames.reserve(directory, filenames.sanitize(wanted))
+        else:  # a new download, or its .part vanished: start over under that name if free
+            wanted = record.name or filenames.sanitize(
+                record.requested_name
+                or filenames.content_disposition_filename(
+                    response.headers.get("Content-Disposition"))
+                or filenames.name_from_url(response.url))
+            self._part = PartFile.reserve(directory, wanted)
+            name = record.name = self._part.name
         record.final_url = response.url
         record.validators = validators_of(response)
         record.decoded = _encoded(response)
         record.resumable = bool(ranges and size is not None and not record.decoded)
         if not record.checksum and not record.decoded:
             record.checksum = server_digest(response.headers)
+        assert self._part is not None
         if restart:
-            self._empty(size)
+            self._part.empty(size)
         else:
-            self._open(name)
-            self._allocate(size)
+            self._part.allocate(size)
         record.pieces = self._plan(size)
         self.ctx.update(record, name=name, size=size, error="", checksum=record.checksum,
                         final_url=record.final_url, validators=record.validators, pieces=True)
@@ -262,36 +249,13 @@ class Download:
             raise status_error(response)
         return response
 
-    def _open(self, name: str | None = None) -> None:
-        if name is not None:
-            self.record.name = name
-        self._fd = os.open(self._part_path(), os.O_RDWR | getattr(os, "O_NOFOLLOW", 0))
-
-    def _allocate(self, size: int | None) -> None:
-        """Reserve the disk space now, so a full disk is reported at once."""
-        if not size or self._fd is None:
-            return
-        try:
-            os.posix_fallocate(self._fd, 0, size)
-        except (AttributeError, OSError) as exc:
-            if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG):
-                raise
-            os.ftruncate(self._fd, size)
-
-    def _empty(self, size: int | None) -> None:
-        """Forget the bytes in the ``.part`` and reserve ``size`` bytes again."""
-        assert self._fd is not None
-        os.ftruncate(self._fd, 0)
-        self._allocate(size)
-
     def _plan(self, size: int | None) -> list[Piece]:
         connections = self._connections() if self.record.resumable else 1
         return segments.plan(size, connections, self.ctx.settings.min_piece)
 
     def close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+        if self._part is not None:
+            self._part.close()
 
     def _fetch_all(self, first: requests.Response | None) -> None:
         record = self.record
@@ -443,8 +407,8 @@ class Download:
         """Copy the body into the file at the piece's position until the piece
         is complete (True if the body ended there or earlier)."""
         raw = response.raw
-        fd = self._fd
-        assert fd is not None
+        part = self._part
+        assert part is not None
         decode = self.record.decoded
         default_chunk = self.ctx.settings.chunk_size
         global_limit = self.ctx.global_limit
@@ -473,10 +437,7 @@ class Download:
                     data = data[:remaining]
                 if remaining is None:
                     self._check_cap(piece.position + len(data))
-                self._write(fd, data, piece.position)
-                self._unflushed += len(data)
-                if self._unflushed >= WRITEBACK_EVERY:
-                    self._start_writeback()
+                self._write(part, data, piece.position)
                 piece.done += len(data)
                 self.received += len(data)
                 self._receiving()
@@ -485,15 +446,11 @@ class Download:
         except (requests.RequestException, OSError, urllib3.exceptions.HTTPError) as exc:
             raise network_error(exc) from exc
 
-    def _write(self, fd: int, data: bytes, offset: int) -> None:
-        view = memoryview(data)
-        while view:
-            try:
-                written = os.pwrite(fd, view, offset)
-            except OSError as exc:
-                raise disk_error(exc, self.record.directory) from exc
-            view = view[written:]
-            offset += written
+    def _write(self, part: PartFile, data: bytes, offset: int) -> None:
+        try:
+            part.write(data, offset)
+        except OSError as exc:
+            raise disk_error(exc, self.record.directory) from exc
 
     # ------------------------------------------------------------ state shown
 
@@ -561,21 +518,22 @@ class Download:
         elif done != record.size:
             raise DownloadError(f"Received {done} bytes but the server said {record.size}.",
                                 transient=False)
-        assert self._fd is not None
-        if os.fstat(self._fd).st_nlink == 0:
+        part = self._part
+        assert part is not None
+        if part.deleted():
             record.pieces = []
-            what = ("The .part file" if os.path.isdir(record.directory)
+            what = ("The .part file" if Path(record.directory).is_dir()
                     else f"The download folder {record.directory}")
             raise DownloadError(f"{what} was deleted while downloading; "
                                 "Retry starts the download again.", transient=False)
-        os.ftruncate(self._fd, record.size)
+        part.truncate(record.size)
         self.flush()
         self.close()
         if record.checksum == SIDECAR:
             record.checksum = self._sidecar_checksum()
         if record.checksum:
             self._verify(record.checksum)
-        final = filenames.finish(Path(record.directory), record.name)
+        final = part.rename_to_final()
         record.name = final
         self.ctx.update(record, state=State.COMPLETED, name=final, size=record.size, error="",
                         checksum=record.checksum, pieces=True)

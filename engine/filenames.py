@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from engine import diskio
+
 log = logging.getLogger(__name__)
 
 PART_SUFFIX = ".part"
@@ -148,14 +150,9 @@ def reserve(directory: Path, name: str) -> str:
         if os.path.lexists(final):
             continue
         try:
-            fd = os.open(
-                directory / (candidate + PART_SUFFIX),
-                os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
-                0o644,
-            )
+            diskio.current().create_exclusive(directory / (candidate + PART_SUFFIX))
         except FileExistsError:
             continue
-        os.close(fd)
         log.debug("reserved %s in %s", candidate, directory)
         return candidate
     raise FileExistsError(f"no free file name for {name!r} in {directory}")
@@ -171,14 +168,8 @@ def finish(directory: Path, name: str) -> str:
     for candidate in candidates(name):
         final = directory / candidate
         try:
-            os.link(part, final)  # atomic, fails when ``final`` exists
+            diskio.current().rename_new(part, final)
         except FileExistsError:
             continue
-        except OSError:  # no hard links here (FAT, some network shares)
-            if os.path.lexists(final):
-                continue
-            os.replace(part, final)
-            return candidate
-        os.unlink(part)
         return candidate
     raise FileExistsError(f"no free file name for {name!r} in {directory}")

@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 from typing import IO
 
+from engine import diskio
+
 log = logging.getLogger(__name__)
 
 APP_NAME = "greenget"
@@ -38,7 +40,7 @@ class StateLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle = open(self.path, "a+")  # noqa: SIM115 - held until release()
         try:
-            _lock(handle)
+            diskio.current().lock(handle)
         except OSError:
             handle.close()
             raise AlreadyRunning(
@@ -55,14 +57,3 @@ class StateLock:
         if self._file is not None:
             self._file.close()
             self._file = None
-
-
-def _lock(handle: IO[str]) -> None:
-    if os.name == "nt":
-        import msvcrt
-
-        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-    else:
-        import fcntl
-
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)

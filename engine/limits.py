@@ -6,6 +6,8 @@ import ctypes
 import logging
 import sys
 
+from engine import diskio
+
 log = logging.getLogger(__name__)
 
 WANTED_OPEN_FILES = 65536  # 2,000+ connections, their files, and room to spare
@@ -16,18 +18,7 @@ def raise_open_file_limit(wanted: int = WANTED_OPEN_FILES) -> int:
     """Raise the soft limit on open files towards ``wanted`` (as far as the
     hard limit allows) and return the limit now in force.  gevent's epoll loop
     has no ``select()`` ceiling, so descriptors are the only cap on connections."""
-    try:
-        import resource
-    except ImportError:  # Windows: no such limit to raise
-        return wanted
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
-    if target > soft:
-        try:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
-            soft = target
-        except (ValueError, OSError) as exc:
-            log.warning("could not raise the open-file limit from %d: %s", soft, exc)
+    soft, hard = diskio.current().raise_open_file_limit(wanted)
     if soft < ENOUGH_OPEN_FILES:
         log.warning("only %d open files are allowed (hard limit %s); Greenget can keep about "
                     "%d connections open at once. Raise 'ulimit -n' for more.",

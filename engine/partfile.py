@@ -1,0 +1,121 @@
+"""The ``.part`` file a download writes into, from reservation to the final name.
+
+A :class:`PartFile` knows nothing of HTTP: it opens (or reserves) the file,
+reserves its space, writes bytes at offsets, starts writeback every
+:data:`WRITEBACK_EVERY` bytes, flushes off the hub's thread, and moves the
+finished file to a free final name.  Every call goes through
+:mod:`engine.diskio`, so a test can watch or cut it.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import gevent
+
+from engine import diskio, filenames
+
+log = logging.getLogger(__name__)
+
+WRITEBACK_EVERY = 32 * 1024 * 1024  # bytes written between two writeback hints
+
+
+class PartFile:
+    """``<directory>/<name>.part``, open for positioned writes."""
+
+    def __init__(self, directory: Path, name: str, file: diskio.File) -> None:
+        self.directory = directory
+        self.name = name
+        self._file: diskio.File | None = file
+        self._unflushed = 0  # bytes written since writeback was last started
+
+    @classmethod
+    def open(cls, directory: Path, name: str) -> PartFile:
+        """Open the existing ``.part`` of ``name`` (``OSError`` if it is gone)."""
+        return cls(directory, name, diskio.current().open(part_path(directory, name)))
+
+    @classmethod
+    def reserve(cls, directory: Path, wanted: str) -> PartFile:
+        """Create the ``.part`` of the first free name like ``wanted`` and open it."""
+        return cls.open(directory, filenames.reserve(directory, wanted))
+
+    @property
+    def path(self) -> Path:
+        return part_path(self.directory, self.name)
+
+    @property
+    def is_open(self) -> bool:
+        return self._file is not None
+
+    def allocate(self, size: int | None) -> None:
+        """Reserve the disk space now, so a full disk is reported at once."""
+        if size:
+            self._opened().allocate(size)
+
+    def empty(self, size: int | None) -> None:
+        """Forget every byte written and reserve ``size`` bytes again."""
+        self._opened().truncate(0)
+        self.allocate(size)
+
+    def truncate(self, size: int) -> None:
+        self._opened().truncate(size)
+
+    def write(self, data: bytes | memoryview, offset: int) -> None:
+        """Write all of ``data`` at ``offset`` (``OSError`` on a disk error)."""
+        file = self._opened()
+        view = memoryview(data)
+        while view:
+            written = file.write_at(view, offset)
+            view = view[written:]
+            offset += written
+        self._unflushed += len(data)
+        if self._unflushed >= WRITEBACK_EVERY:
+            self.start_writeback()
+
+    def start_writeback(self) -> None:
+        """Ask the kernel to start writing what is written so far, without
+        waiting: the flush at each checkpoint and before the rename then finds
+        little left to do, and a big file does not fill the page cache."""
+        self._unflushed = 0
+        if self._file is None:
+            return
+        try:
+            self._file.start_writeback()
+        except OSError as exc:
+            log.debug("no early writeback for %s: %s", self.path, exc)
+
+    def flush(self) -> None:
+        """Block this greenlet (not the hub) until the written bytes are on disk.
+        Safe while another greenlet closes the file meanwhile."""
+        if self._file is None:
+            return
+        twin = self._file.duplicate()
+        try:
+            gevent.get_hub().threadpool.apply(twin.sync)
+        finally:
+            twin.close()
+
+    def deleted(self) -> bool:
+        """True when the ``.part`` was removed while open."""
+        return self._opened().links() == 0
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def rename_to_final(self) -> str:
+        """Move the closed ``.part`` to a free final name (never overwriting);
+        return that name."""
+        assert self._file is None, "close the .part before renaming it"
+        return filenames.finish(self.directory, self.name)
+
+    def _opened(self) -> diskio.File:
+        if self._file is None:
+            raise ValueError(f"{self.path} is closed")
+        return self._file
+
+
+def part_path(directory: Path, name: str) -> Path:
+    return directory / (name + filenames.PART_SUFFIX)
