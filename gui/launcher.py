@@ -22,6 +22,12 @@ usage: greenget [URL ...]                 open the window (queueing the URLs)
 
 
 def main() -> int:
+    if sys.version_info < (3, 11):  # noqa: UP036 (this module stays readable by older Pythons)
+        major, minor = sys.version_info[:2]
+        print(f"greenget: needs Python 3.11 or newer, and {sys.executable} is Python "
+              f"{major}.{minor}; install a newer Python and run "
+              "PYTHON=/path/to/python3.11 scripts/install", file=sys.stderr)
+        return 1
     args = sys.argv[1:]
     first = args[0] if args else ""
     if first == "get":
@@ -50,6 +56,14 @@ def main() -> int:
 
 
 def _run_window() -> int:
+    import os
+
+    from gui.startup_check import window_problem
+
+    problem = window_problem(os.environ)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
     from gui.app import run
     from gui.logs import setup_logging
     from gui.paths import state_dir

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 import sys
 from pathlib import Path
 
@@ -22,6 +23,7 @@ _QT_LEVELS = {
     QtMsgType.QtFatalMsg: logging.CRITICAL,
 }
 _qt_log = logging.getLogger("qt")
+_last_warning: list[str] = []  # Qt's warning just before a fatal error usually says why
 
 
 def has_terminal() -> bool:
@@ -58,3 +60,13 @@ def setup_logging(folder: Path) -> Path | None:
 
 def _qt_message(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
     _qt_log.log(_QT_LEVELS.get(kind, logging.WARNING), "%s", message)
+    if kind == QtMsgType.QtWarningMsg:
+        _last_warning[:] = [message.strip()]
+    elif kind == QtMsgType.QtFatalMsg:
+        # Qt aborts after this returns; say why in one line and exit 1 instead.
+        if not has_terminal():  # with a terminal, the lines above already reached it
+            first = message.strip().splitlines()[0] if message.strip() else "a fatal error"
+            cause = f" ({_last_warning[0]})" if _last_warning else ""
+            print(f"greenget: Qt stopped: {first}{cause}", file=sys.stderr)
+        logging.shutdown()
+        os._exit(1)

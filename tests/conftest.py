@@ -19,6 +19,7 @@ from tests.servers.harness import (
     make_self_signed_certificate,
     run_fault_server,
     run_nginx,
+    run_xvfb,
 )
 
 
@@ -54,6 +55,13 @@ def nginx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nginx]:
         pytest.skip("nginx is not installed (apt-get install nginx-light)")
     with run_nginx(binary, tmp_path_factory.mktemp("nginx")) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def xvfb() -> Iterator[str]:
+    """A virtual X display (Xvfb) for tests that start the real window; its DISPLAY."""
+    with run_xvfb() as display:
+        yield display
 
 
 @pytest.fixture

@@ -386,3 +386,25 @@ def run_nginx(binary: str, prefix: Path) -> Iterator[Nginx]:
         yield Nginx(prefix, port, process)
     finally:
         stop_process(process, group=True)
+
+
+@contextlib.contextmanager
+def run_xvfb(screen: str = "1366x850x24") -> Iterator[str]:
+    """An X server of our own (Xvfb, no TCP); yields its DISPLAY (``:N``, chosen by Xvfb)."""
+    binary = shutil.which("Xvfb")
+    if binary is None:
+        raise RuntimeError("Xvfb is not installed (apt-get install xvfb)")
+    read_end, write_end = os.pipe()
+    process = subprocess.Popen(
+        [binary, "-displayfd", str(write_end), "-screen", "0", screen, "-nolisten", "tcp"],
+        pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    os.close(write_end)
+    try:
+        with os.fdopen(read_end, "rb") as pipe:
+            number = pipe.readline().strip()  # written once the server accepts connections
+        if not number:
+            raise RuntimeError("Xvfb did not start")
+        yield f":{int(number)}"
+    finally:
+        stop_process(process)
