@@ -157,6 +157,48 @@ def test_if_range(
     assert r.content == payload(5000)[100 if status == 206 else 0 :]
 
 
+def test_validators_0_sends_none_and_if_range_never_matches(
+    fault_server: FaultServer, http: requests.Session
+) -> None:
+    url = fault_server.data_url(5000, "noval.bin", validators=0)
+    plain = http.get(url)
+    assert "ETag" not in plain.headers and "Last-Modified" not in plain.headers
+    assert http.get(url, headers={"Range": "bytes=100-"}).status_code == 206
+    for value in ('"5000-0"', LAST_MODIFIED):
+        r = http.get(url, headers={"Range": "bytes=100-", "If-Range": value})
+        assert r.status_code == 200 and r.content == payload(5000)
+
+
+def test_a_weak_etag_is_sent_and_never_matches_if_range(
+    fault_server: FaultServer, http: requests.Session
+) -> None:
+    url = fault_server.data_url(5000, "weak.bin", weak_etag=1)
+    assert http.get(url).headers["ETag"] == 'W/"5000-0"'
+    for value, status in (('W/"5000-0"', 200), ('"5000-0"', 200), (LAST_MODIFIED, 206)):
+        r = http.get(url, headers={"Range": "bytes=100-", "If-Range": value})
+        assert r.status_code == status, value
+
+
+def test_ignore_if_range_serves_the_range_whatever_the_validator(
+    fault_server: FaultServer, http: requests.Session
+) -> None:
+    url = fault_server.data_url(5000, "ignoreifr.bin", ignore_if_range=1, seed=3)
+    r = http.get(url, headers={"Range": "bytes=100-", "If-Range": '"5000-0"'})
+    assert r.status_code == 206 and r.headers["ETag"] == '"5000-3"'
+    assert r.content == payload(5000, 3)[100:]
+
+
+def test_the_log_records_when_each_request_arrived(
+    fault_server: FaultServer, http: requests.Session
+) -> None:
+    fault_server.reset()
+    http.get(fault_server.data_url(10, "t1.bin"))
+    time.sleep(0.2)
+    http.get(fault_server.data_url(10, "t2.bin"))
+    first, second = fault_server.stats()["log"]
+    assert second["time"] - first["time"] >= 0.2
+
+
 def test_ranges_0_ignores_range(fault_server: FaultServer, http: requests.Session) -> None:
     r = http.get(
         fault_server.data_url(3000, "norange.bin", ranges=0), headers={"Range": "bytes=5-"}

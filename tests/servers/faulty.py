@@ -228,10 +228,13 @@ def parse_range(value: str, size: int) -> tuple[int, int] | None:
     return start, min(int(last) + 1, size) if last else size
 
 
-def if_range_matches(value: str, etag: str, last_modified: int) -> bool:
-    """Strong comparison only: a weak ETag never matches, a date must equal Last-Modified."""
+def if_range_matches(value: str, etag: str | None, last_modified: int | None) -> bool:
+    """Strong comparison only: a weak ETag never matches, a date must equal
+    Last-Modified; ``None``: the response carries no such validator."""
     if value.startswith(("W/", '"')):
-        return value == etag
+        return etag is not None and not etag.startswith("W/") and value == etag
+    if last_modified is None:
+        return False
     try:
         return parsedate_to_datetime(value).timestamp() == last_modified
     except (TypeError, ValueError):
@@ -339,6 +342,7 @@ class FaultApp:
             "cookie": request.headers.get("cookie"),
             "user_agent": request.headers.get("user-agent"),
             "referer": request.headers.get("referer"),
+            "time": time.monotonic(),
             "status": 0,
             "bytes": 0,
         }
@@ -459,16 +463,16 @@ class FaultApp:
         if faulty and request.flag("html_on_resume") and "range" in request.headers:
             return html_response(200, extra, "Sorry, this download link has expired. " * 8)
 
-        etag = f'"{size}-{seed}"'
+        etag = f'{"W/" if request.flag("weak_etag") else ""}"{size}-{seed}"'
         headers: list[tuple[str, HeaderValue]] = [
             *extra,
             (
                 "Content-Type",
                 _header_value(request.params.get("ctype", "application/octet-stream")),
             ),
-            ("ETag", etag),
-            ("Last-Modified", formatdate(last_modified, usegmt=True)),
         ]
+        if request.params.get("validators") != "0":
+            headers += [("ETag", etag), ("Last-Modified", formatdate(last_modified, usegmt=True))]
         if "cd" in request.params:
             headers.append(("Content-Disposition", _header_value(request.params["cd"])))
         if "cd_raw" in request.params:
@@ -499,6 +503,7 @@ class FaultApp:
         faulty: bool,
     ) -> Response:
         chunked = request.params.get("length") == "0"
+        validators = request.params.get("validators") != "0"
         if request.flag("gzip"):
             data = gzipped(size, seed)
             headers.append(("Content-Encoding", "gzip"))
@@ -507,9 +512,9 @@ class FaultApp:
         range_header = request.headers.get("range")
         if not chunked and request.params.get("ranges") != "0":
             headers.append(("Accept-Ranges", "bytes"))
-            if_range = request.headers.get("if-range")
+            if_range = None if request.flag("ignore_if_range") else request.headers.get("if-range")
             if range_header and (
-                if_range is None or if_range_matches(if_range, etag, last_modified)
+                if_range is None or (validators and if_range_matches(if_range, etag, last_modified))
             ):
                 try:
                     found = parse_range(range_header, size)

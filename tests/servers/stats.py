@@ -16,6 +16,7 @@ class RequestRecord(TypedDict):
     cookie: str | None  # Cookie header
     user_agent: str | None  # User-Agent header
     referer: str | None  # Referer header
+    time: float  # when the request head arrived (the server's monotonic clock, seconds)
     status: int
     bytes: int  # body bytes handed to the kernel so far (payload bytes, without chunk framing)
 
