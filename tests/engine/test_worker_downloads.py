@@ -114,18 +114,25 @@ def test_a_truncated_single_stream_resumes_with_a_range(worker, fault_server,
 ])
 def test_permanent_failures_end_failed_with_a_sentence(worker, fault_server, downloads,
                                                        path: str, message: str) -> None:
-    info = fetch(worker, fault_server.url(path), downloads)
+    key = f"permanent-{time.monotonic_ns()}"
+    fault_server.reset()
+    info = fetch(worker, fault_server.url(f"{path}?key={key}"), downloads)
     assert info.state is S.FAILED
     assert message in info.error
+    if path.startswith("/status/"):  # asked once: a permanent failure is never retried
+        assert [r["path"] for r in fault_server.stats()["log"]] == [f"{path}?key={key}"]
     assert list(downloads.iterdir()) == [] or all(f.suffix == ".part"
                                                    for f in downloads.iterdir())
 
 
 def test_a_server_that_keeps_failing_ends_failed_not_forever(worker, fault_server,
                                                               downloads) -> None:
-    info = fetch(worker, fault_server.data_url(1000, "x.bin", status=503), downloads)
+    key = f"keeps-failing-{time.monotonic_ns()}"
+    info = fetch(worker, fault_server.data_url(1000, "x.bin", status=503, key=key), downloads)
     assert info.state is S.FAILED
     assert "Gave up after" in info.error and "503" in info.error
+    tries = [r for r in fault_server.stats()["log"] if key in r["path"]]
+    assert len(tries) == 1 + FAST.max_retries  # the first try, then the retries allowed
 
 
 def test_redirect_chain_names_the_file_from_the_final_url(worker, fault_server,
@@ -174,13 +181,19 @@ def test_an_html_error_page_on_resume_is_never_spliced_in(worker, fault_server,
     size = 3 * MiB
     url = fault_server.data_url(size, "iso.bin", truncate=MiB, html_on_resume=1,
                                 key=f"html-{time.monotonic_ns()}")
+    fault_server.reset()
     info = fetch(worker, url, downloads, connections=1)
     assert info.state is S.FAILED
-    assert "web page instead of the file" in info.error
     part = downloads / "iso.bin.part"
     assert part.exists()
     assert part.read_bytes()[:MiB] == payload(size)[:MiB]  # the good bytes are kept
     assert not (downloads / "iso.bin").exists()
+    # On the wire: one whole-file request, then only resumes where the good bytes end;
+    # the page was never taken for a new version of the file (which starts over).
+    first, *resumes = fault_server.stats()["log"]
+    assert first["range"] is None and resumes
+    assert {r["range"] for r in resumes} == {f"bytes={MiB}-{size - 1}"}
+    assert "web page instead of the file" in info.error
 
 
 def test_a_content_range_that_does_not_match_is_rejected(worker, fault_server,
@@ -405,7 +418,13 @@ def test_a_server_that_answers_200_to_a_range_starts_over_cleanly(worker, fault_
     worker.send(p.Resume(ids=(download_id,)))
     worker.wait_state(download_id, S.DOWNLOADING)
     assert_complete(worker.wait_state(download_id, S.COMPLETED, S.FAILED), size)
-    assert all(r["status"] == 200 for r in fault_server.stats()["log"])
+    answers = fault_server.stats()["log"]
+    assert all(r["status"] == 200 for r in answers)
+    # Re-planned as one piece streamed from byte 0.
+    worker.send(p.GetSegments(id=download_id))
+    segments = worker.expect(p.Segments)
+    assert isinstance(segments, p.Segments)
+    assert [(s.start, s.end, s.done) for s in segments.segments] == [(0, size, size)]
 
 
 def test_a_slow_trickle_still_ends_byte_identical(worker, fault_server, downloads) -> None:

@@ -1,0 +1,171 @@
+"""The safety rules, each checked where it shows: on the wire (the fault server's
+log of what it was asked) or on disk (the bytes of the ``.part``).
+
+Each test here kills a mutant that an earlier mutation run found surviving the
+whole suite; ``docs/reliability.md`` lists them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from email.utils import formatdate
+from pathlib import Path
+from urllib.parse import quote_plus
+
+import pytest
+
+from engine import protocol as p
+from tests.engine.conftest import FAST, sha256
+from tests.servers.payload import payload, sha256_of
+from tests.worker_client import WorkerProcess
+
+S = p.State
+MiB = 1 << 20
+LAST_MODIFIED = "Wed, 01 Jan 2025 00:00:00 GMT"  # what the fault server sends
+
+
+def fetch(worker: WorkerProcess, url: str, folder: Path, **options: object) -> p.DownloadInfo:
+    (download_id,) = worker.add([url], folder, **options)
+    return worker.wait_state(download_id, S.COMPLETED, S.FAILED)
+
+
+def requests_for(fault_server, key: str) -> list:
+    return [r for r in fault_server.stats()["log"] if quote_plus(key) in r["path"]]
+
+
+def started_then_paused(worker: WorkerProcess, url: str, folder: Path, at_least: int,
+                        **options: object) -> p.DownloadInfo:
+    (download_id,) = worker.add([url], folder, **options)
+    worker.wait_done(download_id, at_least)
+    worker.send(p.Pause(ids=(download_id,)))
+    return worker.wait_state(download_id, S.PAUSED)
+
+
+@pytest.mark.parametrize(("validator", "sent"), [
+    ({}, '"4194304-0"'),  # a strong ETag names the version
+    ({"weak_etag": 1}, LAST_MODIFIED),  # a weak one cannot: the date does
+])
+def test_every_range_request_names_the_version_in_if_range(
+        worker, fault_server, downloads, validator: dict[str, int], sent: str) -> None:
+    size = 4 * MiB
+    key = f"ifrange-{time.monotonic_ns()}"
+    info = fetch(worker, fault_server.data_url(size, "ifr.bin", truncate=MiB, fail=1, key=key,
+                                               **validator), downloads, connections=1)
+    assert info.state is S.COMPLETED, info.error
+    ranged = [r for r in requests_for(fault_server, key) if r["range"]]
+    assert ranged, "the truncated body was resumed with a range"
+    assert [r["if_range"] for r in ranged] == [sent] * len(ranged)
+    assert sha256(Path(info.path)) == sha256_of(size)
+
+
+def test_a_refreshed_link_whose_206_names_another_size_is_refused(worker, fault_server,
+                                                                   downloads) -> None:
+    """No validators to compare: the Content-Range total alone shows the new link
+    serves another file; its bytes must not be spliced onto ours."""
+    size = 3 * MiB
+    paused = started_then_paused(
+        worker, fault_server.data_url(size, "total.bin", validators=0, throttle=MiB),
+        downloads, 300_000, connections=1)
+    fault_server.reset()
+    worker.send(p.SetUrl(id=paused.id, url=fault_server.data_url(
+        size + 100_000, "total.bin", validators=0, seed=1)))
+    worker.send(p.Resume(ids=(paused.id,)))
+    info = worker.wait_state(paused.id, S.COMPLETED, S.FAILED)
+    assert info.state is S.FAILED and "different file" in info.error
+    (answer,) = fault_server.stats()["log"]  # one 206 of the other file, and nothing more
+    assert answer["status"] == 206 and answer["range"].startswith("bytes=")
+    part = downloads / "total.bin.part"
+    assert part.read_bytes()[:300_000] == payload(size)[:300_000]
+    assert not (downloads / "total.bin").exists()
+
+
+def test_a_206_of_another_version_is_never_spliced_in(worker, fault_server, downloads) -> None:
+    """A server that ignores If-Range answers a resume with a 206 of the new
+    version; its ETag gives it away, and the download starts over."""
+    size = 3 * MiB
+    key = f"splice-{time.monotonic_ns()}"
+    url = fault_server.data_url(size, "splice.bin", etag="changing", ignore_if_range=1,
+                                truncate=MiB, fail=1, key=key)
+    info = fetch(worker, url, downloads, connections=1)
+    assert info.state is S.COMPLETED, info.error
+    tries = requests_for(fault_server, key)
+    assert [r["status"] for r in tries[:3]] == [200, 206, 200]  # truncated, refused, again
+    assert tries[2]["range"] is None  # started over from the first byte
+    digest = sha256(Path(info.path))
+    assert any(digest == sha256_of(size, seed) for seed in range(1, len(tries) + 1))
+
+
+def test_restarting_a_stream_without_ranges_checks_the_new_size(worker, fault_server,
+                                                                downloads) -> None:
+    """A server without ranges means starting again from byte 0; a 200 of a
+    different size is another file, and the bytes kept are not overwritten."""
+    size = 3 * MiB
+    paused = started_then_paused(
+        worker, fault_server.data_url(size, "norange.bin", ranges=0, throttle=MiB),
+        downloads, 300_000, connections=1)
+    fault_server.reset()
+    worker.send(p.SetUrl(id=paused.id, url=fault_server.data_url(
+        size + 100_000, "norange.bin", ranges=0, seed=1)))
+    worker.send(p.Resume(ids=(paused.id,)))
+    info = worker.wait_state(paused.id, S.COMPLETED, S.FAILED)
+    assert info.state is S.FAILED and "different file" in info.error
+    (answer,) = fault_server.stats()["log"]
+    assert answer["status"] == 200 and answer["range"] is None
+    part = downloads / "norange.bin.part"
+    assert part.read_bytes()[:300_000] == payload(size)[:300_000]
+    assert not (downloads / "norange.bin").exists()
+
+
+def test_pieces_that_do_not_cover_the_file_never_complete(home, fault_server,
+                                                          downloads) -> None:
+    """A store that lost a piece (damaged, or a bug) leaves a hole in the file:
+    the download must not complete with it."""
+    size = 8 * MiB
+    first = WorkerProcess(home, settings=FAST)
+    try:
+        paused = started_then_paused(first, fault_server.data_url(size, "hole.bin",
+                                                                  throttle=MiB),
+                                     downloads, MiB, connections=4)
+        assert first.shutdown() == 0
+    finally:
+        first.close()
+    with sqlite3.connect(home / "downloads.sqlite3") as db:
+        pieces = db.execute('SELECT start, "end", done FROM segments WHERE download_id=? '
+                            "ORDER BY start", (paused.id,)).fetchall()
+        assert len(pieces) == 4 and pieces[1][2] < pieces[1][1] - pieces[1][0]
+        db.execute("DELETE FROM segments WHERE download_id=? AND start=?",
+                   (paused.id, pieces[1][0]))
+    second = WorkerProcess(home, settings=FAST)
+    try:
+        second.send(p.Resume(ids=(paused.id,)))
+        info = second.wait_state(paused.id, S.COMPLETED, S.FAILED)
+    finally:
+        second.close()
+    assert info.state is S.FAILED and f"the server said {size}" in info.error
+    assert not (downloads / "hole.bin").exists()
+
+
+@pytest.mark.parametrize("retry_after", ["2", "date"])
+def test_retry_after_is_waited_for(worker, fault_server, downloads, retry_after: str) -> None:
+    """FAST retries after 0.05 s; a server's Retry-After asks for longer."""
+    value = formatdate(time.time() + 3, usegmt=True) if retry_after == "date" else retry_after
+    key = f"retry-after-{retry_after}-{time.monotonic_ns()}"
+    info = fetch(worker, fault_server.data_url(100_000, "ra.bin", status=503, retry_after=value,
+                                               fail=1, key=key), downloads)
+    assert info.state is S.COMPLETED, info.error
+    first, second = requests_for(fault_server, key)
+    assert (first["status"], second["status"]) == (503, 200)
+    assert second["time"] - first["time"] >= 1.9  # "2", or a date 2-3 s ahead
+
+
+def test_a_speed_limit_saves_up_no_more_than_a_second_while_idle(worker, fault_server,
+                                                                 downloads) -> None:
+    rate, size = 200_000, 600_000
+    worker.send(p.SetOptions(speed_limit=rate))
+    time.sleep(4)  # idle: a bucket that kept filling would now let 800 kB through at once
+    started = time.monotonic()
+    info = fetch(worker, fault_server.data_url(size, "saved.bin"), downloads)
+    elapsed = time.monotonic() - started
+    assert info.state is S.COMPLETED, info.error
+    assert elapsed >= (size - rate) / rate  # at most a second's worth came early
