@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import http.client
 import logging
 import re
 import time
@@ -23,6 +24,7 @@ import requests
 import urllib3
 
 from engine import filenames, segments
+from engine.body import ReadBuffer, body_reader
 from engine.http import (
     DownloadError,
     Sessions,
@@ -298,10 +300,11 @@ class Download:
     def _fetch_pieces(self, index: int, response: requests.Response | None) -> None:
         pieces = self.record.pieces
         min_piece = self.ctx.settings.min_piece
+        buffer = ReadBuffer(self.ctx.settings.chunk_size)  # this connection's, for its life
         piece = segments.take(pieces, min_piece)
         while piece is not None:
             try:
-                if not self._fetch_piece(index, piece, response):
+                if not self._fetch_piece(index, piece, response, buffer):
                     return  # the server refuses this extra connection
             finally:
                 piece.active = False
@@ -310,7 +313,8 @@ class Download:
 
     # ------------------------------------------------------------ one piece
 
-    def _fetch_piece(self, index: int, piece: Piece, response: requests.Response | None) -> bool:
+    def _fetch_piece(self, index: int, piece: Piece, response: requests.Response | None,
+                     buffer: ReadBuffer) -> bool:
         """Fetch ``piece`` to its end, retrying transient failures.  Returns
         False when this connection should end because the server refused it
         while other connections carry on."""
@@ -321,7 +325,7 @@ class Download:
             try:
                 if response is None:
                     response = self._request(piece)
-                ended = self._stream(response, piece)
+                ended = self._stream(response, piece, buffer)
                 if ended and piece.end is None:
                     piece.end = piece.position  # a stream of unknown size ended
                     return True
@@ -403,17 +407,17 @@ class Download:
                                 transient=True)
         raise status_error(response)
 
-    def _stream(self, response: requests.Response, piece: Piece) -> bool:
+    def _stream(self, response: requests.Response, piece: Piece, buffer: ReadBuffer) -> bool:
         """Copy the body into the file at the piece's position until the piece
         is complete (True if the body ended there or earlier)."""
-        raw = response.raw
         part = self._part
         assert part is not None
-        decode = self.record.decoded
+        read = body_reader(response, buffer, self.record.decoded)
         default_chunk = self.ctx.settings.chunk_size
         global_limit = self.ctx.global_limit
-        # read1 allocates its whole buffer before it waits for data, so a slow
-        # connection asks for little and a fast one grows to the full chunk.
+        # A read fills what it asks for before it returns, so a slow connection
+        # asks for little (and gives back the pages it no longer uses) and a
+        # fast one grows to the full chunk.
         want = MIN_READ
         try:
             while True:
@@ -425,11 +429,13 @@ class Download:
                 if remaining is not None:
                     chunk = min(chunk, remaining)
                 started = time.monotonic()
-                data = raw.read1(chunk, decode_content=decode)
+                data = read(chunk)
                 if not data:
                     return True
                 if time.monotonic() - started > WAITED:
-                    want = max(MIN_READ, want // 2)  # we sat on the buffer: shrink it
+                    if want > MIN_READ:  # we sat on the buffer: shrink it
+                        want //= 2
+                        buffer.trim(want)
                 elif len(data) >= want:
                     want = min(default_chunk, want * 2)
                 remaining = piece.remaining  # a split may have moved the end meanwhile
@@ -443,10 +449,11 @@ class Download:
                 self._receiving()
                 self.limit.consume(len(data))
                 global_limit.consume(len(data))
-        except (requests.RequestException, OSError, urllib3.exceptions.HTTPError) as exc:
+        except (requests.RequestException, OSError, urllib3.exceptions.HTTPError,
+                http.client.HTTPException) as exc:
             raise network_error(exc) from exc
 
-    def _write(self, part: PartFile, data: bytes, offset: int) -> None:
+    def _write(self, part: PartFile, data: bytes | memoryview, offset: int) -> None:
         try:
             part.write(data, offset)
         except OSError as exc:

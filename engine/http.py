@@ -12,6 +12,7 @@ import binascii
 import datetime
 import email.utils
 import hashlib
+import http.client
 import logging
 import os
 import re
@@ -349,7 +350,7 @@ def network_error(exc: BaseException) -> DownloadError:
                   | urllib3.exceptions.ReadTimeoutError):
         return DownloadError("The connection stalled (no data); trying again.", transient=True)
     if isinstance(exc, urllib3.exceptions.ProtocolError | requests.exceptions.ChunkedEncodingError
-                  | urllib3.exceptions.IncompleteRead):
+                  | urllib3.exceptions.IncompleteRead | http.client.HTTPException):
         return DownloadError("The connection dropped before the data was complete; "
                              "trying again.", transient=True)
     if isinstance(exc, requests.exceptions.ConnectionError):
