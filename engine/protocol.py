@@ -13,6 +13,10 @@ Session:
 
 * The worker starts and sends ``hello`` (protocol version, pid), then
   ``snapshot`` (every download in the store).
+* Every line stays under :data:`MAX_LINE_BYTES`.  A list that can grow with
+  the queue (``snapshot``, ``progress``, ``removed``) is split into lines of
+  about :data:`BATCH_BYTES` by :func:`in_batches`; ``snapshot`` and ``progress``
+  mark every line but the last of one list with ``more``.
 * The client sends commands at any time.  A command that cannot be carried out
   (bad URL, unknown id, malformed line) is answered with an ``error`` event; the
   worker keeps running.
@@ -31,11 +35,19 @@ import functools
 import json
 import types
 import typing
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 PROTOCOL_VERSION = 1
 MAX_LINE_BYTES = 1 << 20
+# A batched event's line stays about this size: a quarter of the limit (one
+# download with a 64 KiB URL still fits), decoded in a few milliseconds.
+BATCH_BYTES = 1 << 18
+
+
+T = TypeVar("T")
+M = TypeVar("M", bound="Message")
 
 
 class ProtocolError(ValueError):
@@ -289,10 +301,12 @@ class Hello(Message):
 
 @dataclass(frozen=True)
 class Snapshot(Message):
-    """Every download in the store, oldest first; sent after ``hello``."""
+    """Every download in the store, oldest first; sent after ``hello``, in as
+    many lines as it takes: every one but the last has ``more`` set."""
 
     TYPE: ClassVar[str] = "snapshot"
     downloads: tuple[DownloadInfo, ...]
+    more: bool = False
 
 
 @dataclass(frozen=True)
@@ -315,10 +329,13 @@ class Changed(Message):
 
 @dataclass(frozen=True)
 class Progress(Message):
-    """Coalesced progress of every download that moved since the last one."""
+    """Coalesced progress of every download that moved since the last one
+    (a download not in it has stopped moving); every line but the last of one
+    report has ``more`` set."""
 
     TYPE: ClassVar[str] = "progress"
     items: tuple[ProgressItem, ...]
+    more: bool = False
 
 
 @dataclass(frozen=True)
@@ -378,9 +395,18 @@ MESSAGES: dict[str, type[Message]] = {**COMMANDS, **EVENTS}
 # ---------------------------------------------------------------- encoding
 
 
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 def _to_json(value: Any) -> Any:
+    if isinstance(value, (str, int, float)) and not isinstance(value, enum.Enum):
+        return value
+    if value is None:
+        return None
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {name: _to_json(getattr(value, name)) for name in _field_names(type(value))}
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, (tuple, list)):
@@ -394,6 +420,26 @@ def encode(message: Message) -> str:
     """``message`` as one line of JSON (no newline; non-ASCII kept as UTF-8)."""
     obj = {"type": message.TYPE, **_to_json(message)}
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def in_batches(items: Sequence[T], make: Callable[[tuple[T, ...], bool], M],
+               budget: int = BATCH_BYTES) -> list[M]:
+    """``items`` as messages ``make(chunk, more)`` whose lines stay about
+    ``budget`` bytes (an item bigger than that gets a line of its own); ``more``
+    is true for every message but the last.  Always at least one message."""
+    messages: list[M] = []
+    chunk: list[T] = []
+    size = 0
+    for item in items:
+        # ASCII-escaped JSON is never shorter than the UTF-8 line: a safe bound.
+        cost = len(json.dumps(_to_json(item), separators=(",", ":"))) + 1
+        if chunk and size + cost > budget:
+            messages.append(make(tuple(chunk), True))
+            chunk, size = [], 0
+        chunk.append(item)
+        size += cost
+    messages.append(make(tuple(chunk), False))
+    return messages
 
 
 def _convert(value: Any, hint: Any, where: str) -> Any:

@@ -107,8 +107,9 @@ class Scheduler:
         self._loops = [gevent.spawn(self._progress_loop), gevent.spawn(self._checkpoint_loop)]
         self._fill()
 
-    def snapshot(self) -> protocol.Snapshot:
-        return protocol.Snapshot(tuple(r.info() for r in self.records.values()))
+    def snapshot(self) -> list[protocol.Snapshot]:
+        """Every download, in lines of bounded size."""
+        return protocol.in_batches([r.info() for r in self.records.values()], protocol.Snapshot)
 
     def stop(self) -> None:
         """Pause every active download, checkpoint, stop the loops (idempotent)."""
@@ -213,7 +214,9 @@ class Scheduler:
             elif record.name and record.state is not State.COMPLETED:
                 log.info("kept %s after removing download %d", record.path, record.id)
         if records:
-            self.emit(protocol.Removed(tuple(r.id for r in records)))
+            for removed in protocol.in_batches([r.id for r in records],
+                                               lambda ids, _more: protocol.Removed(ids)):
+                self.emit(removed)
         self._fill()
 
     def _delete_file(self, record: Record) -> None:
@@ -432,7 +435,8 @@ class Scheduler:
                 running.reported = done
                 items.append(ProgressItem(download_id, done, round(speed, 1)))
         if items:
-            self.emit(protocol.Progress(tuple(items)))
+            for progress in protocol.in_batches(items, protocol.Progress):
+                self.emit(progress)
 
     def _checkpoint_loop(self) -> None:
         """Checkpoint everything once a second, and a fast download as soon as

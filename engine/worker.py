@@ -187,7 +187,8 @@ def main() -> int:
 
     scheduler = Scheduler(store, emit)
     scheduler.start()
-    pipe.emit(scheduler.snapshot())
+    for snapshot in scheduler.snapshot():
+        pipe.emit(snapshot)
     if os.environ.get("GREENGET_RPC_PORT", "").isdigit():
         rpc.configure(scheduler, protocol.SetRpc(
             enabled=True, port=int(os.environ["GREENGET_RPC_PORT"]),

@@ -21,6 +21,7 @@ from engine.protocol import (
     Hello,
     Message,
     Progress,
+    ProgressItem,
     ProtocolError,
     Removed,
     RpcStatus,
@@ -112,6 +113,10 @@ class EngineClient(QObject):
         self._hello: Hello | None = None
         self._startup_error: str | None = None  # why this run cannot work at all
         self._stderr_tail: collections.deque[str] = collections.deque(maxlen=STDERR_TAIL)
+        # The lines of a ``snapshot`` or ``progress`` read so far (``more`` was set).
+        self._snapshot: list[DownloadInfo] = []
+        self._progress: list[ProgressItem] = []
+        self._skip_line = False  # the rest of an overlong line is still to come
 
         self._process = QProcess(self)
         self._process.setProgram(self._command[0])
@@ -162,6 +167,7 @@ class EngineClient(QObject):
         self._hello = None
         self._startup_error = None
         self._stderr_tail.clear()
+        self._snapshot, self._progress, self._skip_line = [], [], False
         self._started_at = time.monotonic()
         log.info("starting worker: %s", " ".join(self._command))
         self._process.start()
@@ -305,13 +311,17 @@ class EngineClient(QObject):
         self._read_stderr()
 
     def _discard_overlong(self) -> None:
-        """A line longer than the protocol allows, with no end in sight."""
+        """A line longer than the protocol allows, with no end in sight: drop
+        what came so far, and the rest of it when its newline arrives."""
         if self._process.bytesAvailable() > MAX_LINE_BYTES:
-            dropped = len(self._process.readAllStandardOutput())
+            dropped = self._process.readAllStandardOutput().size()
+            self._skip_line = True
             log.warning("worker wrote %d bytes without a newline; dropped", dropped)
 
-    @staticmethod
-    def _decode(line: bytes, into: list[Message]) -> None:
+    def _decode(self, line: bytes, into: list[Message]) -> None:
+        if self._skip_line:
+            self._skip_line = not line.endswith(b"\n")
+            return
         if not line.strip():
             return
         try:
@@ -343,11 +353,17 @@ class EngineClient(QObject):
                     self._state = WorkerState.RUNNING
                 self.connected.emit(message)
             case Snapshot():
-                self.snapshotReceived.emit(list(message.downloads))
+                self._snapshot.extend(message.downloads)
+                if not message.more:
+                    downloads, self._snapshot = self._snapshot, []
+                    self.snapshotReceived.emit(downloads)
             case Changed():
                 self.downloadChanged.emit(message.id, message.fields)
             case Progress():
-                self.progressReceived.emit(list(message.items))
+                self._progress.extend(message.items)
+                if not message.more:
+                    items, self._progress = self._progress, []
+                    self.progressReceived.emit(items)
             case Removed():
                 self.downloadsRemoved.emit(list(message.ids))
             case Segments():

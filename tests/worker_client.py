@@ -54,8 +54,8 @@ class WorkerProcess:
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
         self.hello = self.expect(p.Hello)
-        snapshot = self.expect(p.Snapshot)
-        assert isinstance(snapshot, p.Snapshot)
+        self.wait_until(lambda: any(isinstance(m, p.Snapshot) and not m.more for m in self.seen),
+                        what="the snapshot's last line")
         if settings is not None:
             self.send(settings)
 
@@ -70,7 +70,7 @@ class WorkerProcess:
         if isinstance(message, p.Error):
             self._errors.append(message)
         elif isinstance(message, p.Snapshot):
-            self.downloads = {d.id: d for d in message.downloads}
+            self.downloads.update((d.id, d) for d in message.downloads)
         elif isinstance(message, p.Added):
             self.downloads[message.download.id] = message.download
         elif isinstance(message, p.Changed) and message.id in self.downloads:

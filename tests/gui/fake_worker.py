@@ -102,10 +102,11 @@ def serve(stubborn: bool = False) -> int:
 
 
 def flood(count: int) -> None:
-    emit(p.Snapshot(tuple(
+    for snapshot in p.in_batches([
         info(i, p.State.DOWNLOADING if i < 100 else p.State.QUEUED, size=10**9)
         for i in range(count)
-    )))
+    ], p.Snapshot):
+        emit(snapshot)
     done = 0
     while True:
         time.sleep(0.2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -92,3 +93,17 @@ def test_importing_the_protocol_loads_neither_gevent_nor_qt_nor_requests() -> No
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_long_list_is_sent_in_lines_of_bounded_size() -> None:
+    worst = "https://example.test/" + "字" * 65_000  # the longest URL a worker accepts
+    infos = [p.DownloadInfo(id=i, url=f"https://example.test/{i}/" + "x" * 300, directory="/d",
+                            state=p.State.PAUSED) for i in range(5_000)]
+    infos.insert(100, dataclasses.replace(infos[0], id=-1, url=worst, final_url=worst))
+    snapshots = p.in_batches(infos, p.Snapshot)
+    lines = [s.encode().encode("utf-8") for s in snapshots]
+    assert len(lines) > 1 and max(map(len, lines)) < p.MAX_LINE_BYTES
+    assert [s.more for s in snapshots] == [True] * (len(lines) - 1) + [False]
+    decoded = [p.decode_event(line) for line in lines]
+    assert [d for s in decoded for d in s.downloads] == infos
+    assert p.in_batches([], p.Snapshot) == [p.Snapshot((), False)]
