@@ -1,0 +1,132 @@
+"""Greenget's extension in a real Chromium: it pairs by the one-click link,
+takes over a download that needs the site's cookie, queues ticked links, and
+leaves downloads to the browser when Greenget is not running."""
+
+from __future__ import annotations
+
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from engine import protocol as p
+from engine.pairing import pairing_link
+from tests.browser.chromium import Browser
+from tests.browser.conftest import Greenget, Site
+
+
+def test_pairing_link_pairs_once_and_a_stale_link_says_why(browser: Browser,
+                                                           greenget: Greenget) -> None:
+    link = pairing_link(greenget.port, greenget.secret)
+    text = browser.pair(link)
+    assert browser.attribute("#greenget-pairing", "data-state") == "paired", text
+    assert str(greenget.port) in text
+    browser.driver.get(browser.page("popup.html"))
+    browser.wait_for(lambda: browser.attribute("#status", "data-state") == "connected",
+                     "the popup to show the connection")
+    assert f"127.0.0.1:{greenget.port}" in browser.driver.find_element(By.ID, "status").text
+    assert browser.pair(link) == "This pairing link was used already: make a new one in " \
+                                 "Greenget's Settings."
+
+
+def test_a_clicked_download_needing_the_cookie_lands_in_greenget_only(
+        browser: Browser, greenget: Greenget, site: Site) -> None:
+    browser.pair(pairing_link(greenget.port, greenget.secret))
+    browser.driver.get(site.base_url + "/")
+    big = site.files["big-a.bin"]
+    browser.driver.find_element(By.ID, big.name).click()
+    greenget.worker.wait_until(lambda: any(d.state in (p.State.COMPLETED, p.State.FAILED)
+                                           for d in greenget.worker.downloads.values()),
+                               what="Greenget to finish the caught download")
+    [download] = greenget.worker.downloads.values()
+    assert (download.url, download.state, download.error) == (
+        site.url(big.name), p.State.COMPLETED, "")
+    assert (greenget.folder / big.name).read_bytes() == big.data
+    greenget_requests = [r for r in site.requests if r["path"] == f"/files/{big.name}"]
+    assert all(f"greenget_test_session={site.session}" in r["cookie"]
+               for r in greenget_requests)
+    assert {r["referer"] for r in greenget_requests} == {site.base_url + "/"}
+    # The browser's copy was cancelled and erased: nothing in its folder, not
+    # even a partial file, and nothing in its download list.
+    assert browser.files() == []
+    assert browser.downloads_listed() == []
+
+
+def wait_for_browser_file(browser: Browser, name: str, data: bytes) -> None:
+    """The browser finished ``name`` (no partial .crdownload left) with ``data``."""
+    path = browser.downloads / name
+    browser.wait_for(lambda: path.exists() and browser.files() == [name]
+                     and path.stat().st_size == len(data), f"the browser to save {name}")
+    assert path.read_bytes() == data
+
+
+def test_a_small_file_and_a_modifier_click_stay_with_the_browser(
+        browser: Browser, greenget: Greenget, site: Site) -> None:
+    browser.pair(pairing_link(greenget.port, greenget.secret))
+    browser.driver.get(site.base_url + "/")
+    small = site.files["small.txt"]  # under the default 1 MiB
+    browser.driver.find_element(By.ID, small.name).click()
+    wait_for_browser_file(browser, small.name, small.data)
+    big = site.files["big-d.bin"]
+    link = browser.driver.find_element(By.ID, big.name)
+    ActionChains(browser.driver).key_down(Keys.ALT).click(link).key_up(Keys.ALT).perform()
+    path = browser.downloads / big.name
+    browser.wait_for(lambda: path.exists() and path.stat().st_size == big.size,
+                     "the browser to save the Alt-clicked file")
+    assert path.read_bytes() == big.data
+    assert greenget.worker.downloads == {}
+
+
+def test_ticked_links_of_a_page_are_queued_in_greenget(
+        browser: Browser, greenget: Greenget, site: Site) -> None:
+    browser.pair(pairing_link(greenget.port, greenget.secret))
+    browser.driver.get(site.base_url + "/")
+    site_tab = browser.driver.current_window_handle
+    # The context menu's "Download all links with Greenget" opens
+    # links.html?tab=<id> (Selenium cannot click a browser menu): open the same.
+    browser.driver.switch_to.new_window("tab")
+    browser.driver.get(browser.page("popup.html"))
+    tab_id = browser.driver.execute_async_script(
+        "chrome.tabs.query({url: arguments[0] + '/*'})"
+        ".then((tabs) => arguments[arguments.length - 1](tabs[0].id));", site.base_url)
+    browser.driver.get(browser.page(f"links.html?tab={tab_id}"))
+    browser.wait_for(lambda: browser.attribute("body", "data-ready") == "true",
+                     "the links page to list the page's links")
+    boxes = browser.driver.find_elements(By.CSS_SELECTOR, "#links input[type=checkbox]")
+    assert [b.get_attribute("value") for b in boxes] == [
+        *(site.url(name) for name in site.files), site.base_url + "/about"]
+    assert not any(b.is_selected() for b in boxes)
+    wanted = [site.files["big-b.bin"], site.files["small.txt"]]
+    for box in boxes:
+        if box.get_attribute("value") in {site.url(f.name) for f in wanted}:
+            box.click()
+    browser.driver.find_element(By.ID, "send").click()
+    browser.wait_for(lambda: browser.attribute("#result", "data-state"), "the links to be sent")
+    assert browser.attribute("#result", "data-state") == "sent"
+    greenget.worker.wait_until(
+        lambda: len(greenget.worker.downloads) == 2 and all(
+            d.state in (p.State.COMPLETED, p.State.FAILED)
+            for d in greenget.worker.downloads.values()),
+        what="Greenget to finish the two ticked links")
+    assert [d.error for d in greenget.worker.downloads.values()] == ["", ""]
+    assert sorted(d.url for d in greenget.worker.downloads.values()) == sorted(
+        site.url(f.name) for f in wanted)
+    for file in wanted:
+        assert (greenget.folder / file.name).read_bytes() == file.data
+    browser.driver.switch_to.window(site_tab)
+    assert browser.files() == []
+
+
+def test_with_greenget_stopped_the_browser_downloads_and_the_popup_says_so(
+        browser: Browser, greenget: Greenget, site: Site) -> None:
+    browser.pair(pairing_link(greenget.port, greenget.secret))
+    assert greenget.worker.shutdown() == 0
+    browser.driver.get(site.base_url + "/")
+    big = site.files["big-a.bin"]
+    browser.driver.find_element(By.ID, big.name).click()
+    wait_for_browser_file(browser, big.name, big.data)
+    browser.driver.get(browser.page("popup.html"))
+    browser.wait_for(lambda: browser.attribute("#status", "data-state") == "unreachable",
+                     "the popup to say Greenget is not running")
+    status = browser.driver.find_element(By.ID, "status").text
+    assert status.startswith("Greenget is not running")
+    assert browser.driver.find_element(By.ID, "last-problem").text == status
