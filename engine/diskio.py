@@ -21,9 +21,11 @@ put a recording one in its place to simulate a power cut).  Only
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import logging
 import os
+import sys
 import threading
 from pathlib import Path
 from typing import IO, Protocol
@@ -119,9 +121,17 @@ class PosixFile:
         return os.pwrite(self.fd, data, offset)
 
     def allocate(self, size: int) -> None:
+        if in_memory(self.fd):
+            # tmpfs: posix_fallocate zero-fills the memory the writes fill again
+            # (0.1-0.36 s for 1 GiB); only check the room and size the file.
+            room = os.fstatvfs(self.fd)
+            if room.f_bavail * room.f_frsize < size - os.fstat(self.fd).st_size:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            os.ftruncate(self.fd, size)
+            return
         try:
             os.posix_fallocate(self.fd, 0, size)
-        except OSError as exc:  # the file system cannot reserve (tmpfs, NFS): just size it
+        except OSError as exc:  # the file system cannot reserve (NFS, FAT): just size it
             if exc.errno in (errno.ENOSPC, errno.EFBIG):
                 raise
             os.ftruncate(self.fd, size)
@@ -143,6 +153,23 @@ class PosixFile:
 
     def close(self) -> None:
         os.close(self.fd)
+
+
+_LIBC = ctypes.CDLL(None) if sys.platform.startswith("linux") else None
+_IN_MEMORY_FILESYSTEMS = frozenset({0x01021994, 0x858458F6})  # tmpfs, ramfs (statfs f_type)
+
+
+def in_memory(fd: int) -> bool:
+    """True when ``fd`` is on a file system held in memory (Linux tmpfs or
+    ramfs), where reserving space gains nothing."""
+    fstatfs = getattr(_LIBC, "fstatfs", None)
+    if fstatfs is None:
+        return False
+    # struct statfs starts with f_type (__fsword_t, a C long); 256 bytes hold all of it.
+    buffer = ctypes.create_string_buffer(256)
+    if fstatfs(fd, buffer) != 0:
+        return False
+    return ctypes.c_ulong.from_buffer(buffer).value in _IN_MEMORY_FILESYSTEMS
 
 
 class PosixIO:

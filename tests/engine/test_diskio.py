@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
+import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -159,3 +162,46 @@ def test_part_file_hints_writeback_every_32_mib_and_goes_through_the_seam(
     assert calls.count("start_writeback") == 1
     assert calls.count("duplicate") == 1
     assert calls[-1] == "close"
+
+
+SHM = Path("/dev/shm")
+
+
+@pytest.mark.skipif(not SHM.is_dir() or not sys.platform.startswith("linux"),
+                    reason="needs Linux's /dev/shm (tmpfs)")
+def test_on_tmpfs_space_is_checked_but_not_zero_filled(tmp_path: Path) -> None:
+    io = diskio.PosixIO()
+    folder = Path(tempfile.mkdtemp(dir=SHM, prefix="greenget-test-"))
+    try:
+        path = folder / "f.part"
+        io.create_exclusive(path)
+        file = io.open(path)
+        try:
+            assert diskio.in_memory(file.fd)  # type: ignore[attr-defined]
+            file.allocate(64 * 1024 * 1024)
+            assert path.stat().st_size == 64 * 1024 * 1024
+            assert path.stat().st_blocks == 0  # no page was filled with zeros
+            assert file.write_at(b"data", 1000) == 4
+            with pytest.raises(OSError) as raised:
+                file.allocate(1 << 60)  # more than any tmpfs holds
+            assert raised.value.errno == errno.ENOSPC
+        finally:
+            file.close()
+        assert path.read_bytes()[1000:1004] == b"data"
+    finally:
+        shutil.rmtree(folder)
+
+
+def test_a_disk_file_is_reserved_where_the_file_system_can(tmp_path: Path) -> None:
+    io = diskio.PosixIO()
+    path = tmp_path / "f.part"
+    io.create_exclusive(path)
+    file = io.open(path)
+    try:
+        if diskio.in_memory(file.fd):  # type: ignore[attr-defined]
+            pytest.skip("the temporary folder is on tmpfs here")
+        file.allocate(4 * 1024 * 1024)
+    finally:
+        file.close()
+    assert path.stat().st_size == 4 * 1024 * 1024
+    assert path.stat().st_blocks * 512 >= 4 * 1024 * 1024  # posix_fallocate reserved it
