@@ -36,14 +36,16 @@ class WorkerProcess:
 
     def __init__(self, home: Path, *, settings: p.SetOptions | None = None,
                  file_size_limit: int | None = None,
-                 env: dict[str, str] | None = None) -> None:
+                 env: dict[str, str] | None = None, module: str = "engine") -> None:
+        """``module``: what ``python -m`` runs (``tests.engine.instrumented_worker``
+        for the worker with test hooks)."""
         env = {**os.environ, **(env or {}), "GREENGET_HOME": str(home),
                "PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8"}
         self.stderr_path = home / f"worker-{time.monotonic_ns()}.log"
         home.mkdir(parents=True, exist_ok=True)
         self._stderr = open(self.stderr_path, "wb")  # noqa: SIM115 - closed in close()
         self.proc = subprocess.Popen(
-            [sys.executable, "-u", "-m", "engine"], cwd=REPO, env=env,
+            [sys.executable, "-u", "-m", module], cwd=REPO, env=env,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
             preexec_fn=None if file_size_limit is None else _limit_file_size(file_size_limit),
         )

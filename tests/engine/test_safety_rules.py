@@ -169,3 +169,30 @@ def test_a_speed_limit_saves_up_no_more_than_a_second_while_idle(worker, fault_s
     elapsed = time.monotonic() - started
     assert info.state is S.COMPLETED, info.error
     assert elapsed >= (size - rate) / rate  # at most a second's worth came early
+
+
+def test_a_split_during_a_read_never_writes_past_the_piece(home, fault_server,
+                                                          downloads) -> None:
+    """With pieces smaller than one read, idle connections split pieces whose
+    reads are in flight; the bytes that arrive beyond the new end belong to
+    the back half, which another connection fetches.  Written anyway, they
+    would count twice."""
+    size = 512 * 1024
+    worker = WorkerProcess(home, settings=FAST, module="tests.engine.instrumented_worker",
+                           env={"GREENGET_TEST_SETTINGS": '{"min_piece": 256}'})
+    try:
+        # The first connection stalls and falls behind: the others, done with
+        # their pieces, split its piece again and again while its reads arrive.
+        key = f"split-read-{time.monotonic_ns()}"
+        info = fetch(worker, fault_server.data_url(size, "splitread.bin", throttle=64 * 1024,
+                                                   stall=16384, fail=1, key=key),
+                     downloads, connections=4)
+        worker.send(p.GetSegments(id=info.id))
+        segments = worker.expect(p.Segments)
+    finally:
+        worker.close()
+    assert info.state is S.COMPLETED, info.error
+    assert sha256(Path(info.path)) == sha256_of(size)
+    assert isinstance(segments, p.Segments) and len(segments.segments) > 4  # it did split
+    for piece in segments.segments:  # each piece counts its own bytes, no more
+        assert piece.end is not None and piece.done == piece.end - piece.start
