@@ -13,8 +13,11 @@ removed; the secret comes first in ``params`` as ``"token:<secret>"``.
 from __future__ import annotations
 
 import hmac
+import inspect
 import logging
+import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from engine import protocol
@@ -36,12 +39,34 @@ NOTIFY_ON = {State.DOWNLOADING: "aria2.onDownloadStart", State.PAUSED: "aria2.on
              State.COMPLETED: "aria2.onDownloadComplete", State.FAILED: "aria2.onDownloadError"}
 
 
+UNAUTHORIZED = "Unauthorized"  # aria2's message for a wrong or missing secret; clients match it
+
+
 class RpcError(Exception):
     """A JSON-RPC error: ``code`` 1 as aria2 uses for every failure."""
 
     def __init__(self, message: str, code: int = 1) -> None:
         super().__init__(message)
         self.code = code
+
+
+@dataclass(frozen=True)
+class _Arity:
+    """How many parameters a method takes: aria2 ignores surplus ones and
+    names the first missing one."""
+
+    required: int
+    most: int
+
+    @classmethod
+    def of(cls, handler: Callable[..., Any]) -> _Arity:
+        params = inspect.signature(handler).parameters.values()
+        return cls(sum(p.default is inspect.Parameter.empty for p in params), len(params))
+
+    def fit(self, params: list[Any]) -> list[Any]:
+        if len(params) < self.required:
+            raise RpcError(f"The parameter at {len(params)} is required but missing.")
+        return params[:self.most]
 
 
 def gid_of(download_id: int) -> str:
@@ -106,6 +131,8 @@ class Aria2Api:
             "aria2.getVersion": self.get_version, "aria2.getSessionInfo": self.get_session_info,
             "aria2.saveSession": self.save_session,
         }
+        self._arity = {name: _Arity.of(handler) for name, handler in self._methods.items()}
+        self.download_limit = 0  # max-download-limit for downloads added without one
 
     # ------------------------------------------------------------ dispatch
 
@@ -113,50 +140,54 @@ class Aria2Api:
         return [*self._methods, *_UNSUPPORTED, "system.multicall", "system.listMethods",
                 "system.listNotifications"]
 
-    def call(self, method: object, params: object) -> Any:
-        """Carry out one call; raises :class:`RpcError` for anything refused."""
-        if params is None:
-            params = []
-        if not isinstance(method, str) or not isinstance(params, list):
-            raise RpcError("Invalid request: method must be a string and params a list", -32600)
+    def call(self, method: str, params: list[Any]) -> Any:
+        """Carry out one call as aria2 does: the ``system.`` listings need no
+        secret; every other method takes ``"token:<secret>"`` first and is
+        refused without it (even one that does not exist); surplus parameters
+        are ignored.  Raises :class:`RpcError` for anything refused."""
         if method == "system.listMethods":
             return self.method_names()
         if method == "system.listNotifications":
             return list(NOTIFICATIONS)
         if method == "system.multicall":
             return self.multicall(params)
+        params = self._check_token(params)
         if method in _UNSUPPORTED:
             raise RpcError(f"{method} is not supported: Greenget downloads http and https only")
         handler = self._methods.get(method)
         if handler is None:
-            raise RpcError(f"No such method: {method}", -32601)
-        self._check_token(params)
+            raise RpcError(f"No such method: {method}")
         try:
-            return handler(*params[1:])
-        except TypeError as exc:
-            raise RpcError(f"Wrong parameters for {method}: {exc}") from None
+            return handler(*self._arity[method].fit(params))
         except CommandError as exc:
             raise RpcError(str(exc)) from None
 
-    def _check_token(self, params: list[Any]) -> None:
-        secret = self._secret()
-        given = params[0] if params else None
-        if not (isinstance(given, str) and given.startswith("token:")
-                and hmac.compare_digest(given[6:].encode(), secret.encode())):
-            raise RpcError("Unauthorized")
+    def _check_token(self, params: list[Any]) -> list[Any]:
+        """The parameters after the secret, which must be right."""
+        given = ""
+        if params and isinstance(params[0], str) and params[0].startswith("token:"):
+            given, params = params[0][6:], params[1:]
+        if not hmac.compare_digest(given.encode(), self._secret().encode()):
+            raise RpcError(UNAUTHORIZED)
+        return params
 
     def multicall(self, params: list[Any]) -> list[Any]:
         calls = params[0] if params else None
         if not isinstance(calls, list):
-            raise RpcError("system.multicall takes a list of calls")
+            raise RpcError("The parameter at 0 is required but missing." if not params
+                           else "The parameter at 0 has wrong type.")
         results: list[Any] = []
         for entry in calls:
             try:
                 if not isinstance(entry, dict):
-                    raise RpcError("each call must be an object")
-                if entry.get("methodName") == "system.multicall":
-                    raise RpcError("system.multicall cannot be nested")
-                results.append([self.call(entry.get("methodName"), entry.get("params"))])
+                    raise RpcError("system.multicall expected struct.")
+                name = entry.get("methodName")
+                if not isinstance(name, str):
+                    raise RpcError("Missing methodName.")
+                if name == "system.multicall":
+                    raise RpcError("Recursive system.multicall forbidden.")
+                inner = entry.get("params")
+                results.append([self.call(name, inner if isinstance(inner, list) else [])])
             except RpcError as exc:
                 results.append({"code": exc.code, "message": str(exc)})
         return results
@@ -170,9 +201,10 @@ class Aria2Api:
         return record
 
     def _file(self, record: Record) -> dict[str, Any]:
-        return {"index": "1", "path": record.path, "length": str(record.size or 0),
-                "completedLength": str(record.done), "selected": "true",
-                "uris": self._uris(record)}
+        name = record.name or record.requested_name  # the final name, never the .part
+        return {"index": "1", "path": os.path.join(record.directory, name) if name else "",
+                "length": str(record.size or 0), "completedLength": str(record.done),
+                "selected": "true", "uris": self._uris(record)}
 
     @staticmethod
     def _uris(record: Record) -> list[dict[str, str]]:
@@ -202,25 +234,27 @@ class Aria2Api:
 
     def add_uri(self, uris: object, options: object = None, position: object = None) -> str:
         if not isinstance(uris, list) or not uris or not all(isinstance(u, str) for u in uris):
-            raise RpcError("addUri takes a list of URIs")
+            raise RpcError("URI is not provided.")
         options = options if isinstance(options, dict) else {}
+        ignored = sorted(set(options) - _ADD_OPTIONS)
+        if ignored:  # aria2 ignores what does not apply; so do we, but say so in the log
+            log.info("addUri: ignoring options Greenget does not use: %s", ", ".join(ignored))
         directory = options.get("dir") or self.scheduler.settings.directory
-        connections = options.get("split") or options.get("max-connection-per-server")
+        connections = _connections(options)
         limit = options.get("max-download-limit")
-        headers = options.get("header") or []
-        if isinstance(headers, str):
-            headers = [headers]
         checksum = options.get("checksum")
         added = self.scheduler.add(uris[:1], str(directory), protocol.DownloadOptions(
-            connections=min(MAX_CONNECTIONS, _int(connections, "split")) if connections else None,
-            speed_limit=_speed(limit) or None if limit else None,
+            connections=connections,
+            speed_limit=(_speed(limit) if limit is not None else self.download_limit) or None,
             checksum=str(checksum).replace("-", "", 1) if checksum else None,
             filename=str(options["out"]) if options.get("out") else None,
             paused=str(options.get("pause", "false")).lower() == "true",
-            headers=tuple(h for h in headers if isinstance(h, str)),
+            headers=_headers(options, uris[0]),
         ))
         if not added:
             raise RpcError(f"Cannot download {uris[0]!r}: not an http or https link")
+        if position is not None and added[0].state in (State.QUEUED, State.PAUSED):
+            self.scheduler.move(added[0].id, _int(position, "position"), "POS_SET")
         return gid_of(added[0].id)
 
     def tell_status(self, gid: object, keys: object = None) -> dict[str, Any]:
@@ -310,21 +344,30 @@ class Aria2Api:
 
     def change_option(self, gid: object, options: object) -> str:
         record = self._record(gid)
-        options = options if isinstance(options, dict) else {}
+        options = _options(options, _DOWNLOAD_OPTIONS, "changeOption")
         limit = options.get("max-download-limit")
-        split = options.get("split") or options.get("max-connection-per-server")
         self.scheduler.handle_now(protocol.SetDownloadOptions(
             ids=(record.id,), speed_limit=_speed(limit) if limit is not None else None,
-            connections=min(MAX_CONNECTIONS, _int(split, "split")) if split else None))
+            connections=_connections(options)))
         return "OK"
 
     def change_global_option(self, options: object) -> str:
-        options = options if isinstance(options, dict) else {}
+        """Every option either takes effect or the call is refused, whole."""
+        options = _options(options, _GLOBAL_OPTIONS, "changeGlobalOption")
         active = options.get("max-concurrent-downloads")
         limit = options.get("max-overall-download-limit")
+        directory = options.get("dir")
+        if directory is not None and not os.path.isabs(os.path.expanduser(str(directory))):
+            raise RpcError(f"dir must be an absolute path, not {directory!r}")
+        new_limit = options.get("max-download-limit")
+        download_limit = _speed(new_limit) if new_limit is not None else None
         self.scheduler.handle_now(protocol.SetOptions(
-            max_active=_int(active, "max-concurrent-downloads") if active else None,
-            speed_limit=_speed(limit) if limit is not None else None))
+            max_active=_int(active, "max-concurrent-downloads") if active is not None else None,
+            speed_limit=_speed(limit) if limit is not None else None,
+            connections=_connections(options),
+            directory=str(directory) if directory is not None else None))
+        if download_limit is not None:
+            self.download_limit = download_limit
         return "OK"
 
     def get_option(self, gid: object) -> dict[str, str]:
@@ -342,7 +385,8 @@ class Aria2Api:
         return {"dir": settings.directory, "split": str(settings.connections),
                 "max-connection-per-server": str(settings.connections),
                 "max-concurrent-downloads": str(settings.max_active),
-                "max-overall-download-limit": str(settings.speed_limit or 0)}
+                "max-overall-download-limit": str(settings.speed_limit or 0),
+                "max-download-limit": str(self.download_limit)}
 
     def get_version(self) -> dict[str, Any]:
         return {"version": ARIA2_VERSION,
@@ -354,6 +398,54 @@ class Aria2Api:
     def save_session(self) -> str:
         self.scheduler.checkpoint()  # the store is the session: always saved
         return "OK"
+
+
+# The options addUri uses; aria2 too ignores those that do not apply to a download.
+_ADD_OPTIONS = {"dir", "out", "split", "max-connection-per-server", "max-download-limit",
+                "checksum", "pause", "header", "referer", "user-agent"}
+# What changeOption and changeGlobalOption can change: anything else is refused.
+_DOWNLOAD_OPTIONS = {"split", "max-connection-per-server", "max-download-limit"}
+_GLOBAL_OPTIONS = {"dir", "max-concurrent-downloads", "max-overall-download-limit", "split",
+                   "max-connection-per-server", "max-download-limit"}
+
+
+def _options(options: object, allowed: set[str], method: str) -> dict[str, Any]:
+    if not isinstance(options, dict):
+        raise RpcError("The parameter at 1 has wrong type." if method == "changeOption"
+                       else "The parameter at 0 has wrong type.")
+    refused = sorted(set(options) - allowed)
+    if refused:
+        raise RpcError(f"{method}: Greenget cannot change {', '.join(refused)} "
+                       f"(it can change {', '.join(sorted(allowed))})")
+    return options
+
+
+def _connections(options: dict[str, Any]) -> int | None:
+    """``split`` or ``max-connection-per-server`` (the smaller if both): the
+    connections of one download, which must be within Greenget's range."""
+    given = [options[k] for k in ("split", "max-connection-per-server") if k in options]
+    if not given:
+        return None
+    connections = min(_int(v, "split") for v in given)
+    if not 1 <= connections <= MAX_CONNECTIONS:
+        raise RpcError(f"split must be between 1 and {MAX_CONNECTIONS}, not {connections}")
+    return connections
+
+
+def _headers(options: dict[str, Any], uri: str) -> tuple[str, ...]:
+    """``header`` lines, with ``referer`` (``*``: the URI itself, as in aria2)
+    and ``user-agent`` added unless a header line already gives them."""
+    lines = options.get("header") or []
+    if isinstance(lines, str):
+        lines = lines.split("\n")
+    headers = [h for h in lines if isinstance(h, str)] if isinstance(lines, list) else []
+    given = {h.partition(":")[0].strip().lower() for h in headers}
+    referer, agent = options.get("referer"), options.get("user-agent")
+    if isinstance(referer, str) and referer and "referer" not in given:
+        headers.append(f"Referer: {uri if referer == '*' else referer}")
+    if isinstance(agent, str) and agent and "user-agent" not in given:
+        headers.append(f"User-Agent: {agent}")
+    return tuple(headers)
 
 
 def _filtered(full: dict[str, Any], keys: object) -> dict[str, Any]:
