@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from engine.origins import parse_origins
 from engine.protocol import RpcStatus, State
 from gui.add_dialog import MAX_CONNECTIONS
+from gui.browser_pairing import PairingRow
 from gui.engine_settings import EngineSettings
 from gui.formatting import fill
 from gui.icons import action_icon
@@ -184,6 +185,8 @@ class SettingsDialog(QDialog):
                         self.rpc_origins)
         rpc_form.addRow("", self.rpc_origins_problem)
         rpc_form.addRow(self.tr("Status:"), self.rpc_state)
+        self.pairing = PairingRow(self)
+        rpc_form.addRow(self.tr("Greenget's extension:"), self.pairing)
 
         self.tabs = QTabWidget(self)
         self.tabs.addTab(downloads, self.tr("Downloads"))
@@ -198,6 +201,7 @@ class SettingsDialog(QDialog):
 
         self._connect()
         self._show_rpc(engine.rpc_status)
+        self.pairing.show_status(engine.rpc_status)
 
     def _network_tab(self, proxy: ProxyChoice) -> QWidget:
         self.proxy_system = QRadioButton(self.tr("Use the &system's proxy settings"), self)
@@ -298,6 +302,7 @@ class SettingsDialog(QDialog):
         self.rpc_port.valueChanged.connect(self._rpc_port_changed)
         self.rpc_origins.editingFinished.connect(self._rpc_origins_edited)
         self._engine.rpcStatusChanged.connect(self._show_rpc)
+        self._engine.rpcStatusChanged.connect(self.pairing.show_status)
 
     # ------------------------------------------------------------ applying
 

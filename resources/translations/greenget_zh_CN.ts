@@ -455,17 +455,17 @@
 <context>
     <name>EngineClient</name>
     <message>
-        <location filename="../../gui/engine_client.py" line="218"/>
+        <location filename="../../gui/engine_client.py" line="224"/>
         <source>The download engine could not be started: %1</source>
         <translation>无法启动下载引擎：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_client.py" line="224"/>
+        <location filename="../../gui/engine_client.py" line="230"/>
         <source>The download engine crashed</source>
         <translation>下载引擎崩溃了</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_client.py" line="226"/>
+        <location filename="../../gui/engine_client.py" line="232"/>
         <source>The download engine stopped (exit status %1)</source>
         <translation>下载引擎已停止（退出状态 %1）</translation>
     </message>
@@ -794,6 +794,54 @@ Its last messages:
     </message>
 </context>
 <context>
+    <name>PairingRow</name>
+    <message>
+        <location filename="../../gui/browser_pairing.py" line="30"/>
+        <source>Pa&amp;ir a browser</source>
+        <translation>配对浏览器(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/browser_pairing.py" line="31"/>
+        <source>Opens a one-time pairing link in your default browser</source>
+        <translation>在默认浏览器中打开一次性配对链接</translation>
+    </message>
+    <message>
+        <location filename="../../gui/browser_pairing.py" line="34"/>
+        <source>Pairing link</source>
+        <translation>配对链接</translation>
+    </message>
+    <message>
+        <location filename="../../gui/browser_pairing.py" line="35"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../gui/browser_pairing.py" line="36"/>
+        <source>Copy the pairing link, to open it in another browser</source>
+        <translation>复制配对链接，以便在其他浏览器中打开</translation>
+    </message>
+    <message>
+        <location filename="../../gui/browser_pairing.py" line="61"/>
+        <source>Turn on the option above first: pairing needs it.</source>
+        <translation>请先开启上面的选项：配对需要它。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/browser_pairing.py" line="64"/>
+        <source>Add Greenget&apos;s extension to your browser (see the README), then click Pair: the link opens in your default browser and the extension pairs itself.</source>
+        <translation>先把 Greenget 扩展添加到浏览器（见 README），再点击“配对”：链接会在默认浏览器中打开，扩展会自动完成配对。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/browser_pairing.py" line="79"/>
+        <source>Opened in your browser. For another browser, copy the link into its address bar. It works once, within %1 minutes.</source>
+        <translation>已在浏览器中打开。如需配对其他浏览器，请把链接复制到其地址栏。链接只能使用一次，%1 分钟内有效。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/browser_pairing.py" line="83"/>
+        <source>No browser could be opened: copy the link into your browser&apos;s address bar. It works once, within %1 minutes.</source>
+        <translation>无法打开浏览器：请把链接复制到浏览器地址栏。链接只能使用一次，%1 分钟内有效。</translation>
+    </message>
+</context>
+<context>
     <name>SegmentMap</name>
     <message>
         <location filename="../../gui/segment_map.py" line="69"/>
@@ -809,274 +857,279 @@ Its last messages:
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="51"/>
+        <location filename="../../gui/settings_dialog.py" line="52"/>
         <source> KB/s</source>
         <translation> KB/s</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="52"/>
+        <location filename="../../gui/settings_dialog.py" line="53"/>
         <source>Unlimited</source>
         <translation>不限速</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="72"/>
+        <location filename="../../gui/settings_dialog.py" line="73"/>
         <source>Greenget settings</source>
         <translation>Greenget 设置</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="77"/>
+        <location filename="../../gui/settings_dialog.py" line="78"/>
         <source>Download folder</source>
         <translation>下载文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="79"/>
+        <location filename="../../gui/settings_dialog.py" line="80"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="90"/>
+        <location filename="../../gui/settings_dialog.py" line="91"/>
         <source>For servers that allow a file in several pieces</source>
         <translation>适用于允许分段下载的服务器</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="92"/>
+        <location filename="../../gui/settings_dialog.py" line="93"/>
         <source>All downloads together</source>
         <translation>所有下载合计</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="95"/>
+        <location filename="../../gui/settings_dialog.py" line="96"/>
         <source>Each new download starts with this limit (change it per download from the table&apos;s menu)</source>
         <translation>每个新下载都以此限速开始（可在列表的右键菜单中单独更改）</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="103"/>
+        <location filename="../../gui/settings_dialog.py" line="104"/>
         <source>Download &amp;folder:</source>
         <translation>下载文件夹(&amp;F)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="104"/>
+        <location filename="../../gui/settings_dialog.py" line="105"/>
         <source>Downloads at &amp;once:</source>
         <translation>同时下载数(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="105"/>
+        <location filename="../../gui/settings_dialog.py" line="106"/>
         <source>&amp;Connections per download:</source>
         <translation>每个下载的连接数(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="106"/>
+        <location filename="../../gui/settings_dialog.py" line="107"/>
         <source>Overall speed &amp;limit:</source>
         <translation>总限速(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="107"/>
+        <location filename="../../gui/settings_dialog.py" line="108"/>
         <source>Limit for each &amp;new download:</source>
         <translation>每个新下载的限速(&amp;N)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="110"/>
+        <location filename="../../gui/settings_dialog.py" line="111"/>
         <source>Closing the window keeps Greenget in the &amp;tray</source>
         <translation>关闭窗口时将 Greenget 保留在系统托盘(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="115"/>
+        <location filename="../../gui/settings_dialog.py" line="116"/>
         <source>This desktop has no system tray: closing the window quits</source>
         <translation>此桌面没有系统托盘：关闭窗口即退出</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="117"/>
+        <location filename="../../gui/settings_dialog.py" line="118"/>
         <source>&amp;Notify when a download completes or fails</source>
         <translation>下载完成或失败时通知(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="119"/>
+        <location filename="../../gui/settings_dialog.py" line="120"/>
         <source>&amp;Watch the clipboard for download links</source>
         <translation>监视剪贴板中的下载链接(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="121"/>
+        <location filename="../../gui/settings_dialog.py" line="122"/>
         <source>&amp;Queue copied links without asking</source>
         <translation>不经询问，直接将复制的链接加入队列(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="135"/>
+        <location filename="../../gui/settings_dialog.py" line="136"/>
         <source>&amp;Accept downloads from browser extensions</source>
         <translation>接受来自浏览器扩展的下载(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="144"/>
+        <location filename="../../gui/settings_dialog.py" line="145"/>
         <source>JSON-RPC address</source>
         <translation>JSON-RPC 地址</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="147"/>
+        <location filename="../../gui/settings_dialog.py" line="148"/>
         <source>JSON-RPC secret</source>
         <translation>JSON-RPC 密钥</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="148"/>
+        <location filename="../../gui/settings_dialog.py" line="149"/>
         <source>Made when the endpoint is first turned on</source>
         <translation>首次启用接口时生成</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="149"/>
+        <location filename="../../gui/settings_dialog.py" line="150"/>
         <source>Copy the address</source>
         <translation>复制地址</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="150"/>
+        <location filename="../../gui/settings_dialog.py" line="151"/>
         <source>Copy the secret</source>
         <translation>复制密钥</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="152"/>
+        <location filename="../../gui/settings_dialog.py" line="153"/>
         <source>None: extensions only</source>
         <translation>无：仅限扩展</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="155"/>
+        <location filename="../../gui/settings_dialog.py" line="156"/>
         <source>Web pages that may use Greenget, such as AriaNg served from http://localhost:6880, separated by spaces. Extensions are always allowed.</source>
         <translation>允许使用 Greenget 的网页，例如从 http://localhost:6880 提供的 AriaNg，以空格分隔。浏览器扩展始终允许。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="167"/>
+        <location filename="../../gui/settings_dialog.py" line="168"/>
         <source>Greenget answers aria2&apos;s JSON-RPC on this computer, so browser extensions (Aria2 Explorer, Aria2 Integration) and web front ends such as AriaNg send their downloads here. Give them the address and the secret below.</source>
         <translation>Greenget 在本机提供 aria2 的 JSON-RPC 接口，浏览器扩展（Aria2 Explorer、Aria2 Integration）和 AriaNg 等网页前端可以把下载发送到这里。请把下面的地址和密钥填入它们的设置。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="178"/>
+        <location filename="../../gui/settings_dialog.py" line="179"/>
         <source>&amp;Port:</source>
         <translation>端口(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="180"/>
+        <location filename="../../gui/settings_dialog.py" line="181"/>
         <source>A&amp;ddress:</source>
         <translation>地址(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="182"/>
+        <location filename="../../gui/settings_dialog.py" line="183"/>
         <source>&amp;Secret:</source>
         <translation>密钥(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="183"/>
+        <location filename="../../gui/settings_dialog.py" line="184"/>
         <source>Allowed &amp;web pages:</source>
         <translation>允许的网页(&amp;W)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="186"/>
+        <location filename="../../gui/settings_dialog.py" line="187"/>
         <source>Status:</source>
         <translation>状态：</translation>
     </message>
     <message>
         <location filename="../../gui/settings_dialog.py" line="189"/>
+        <source>Greenget&apos;s extension:</source>
+        <translation>Greenget 扩展：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="192"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="190"/>
+        <location filename="../../gui/settings_dialog.py" line="193"/>
         <source>Network</source>
         <translation>网络</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="191"/>
+        <location filename="../../gui/settings_dialog.py" line="194"/>
         <source>Desktop</source>
         <translation>桌面</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="192"/>
+        <location filename="../../gui/settings_dialog.py" line="195"/>
         <source>Browser integration</source>
         <translation>浏览器集成</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="203"/>
+        <location filename="../../gui/settings_dialog.py" line="207"/>
         <source>Use the &amp;system&apos;s proxy settings</source>
         <translation>使用系统代理设置(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="205"/>
+        <location filename="../../gui/settings_dialog.py" line="209"/>
         <source>The http_proxy, https_proxy and no_proxy environment variables</source>
         <translation>环境变量 http_proxy、https_proxy 和 no_proxy</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="207"/>
+        <location filename="../../gui/settings_dialog.py" line="211"/>
         <source>&amp;No proxy: connect directly</source>
         <translation>不使用代理：直接连接(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="208"/>
+        <location filename="../../gui/settings_dialog.py" line="212"/>
         <source>&amp;Manual proxy:</source>
         <translation>手动设置代理(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="218"/>
+        <location filename="../../gui/settings_dialog.py" line="222"/>
         <source>Host name or IP address</source>
         <translation>主机名或 IP 地址</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="225"/>
-        <location filename="../../gui/settings_dialog.py" line="228"/>
+        <location filename="../../gui/settings_dialog.py" line="229"/>
+        <location filename="../../gui/settings_dialog.py" line="232"/>
         <source>Optional</source>
         <translation>可选</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="239"/>
+        <location filename="../../gui/settings_dialog.py" line="243"/>
         <source>Port:</source>
         <translation>端口：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="241"/>
+        <location filename="../../gui/settings_dialog.py" line="245"/>
         <source>Ser&amp;ver:</source>
         <translation>服务器(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="242"/>
+        <location filename="../../gui/settings_dialog.py" line="246"/>
         <source>&amp;User:</source>
         <translation>用户名(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="243"/>
+        <location filename="../../gui/settings_dialog.py" line="247"/>
         <source>Pass&amp;word:</source>
         <translation>密码(&amp;W)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="244"/>
+        <location filename="../../gui/settings_dialog.py" line="248"/>
         <source>Address:</source>
         <translation>地址：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="269"/>
+        <location filename="../../gui/settings_dialog.py" line="273"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="320"/>
+        <location filename="../../gui/settings_dialog.py" line="325"/>
         <source>Save downloads to</source>
         <translation>下载保存位置</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="389"/>
+        <location filename="../../gui/settings_dialog.py" line="394"/>
         <source>Not a web address, ignored: %1</source>
         <translation>不是网址，已忽略：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="405"/>
+        <location filename="../../gui/settings_dialog.py" line="410"/>
         <source>Enter the proxy&apos;s host name or address</source>
         <translation>请输入代理的主机名或地址</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="416"/>
+        <location filename="../../gui/settings_dialog.py" line="421"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="416"/>
-        <location filename="../../gui/settings_dialog.py" line="423"/>
+        <location filename="../../gui/settings_dialog.py" line="421"/>
+        <location filename="../../gui/settings_dialog.py" line="428"/>
         <source>Off</source>
         <translation>已关闭</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="420"/>
+        <location filename="../../gui/settings_dialog.py" line="425"/>
         <source>Listening on 127.0.0.1, port %1</source>
         <translation>正在 127.0.0.1 的 %1 端口监听</translation>
     </message>
