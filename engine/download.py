@@ -23,7 +23,7 @@ import gevent
 import requests
 import urllib3
 
-from engine import filenames, segments
+from engine import filenames, naming, segments
 from engine.body import ReadBuffer, body_reader
 from engine.http import (
     DownloadError,
@@ -213,11 +213,10 @@ class Download:
         if restart:
             name = record.name
         else:  # a new download, or its .part vanished: start over under that name if free
-            wanted = record.name or filenames.sanitize(
-                record.requested_name
-                or filenames.content_disposition_filename(
-                    response.headers.get("Content-Disposition"))
-                or filenames.name_from_url(response.url))
+            wanted = record.name or (
+                filenames.sanitize(record.requested_name) if record.requested_name
+                else naming.suggested_name(response.headers.get("Content-Disposition"),
+                                           response.url, response.headers.get("Content-Type")))
             self._part = PartFile.reserve(directory, wanted)
             name = record.name = self._part.name
         record.final_url = response.url

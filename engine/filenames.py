@@ -1,18 +1,18 @@
-"""File names: from the server's headers to a safe, unused name in the chosen folder.
+"""File names: a safe, unused name in the chosen folder.
 
-Everything here is pure except :func:`reserve`, which creates the ``.part``
-file with an exclusive open so two downloads can never pick the same name.
+Which name a server's answer gives is :mod:`engine.naming`'s business; here
+the name is made safe and unique.  Everything is pure except :func:`reserve`,
+which creates the ``.part`` file with an exclusive open so two downloads can
+never pick the same name, and :func:`finish`.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import re
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from engine import diskio
 
@@ -27,92 +27,43 @@ _WINDOWS_DEVICES = frozenset(
     | {f"COM{i}" for i in range(10)}
     | {f"LPT{i}" for i in range(10)}
 )
-_RESERVED_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
-_TOKEN = r"[^\s;=]+"
-_QUOTED = r'"(?:[^"\\]|\\.)*"'
-_PARAM = re.compile(rf"\s*;\s*({_TOKEN})\s*=\s*({_QUOTED}|[^;]*)", re.IGNORECASE)
-
-
-def content_disposition_filename(header: str | bytes | None) -> str | None:
-    """The file name a ``Content-Disposition`` value names, ``filename*`` first.
-
-    Handles RFC 6266/5987 ``filename*=UTF-8''%E4%B8%AD.txt``, quoted and bare
-    ``filename=``, and raw UTF-8 bytes that servers send in ``filename=``
-    (which arrive as latin-1 mojibake through http.client).
-    """
-    if not header:
-        return None
-    if isinstance(header, bytes):
-        header = header.decode("latin-1")
-    params: dict[str, str] = {}
-    for match in _PARAM.finditer(";" + header.split(";", 1)[1] if ";" in header else ""):
-        name, value = match.group(1).lower(), match.group(2).strip()
-        if value.startswith('"') and value.endswith('"') and len(value) >= 2:
-            value = re.sub(r"\\(.)", r"\1", value[1:-1])
-        params.setdefault(name, value)
-    extended = params.get("filename*")
-    if extended:
-        decoded = _decode_ext_value(extended)
-        if decoded:
-            return decoded
-    plain = params.get("filename")
-    if plain:
-        return _fix_mojibake(plain)
-    return None
-
-
-def _decode_ext_value(value: str) -> str | None:
-    """Decode an RFC 5987 ``charset'lang'pct-encoded`` value."""
-    parts = value.split("'", 2)
-    if len(parts) != 3:
-        return None
-    charset = parts[0].strip() or "utf-8"
-    try:
-        return unquote(parts[2], encoding=charset, errors="strict")
-    except (LookupError, UnicodeDecodeError):
-        return None
-
-
-def _fix_mojibake(value: str) -> str:
-    """Undo http.client's latin-1 decoding of a raw UTF-8 header value."""
-    try:
-        return value.encode("latin-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return value
-
-
-def name_from_url(url: str) -> str | None:
-    """The last path segment of ``url``, percent-decoded (UTF-8, else latin-1)."""
-    path = urlsplit(url).path
-    segment = path.rsplit("/", 1)[-1]
-    if not segment:
-        return None
-    try:
-        return unquote(segment, errors="strict")
-    except UnicodeDecodeError:
-        return unquote(segment, encoding="latin-1")
+_RESERVED_CHARS = frozenset('<>:"/\\|?*~')
 
 
 def sanitize(name: str | None) -> str:
     """A name that is safe as one file in any folder on any common system.
 
-    Keeps the basename only (both separators), drops control and reserved
-    characters, leading dots and trailing dots/spaces, renames Windows device
-    names, and truncates to 255 bytes (with room for ``.part``) keeping the
-    extension.  Returns ``download`` when nothing usable is left.
+    Chromium's rules: trim dots at both ends; turn path separators (both
+    kinds), control and format characters (such as the right-to-left override
+    that disguises ``gnp.exe``) and the characters Windows refuses or treats
+    specially (``"*:<>?|~``) into ``_`` (``../../a.txt`` is ``_.._a.txt``: one
+    component, which cannot climb out of the folder); a space or dot left at
+    either end becomes ``_``.  Then rename Windows device names (``_CON``), and
+    truncate to 255 bytes (with room for ``.part``) keeping the extension.
+    Returns ``download`` when nothing but ``_ - . `` and spaces is left.
     """
     if not name:
         return FALLBACK_NAME
-    name = unicodedata.normalize("NFC", name)
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = _RESERVED_CHARS.sub("_", name)
-    name = name.strip().lstrip(".").rstrip(". ")
-    if not name or set(name) <= {"_", " ", "."}:
+    name = unicodedata.normalize("NFC", name).strip(".")
+    name = "".join("_" if _illegal(c) else c for c in name)
+    if name and _bad_at_end(name[0]):
+        name = "_" + name[1:]
+    if name and _bad_at_end(name[-1]):
+        name = name[:-1] + "_"
+    if not name or set(name) <= {"_", "-", " ", "."}:
         return FALLBACK_NAME
     stem = name.split(".", 1)[0].rstrip(" ").upper()
     if stem in _WINDOWS_DEVICES:
         name = "_" + name
     return _truncate(name, MAX_NAME_BYTES)
+
+
+def _illegal(char: str) -> bool:
+    return char in _RESERVED_CHARS or unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp")
+
+
+def _bad_at_end(char: str) -> bool:
+    return char == "." or char.isspace()
 
 
 def _truncate(name: str, limit: int) -> str:

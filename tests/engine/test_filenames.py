@@ -8,42 +8,47 @@ from pathlib import Path
 import pytest
 
 from engine import filenames as fn
-
-
-@pytest.mark.parametrize(("header", "expected"), [
-    ('attachment; filename="a b.txt"', "a b.txt"),
-    ("attachment; filename=plain.zip", "plain.zip"),
-    ("attachment; filename*=UTF-8''%E4%B8%AD%E6%96%87.txt", "中文.txt"),
-    ("attachment; filename=\"fallback.txt\"; filename*=UTF-8''%E4%B8%AD.txt", "中.txt"),
-    ("attachment; filename*=UTF-8''%E4%B8%AD.txt; filename=\"fallback.txt\"", "中.txt"),
-    ("attachment; filename*=iso-8859-1'en'%E9t%E9.txt", "été.txt"),
-    ('attachment; filename="quo\\"ted.txt"', 'quo"ted.txt'),
-    ('attachment; filename="ä.txt"'.encode().decode("latin-1"), "ä.txt"),
-    ('attachment; filename=""', None),
-    ("attachment", None),
-    ("", None),
-    (None, None),
-])
-def test_content_disposition_lets_filename_star_win(header: str | None,
-                                                     expected: str | None) -> None:
-    assert fn.content_disposition_filename(header) == expected
+from engine import naming
 
 
 @pytest.mark.parametrize(("url", "expected"), [
     ("http://h/dir/file%20name.iso?x=1#frag", "file name.iso"),
     ("http://h/%E4%B8%AD%E6%96%87.zip", "中文.zip"),
-    ("http://h/caf%E9.txt", "café.txt"),  # not UTF-8: read as latin-1
+    ("http://h/caf%E9.txt", "café.txt"),  # not UTF-8: read as windows-1252
+    ("http://h/a.txt;type=a", "a.txt"),
     ("http://h/", None),
     ("http://h", None),
 ])
-def test_name_from_url_is_the_decoded_last_segment(url: str, expected: str | None) -> None:
-    assert fn.name_from_url(url) == expected
+def test_url_filename_is_the_decoded_last_segment(url: str, expected: str | None) -> None:
+    assert naming.url_filename(url) == expected
+
+
+@pytest.mark.parametrize(("url", "content_type", "expected"), [
+    ("http://h/report", "application/pdf", "report.pdf"),
+    ("http://h/report", "application/pdf; charset=binary", "report.pdf"),
+    ("http://h/get.php?id=3", "application/pdf", "get.pdf"),  # a generator's own extension
+    ("http://h/report.pdf?x=1", "application/pdf", "report.pdf"),
+    ("http://h/report.bin", "application/pdf", "report.bin"),  # no query: the name is kept
+    ("http://h/archive", "application/octet-stream", "archive"),  # says nothing
+    ("http://h/", "application/pdf", "download.pdf"),
+    ("http://h/", None, "download"),
+])
+def test_a_name_from_the_url_gets_the_extension_of_its_type(url: str, content_type: str | None,
+                                                           expected: str) -> None:
+    assert naming.suggested_name(None, url, content_type) == expected
+
+
+def test_a_name_from_the_header_keeps_its_own_extension_or_none() -> None:
+    assert naming.suggested_name("attachment; filename=report", "http://h/x",
+                                 "application/pdf") == "report"
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
-    ("../../etc/passwd", "passwd"),
-    ("..\\..\\windows\\win.ini", "win.ini"),
-    ("/absolute/path.txt", "path.txt"),
+    ("../../etc/passwd", "_.._etc_passwd"),
+    ("..\\..\\windows\\win.ini", "_.._windows_win.ini"),
+    ("/absolute/path.txt", "_absolute_path.txt"),
+    ("gnp\u202e.exe", "gnp_.exe"),  # a right-to-left override cannot disguise the type
+    ("name ", "name_"),
     ("..", "download"),
     (".hidden", "hidden"),
     ("a\x00b\x1fc.txt", "a_b_c.txt"),
@@ -51,7 +56,8 @@ def test_name_from_url_is_the_decoded_last_segment(url: str, expected: str | Non
     ("CON", "_CON"),
     ("con.txt", "_con.txt"),
     ("LPT1.tar.gz", "_LPT1.tar.gz"),
-    ("trailing. . ", "trailing"),
+    ("trailing. . ", "trailing. ._"),
+    ("trailing.", "trailing"),
     ("", "download"),
     (None, "download"),
     ("   ", "download"),

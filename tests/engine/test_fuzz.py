@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine import filenames as fn
+from engine import naming
 from engine.http import parse_content_range, server_digest, unsatisfied_range_size
 from engine.segments import plan, take
 
@@ -49,17 +50,25 @@ headers = st.one_of(
     st.builds(lambda a, b: f"attachment; filename={a}; filename*={b}",
               st.text(max_size=40), st.text(max_size=40)),
     st.builds(lambda e, v: f"attachment; filename*={e}''{v}",
-              st.sampled_from(["UTF-8", "utf-8", "iso-8859-1", "bogus", ""]),
+              st.sampled_from(["UTF-8", "utf-8", "iso-8859-1", "bogus", "", "rot13", "base64",
+                               "unicode_escape", "idna", "utf-7"]),
               st.text(alphabet="%0123456789ABCDEFabcdef./", max_size=40)),
+    st.builds(lambda c, k, t: f'attachment; filename="=?{c}?{k}?{t}?="',
+              st.sampled_from(["utf-8", "euc-jp", "bogus", "hex", "zlib"]),
+              st.sampled_from("QqBbX"), st.text(alphabet="=?_ABCDEF0123456789+/", max_size=30)),
+    st.builds(lambda a, b: f"attachment; filename*0*={a}; filename*1={b}",
+              st.text(max_size=30), st.text(max_size=30)),
+    st.binary(max_size=200),
 )
 
 
 @settings(max_examples=3000, deadline=None)
 @given(headers)
-def test_content_disposition_parser_never_crashes(header: str) -> None:
-    result = fn.content_disposition_filename(header)
-    assert result is None or isinstance(result, str)
-    assert fn.sanitize(result)  # and whatever it says can be made safe
+def test_content_disposition_parser_never_crashes(header: str | bytes) -> None:
+    result = naming.disposition_filename(header)
+    assert result is None or (isinstance(result, str) and result)
+    name = naming.suggested_name(header, "http://h/x%FF/y?q", "application/pdf")
+    assert name == fn.sanitize(name)  # whatever it says is already safe
 
 
 @settings(max_examples=3000, deadline=None)
