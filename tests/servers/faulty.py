@@ -392,6 +392,8 @@ class FaultApp:
         section, _, rest = request.path.lstrip("/").partition("/")
         if section == "data":
             return self._data(request, rest)
+        if section == "named":
+            return self._named(request, rest)
         if section == "redirect":
             count, _, tail = rest.partition("/")
             if not count.isdigit():
@@ -429,6 +431,19 @@ class FaultApp:
         else:
             location = f"http://{request.headers.get('host', f'127.0.0.1:{self.port}')}{target}"
         return html_response(302, [("Location", location)], f"see {location}")
+
+    def _named(self, request: Request, rest: str) -> Response:
+        """``/named/<hex of a query>/<any path>``: ``/data`` with the parameters
+        in the path, so the URL's own last segment and query are free to be
+        whatever a naming test needs (``/named/…/get.php?id=3``, ``/named/…/``)."""
+        encoded, _, _ = rest.partition("/")
+        try:
+            query = bytes.fromhex(encoded).decode()
+            params = dict(parse_qsl(query, keep_blank_values=True, errors="strict"))
+        except ValueError:
+            raise BadRequest("expected /named/<hex of a query string>/<path>") from None
+        request.params = params
+        return self._data(request, f"{params.get('size', '0')}/named")
 
     def _data(self, request: Request, rest: str) -> Response:
         size_text, _, name = rest.partition("/")
@@ -480,8 +495,9 @@ class FaultApp:
                 raw = bytes.fromhex(request.params["cd_raw"])
             except ValueError:
                 raise BadRequest("cd_raw must be hex") from None
-            if b"\r" in raw or b"\n" in raw:
-                raise BadRequest("header values cannot contain CR or LF")
+            unfolded = raw.replace(b"\r\n ", b"").replace(b"\r\n\t", b"")
+            if b"\r" in unfolded or b"\n" in unfolded:  # a line fold (CRLF + space) may stay
+                raise BadRequest("header values cannot contain CR or LF, except in a fold")
             headers.append(("Content-Disposition", raw))
 
         response = self._entity(request, size, seed, etag, last_modified, headers, faulty)
