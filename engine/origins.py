@@ -44,6 +44,13 @@ def normalize_origin(text: str) -> str | None:
     return f"{scheme}://{host}" + (f":{port}" if port is not None and port != default else "")
 
 
+def own_origins(port: int) -> tuple[str, ...]:
+    """The endpoint's own origin, as the pages it serves would send it (it serves
+    only the pairing page, which runs no script) and as ``websocket-client``, and
+    so aria2p's notification listener, sends it by default."""
+    return tuple(f"http://{host}:{port}" for host in ("127.0.0.1", "localhost", "[::1]"))
+
+
 def parse_origins(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The origins in a space- or comma-separated list, and the entries that
     are not http(s) addresses (so the user can be told)."""

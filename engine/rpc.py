@@ -25,7 +25,7 @@ from gevent.pywsgi import Input, WSGIHandler, WSGIServer
 
 from engine import jsonrpc, protocol
 from engine.aria2 import NOTIFY_ON, Aria2Api, gid_of
-from engine.origins import origin_allowed, parse_origins
+from engine.origins import origin_allowed, own_origins, parse_origins
 from engine.pairing import PAIR_PATH, Pairing
 from engine.websocket import WebSocket
 
@@ -99,6 +99,7 @@ class RpcServer:
                                error_log=log)
         self._server.start()
         self.port = self._server.server_port
+        self.origins = (*self.origins, *own_origins(self.port))
         log.info("aria2 JSON-RPC on %s:%d", self.host, self.port)
         return self.port
 
