@@ -195,8 +195,8 @@ class Retry(Message):
 
 @dataclass(frozen=True)
 class Remove(Message):
-    """Forget ``ids``; with ``delete_files`` also delete the file (finished or
-    ``.part``).  Answered with ``removed``."""
+    """Forget ``ids`` and delete the ``.part`` of each unfinished one; with
+    ``delete_files`` also delete the finished files.  Answered with ``removed``."""
 
     TYPE: ClassVar[str] = "remove"
     ids: tuple[int, ...] = ()

@@ -209,10 +209,10 @@ class Scheduler:
         for record in records:
             del self.records[record.id]
             self._track(record)
-            if message.delete_files and record.name:
+            # An unfinished download's .part is ours and goes with it; a
+            # finished file is the person's, deleted only when asked.
+            if record.name and (message.delete_files or record.state is not State.COMPLETED):
                 self._delete_file(record)
-            elif record.name and record.state is not State.COMPLETED:
-                log.info("kept %s after removing download %d", record.path, record.id)
         if records:
             for removed in protocol.in_batches([r.id for r in records],
                                                lambda ids, _more: protocol.Removed(ids)):

@@ -21,7 +21,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
-    QCheckBox,
     QComboBox,
     QDockWidget,
     QInputDialog,
@@ -61,6 +60,7 @@ from gui.formatting import fill, format_speed
 from gui.icons import app_icon
 from gui.model import DownloadTableModel, Row
 from gui.notifications import Finished, Notice, Notifier
+from gui.prompts import Duplicates, ask_about_duplicates, confirm_remove
 from gui.proxy import DownloadFilterProxy
 from gui.settings import Settings
 from gui.settings_dialog import KB, MAX_SPEED_KB, SettingsDialog
@@ -431,6 +431,7 @@ class MainWindow(QMainWindow):
         self, urls: Sequence[str], directory: str = "", options: DownloadOptions | None = None
     ) -> None:
         """Ask the worker to add ``urls`` (in batches) to ``directory``."""
+        urls = self._without_duplicates(urls)
         if not urls:
             return
         directory = directory or self._settings.download_dir
@@ -448,6 +449,24 @@ class MainWindow(QMainWindow):
         )
         self.statusBar().showMessage(text, 4000)
         log.info("queued %d URL(s) into %s", count, directory)
+
+    def _without_duplicates(self, urls: Sequence[str]) -> Sequence[str]:
+        """``urls`` less those already in the list, unless the person wants
+        them downloaded again; resumes the existing ones if asked to."""
+        known = self.model.ids_by_url()
+        repeated = [url for url in urls if url in known]
+        if not repeated:
+            return urls
+        choice = self.ask_about_duplicates(len(repeated), mask_credentials(repeated[0]))
+        if choice is Duplicates.AGAIN:
+            return urls
+        if choice is Duplicates.RESUME:
+            rows = [self.model.find(known[url]) for url in repeated]
+            for command, state in ((Resume, State.PAUSED), (Retry, State.FAILED)):
+                ids = tuple(r.info.id for r in rows if r is not None and r.info.state is state)
+                if ids:
+                    self._client.send(command(ids=ids))
+        return [url for url in urls if url not in known]
 
     def queue_and_raise(self, urls: Sequence[str]) -> None:
         """URLs handed over by a second launch: queue them and come forward."""
@@ -520,30 +539,22 @@ class MainWindow(QMainWindow):
             self._client.send(command(ids=ids))
 
     def remove_selected(self) -> None:
-        ids = tuple(row.info.id for row in self.selected_rows())
-        if not ids:
+        rows = self.selected_rows()
+        if not rows:
             return
-        answer = self.confirm_remove(len(ids))
+        completed = sum(row.info.state is State.COMPLETED for row in rows)
+        answer = self.confirm_remove(len(rows), completed)
         if answer is not None:
+            ids = tuple(row.info.id for row in rows)
             self._client.send(Remove(ids=ids, delete_files=answer))
 
-    def confirm_remove(self, count: int) -> bool | None:
-        """Ask before removing; ``None`` to cancel, else whether to delete files."""
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(self.tr("Remove downloads"))
-        box.setText(
-            self.tr("Remove %n download from the list?", "", count)
-            if count == 1
-            else self.tr("Remove %n downloads from the list?", "", count)
-        )
-        also_delete = QCheckBox(self.tr("Also delete the downloaded files"), box)
-        box.setCheckBox(also_delete)
-        box.setStandardButtons(QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel)
-        box.button(QMessageBox.StandardButton.Ok).setText(self.tr("Remove"))
-        if box.exec() != QMessageBox.StandardButton.Ok:
-            return None
-        return also_delete.isChecked()
+    def confirm_remove(self, count: int, completed: int) -> bool | None:
+        """Ask before removing; ``None`` to cancel, else whether to delete the
+        completed files."""
+        return confirm_remove(self, count, completed)
+
+    def ask_about_duplicates(self, count: int, example: str) -> Duplicates:
+        return ask_about_duplicates(self, count, example)
 
     def open_files(self) -> None:
         for row in self.selected_rows():

@@ -301,6 +301,10 @@ class DownloadTableModel(QAbstractTableModel):
         position = self._index.get(download_id)
         return None if position is None else self._rows[position]
 
+    def ids_by_url(self) -> dict[str, int]:
+        """Each URL in the list and the id of its (latest) download."""
+        return {row.info.url: row.info.id for row in self._rows}
+
     def summary(self) -> Summary:
         counts: dict[State, int] = {}
         speed = 0.0

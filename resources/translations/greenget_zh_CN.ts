@@ -615,146 +615,117 @@ Paste links with Ctrl+V, drop them here, or click Add.</source>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="445"/>
+        <location filename="../../gui/main_window.py" line="446"/>
         <source>Adding %n download…</source>
         <translation>
             <numerusform>正在添加 %n 个下载…</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="447"/>
+        <location filename="../../gui/main_window.py" line="448"/>
         <source>Adding %n downloads…</source>
         <translation>
             <numerusform>正在添加 %n 个下载…</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="465"/>
+        <location filename="../../gui/main_window.py" line="484"/>
         <source>There are no http(s) links in the clipboard.</source>
         <translation>剪贴板中没有 http(s) 链接。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="512"/>
+        <location filename="../../gui/main_window.py" line="531"/>
         <source>Only http(s) links can be downloaded.</source>
         <translation>只能下载 http(s) 链接。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="534"/>
-        <source>Remove downloads</source>
-        <translation>移除下载</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="536"/>
-        <source>Remove %n download from the list?</source>
-        <translation>
-            <numerusform>从列表中移除 %n 个下载？</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="538"/>
-        <source>Remove %n downloads from the list?</source>
-        <translation>
-            <numerusform>从列表中移除 %n 个下载？</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../../gui/main_window.py" line="540"/>
-        <source>Also delete the downloaded files</source>
-        <translation>同时删除已下载的文件</translation>
-    </message>
-    <message>
-        <location filename="../../gui/main_window.py" line="543"/>
-        <source>Remove</source>
-        <translation>移除</translation>
-    </message>
-    <message>
-        <location filename="../../gui/main_window.py" line="577"/>
+        <location filename="../../gui/main_window.py" line="588"/>
         <source>That is not an http(s) link.</source>
         <translation>这不是 http(s) 链接。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="586"/>
+        <location filename="../../gui/main_window.py" line="597"/>
         <source>Refresh link</source>
         <translation>更新链接</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="588"/>
+        <location filename="../../gui/main_window.py" line="599"/>
         <source>A new link to the same file for “%1”:
 (the download carries on from where it stopped)</source>
         <translation>为“%1”输入指向同一文件的新链接：
 （下载将从中断处继续）</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="612"/>
+        <location filename="../../gui/main_window.py" line="623"/>
         <source>Speed limit</source>
         <translation>限速</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="613"/>
+        <location filename="../../gui/main_window.py" line="624"/>
         <source>Speed limit in KB/s (0 for no limit):</source>
         <translation>限速，单位 KB/s（0 表示不限速）：</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="647"/>
+        <location filename="../../gui/main_window.py" line="658"/>
         <source>About Greenget</source>
         <translation>关于 Greenget</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="649"/>
+        <location filename="../../gui/main_window.py" line="660"/>
         <source>A download manager that resumes after any crash.</source>
         <translation>一款在任何崩溃后都能继续下载的下载管理器。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="651"/>
+        <location filename="../../gui/main_window.py" line="662"/>
         <source>Protocol %1.</source>
         <translation>协议版本 %1。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="706"/>
+        <location filename="../../gui/main_window.py" line="717"/>
         <source>Download the copied link %1?</source>
         <translation>下载复制的链接 %1？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="708"/>
+        <location filename="../../gui/main_window.py" line="719"/>
         <source>Download the %n copied links?</source>
         <translation>
             <numerusform>下载复制的 %n 个链接？</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="711"/>
+        <location filename="../../gui/main_window.py" line="722"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="723"/>
+        <location filename="../../gui/main_window.py" line="734"/>
         <source>Download engine: pid %1</source>
         <translation>下载引擎：进程号 %1</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="726"/>
+        <location filename="../../gui/main_window.py" line="737"/>
         <source>The download engine is running again; downloads carry on.</source>
         <translation>下载引擎已重新运行，下载将继续。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="732"/>
+        <location filename="../../gui/main_window.py" line="743"/>
         <source>Engine restarting…</source>
         <translation>引擎正在重启…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="736"/>
+        <location filename="../../gui/main_window.py" line="747"/>
         <source>The download engine stopped unexpectedly. Restarting it in %n s; downloads will carry on from where they were.</source>
         <translation>
             <numerusform>下载引擎意外停止。将在 %n 秒后重启，下载会从中断处继续。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="740"/>
+        <location filename="../../gui/main_window.py" line="751"/>
         <source>Restart now</source>
         <translation>立即重启</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="742"/>
+        <location filename="../../gui/main_window.py" line="753"/>
         <source>%1.
 
 Its last messages:
@@ -765,17 +736,17 @@ Its last messages:
 %2</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="747"/>
+        <location filename="../../gui/main_window.py" line="758"/>
         <source>Engine stopped</source>
         <translation>引擎已停止</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="749"/>
+        <location filename="../../gui/main_window.py" line="760"/>
         <source>Try again</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="766"/>
+        <location filename="../../gui/main_window.py" line="777"/>
         <source>%1 requests could not be carried out. The last: %2</source>
         <translation>有 %1 个请求无法执行。最后一个：%2</translation>
     </message>
@@ -839,6 +810,76 @@ Its last messages:
         <location filename="../../gui/browser_pairing.py" line="83"/>
         <source>No browser could be opened: copy the link into your browser&apos;s address bar. It works once, within %1 minutes.</source>
         <translation>无法打开浏览器：请把链接复制到浏览器地址栏。链接只能使用一次，%1 分钟内有效。</translation>
+    </message>
+</context>
+<context>
+    <name>Prompts</name>
+    <message>
+        <location filename="../../gui/prompts.py" line="32"/>
+        <source>Already in the list</source>
+        <translation>已在列表中</translation>
+    </message>
+    <message>
+        <location filename="../../gui/prompts.py" line="34"/>
+        <source>This link is already in the list:
+%1</source>
+        <translation>此链接已在列表中：
+%1</translation>
+    </message>
+    <message>
+        <location filename="../../gui/prompts.py" line="36"/>
+        <source>%n of these links are already in the list.</source>
+        <translation>其中 %n 个链接已在列表中。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/prompts.py" line="38"/>
+        <source>Resume continues the existing downloads (a failed one is tried again); Download again saves another copy under a new name.</source>
+        <translation>“继续现有下载”会接着下载已有的任务（失败的会重试）；“重新下载”会以新名称再保存一份。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/prompts.py" line="43"/>
+        <source>&amp;Resume existing</source>
+        <translation>继续现有下载(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/prompts.py" line="44"/>
+        <source>Download &amp;again</source>
+        <translation>重新下载(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/prompts.py" line="45"/>
+        <source>&amp;Skip</source>
+        <translation>跳过(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/prompts.py" line="63"/>
+        <source>Remove downloads</source>
+        <translation>移除下载</translation>
+    </message>
+    <message>
+        <location filename="../../gui/prompts.py" line="65"/>
+        <source>Remove %n download from the list?</source>
+        <translation>从列表中移除 %n 个下载？</translation>
+    </message>
+    <message>
+        <location filename="../../gui/prompts.py" line="67"/>
+        <source>Remove %n downloads from the list?</source>
+        <translation>从列表中移除 %n 个下载？</translation>
+    </message>
+    <message>
+        <location filename="../../gui/prompts.py" line="70"/>
+        <source>The partly downloaded files of unfinished ones are deleted.</source>
+        <translation>未完成下载的部分文件会被删除。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/prompts.py" line="72"/>
+        <source>Also delete the completed files</source>
+        <translation>同时删除已完成的文件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/prompts.py" line="76"/>
+        <source>Remove</source>
+        <translation>移除</translation>
     </message>
 </context>
 <context>

@@ -273,6 +273,24 @@ def test_remove_can_delete_the_file(worker, fault_server, downloads) -> None:
     assert (downloads / "keep.bin").exists() and not (downloads / "drop.bin").exists()
 
 
+def test_removing_an_unfinished_download_deletes_its_part(worker, fault_server,
+                                                         downloads) -> None:
+    keep = fetch(worker, fault_server.data_url(1000, "done-kept.bin"), downloads)
+    paused, running = worker.add([
+        fault_server.data_url(4 * MiB, "paused.bin", throttle=200_000),
+        fault_server.data_url(4 * MiB, "running.bin", throttle=200_000),
+    ], downloads)
+    worker.wait_done(paused, 100_000)
+    worker.wait_done(running, 100_000)
+    worker.send(p.Pause(ids=(paused,)))
+    worker.wait_state(paused, S.PAUSED)
+    parts = {downloads / "paused.bin.part", downloads / "running.bin.part"}
+    assert parts <= set(downloads.iterdir())
+    worker.send(p.Remove(ids=(keep.id, paused, running)))  # no delete_files
+    worker.wait_until(lambda: not worker.downloads, what="all three removed")
+    assert sorted(downloads.iterdir()) == [downloads / "done-kept.bin"]
+
+
 def test_speed_limit_limits(worker, fault_server, downloads) -> None:
     size = 600_000
     started = time.monotonic()

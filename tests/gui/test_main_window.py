@@ -123,8 +123,9 @@ def test_remove_asks_first(qtbot, make_window, monkeypatch) -> None:
     answers = iter([None, True])
     asked: list[int] = []
 
-    def confirm(count: int) -> bool | None:
+    def confirm(count: int, completed: int) -> bool | None:
         asked.append(count)
+        assert completed == 1
         return next(answers)
 
     monkeypatch.setattr(window, "confirm_remove", confirm)
@@ -241,7 +242,7 @@ def test_keyboard_shortcuts_on_the_table(qtbot, make_window, monkeypatch) -> Non
     qtbot.keyClick(window.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     assert QGuiApplication.clipboard().text() == "http://127.0.0.1/7.bin"  # the URL, not the cell
     asked: list[int] = []
-    monkeypatch.setattr(window, "confirm_remove", lambda count: asked.append(count))
+    monkeypatch.setattr(window, "confirm_remove", lambda count, _completed: asked.append(count))
     qtbot.keyClick(window.view, Qt.Key.Key_Delete)
     assert asked == [1]
     qtbot.keyClick(window.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
