@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QObject, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from engine.pairing import CODE_LIFETIME, pairing_link
 from engine.protocol import RpcStatus
@@ -22,33 +22,39 @@ from gui.icons import action_icon
 log = logging.getLogger(__name__)
 
 
-class PairingRow(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
+class PairingRows(QObject):
+    """The pairing button, the link with its Copy button, and a hint: rows
+    for the Browser integration tab's form (:meth:`add_to`)."""
+
+    def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self._status: RpcStatus | None = None
         self.button = QPushButton(action_icon("link", "insert-link"),
-                                  self.tr("Pa&ir a browser"), self)
+                                  self.tr("Pa&ir a browser"), parent)
         self.button.setToolTip(self.tr("Opens a one-time pairing link in your default browser"))
-        self.link = QLineEdit(self)
+        self.link = QLineEdit(parent)
         self.link.setReadOnly(True)
         self.link.setAccessibleName(self.tr("Pairing link"))
-        self.copy = QPushButton(action_icon("copy", "edit-copy"), self.tr("Copy"), self)
+        self.copy = QPushButton(action_icon("copy", "edit-copy"), self.tr("Copy"), parent)
         self.copy.setToolTip(self.tr("Copy the pairing link, to open it in another browser"))
         self.copy.setAccessibleName(self.copy.toolTip())
         self.copy.setEnabled(False)
-        self.hint = QLabel(self)
+        self.hint = QLabel(parent)
         self.hint.setWordWrap(True)
-        row = QHBoxLayout()
-        row.addWidget(self.button)
-        row.addWidget(self.link, 1)
-        row.addWidget(self.copy)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(row)
-        layout.addWidget(self.hint)
         self.button.clicked.connect(self.pair)
         self.copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.link.text()))
         self.show_status(None)
+
+    def add_to(self, form: QFormLayout) -> None:
+        form.addRow(self.tr("Greenget's extension:"), self.button)
+        form.setAlignment(self.button, Qt.AlignmentFlag.AlignLeft)
+        link_row = QHBoxLayout()
+        link_row.addWidget(self.link, 1)
+        link_row.addWidget(self.copy)
+        label = QLabel(self.tr("Pairing &link:"), self.button.parentWidget())
+        label.setBuddy(self.link)
+        form.addRow(label, link_row)
+        form.addRow("", self.hint)
 
     def show_status(self, status: RpcStatus | None) -> None:
         """Pairing needs the endpoint running (its port and secret)."""

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from engine.origins import parse_origins
 from engine.protocol import RpcStatus, State
 from gui.add_dialog import MAX_CONNECTIONS
-from gui.browser_pairing import PairingRow
+from gui.browser_pairing import PairingRows
 from gui.engine_settings import EngineSettings
 from gui.formatting import fill
 from gui.icons import action_icon
@@ -185,8 +185,8 @@ class SettingsDialog(QDialog):
                         self.rpc_origins)
         rpc_form.addRow("", self.rpc_origins_problem)
         rpc_form.addRow(self.tr("Status:"), self.rpc_state)
-        self.pairing = PairingRow(self)
-        rpc_form.addRow(self.tr("Greenget's extension:"), self.pairing)
+        self.pairing = PairingRows(browser)
+        self.pairing.add_to(rpc_form)
 
         self.tabs = QTabWidget(self)
         self.tabs.addTab(downloads, self.tr("Downloads"))

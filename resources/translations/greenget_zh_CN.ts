@@ -765,49 +765,59 @@ Its last messages:
     </message>
 </context>
 <context>
-    <name>PairingRow</name>
+    <name>PairingRows</name>
     <message>
-        <location filename="../../gui/browser_pairing.py" line="30"/>
+        <location filename="../../gui/browser_pairing.py" line="33"/>
         <source>Pa&amp;ir a browser</source>
         <translation>配对浏览器(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../gui/browser_pairing.py" line="31"/>
+        <location filename="../../gui/browser_pairing.py" line="34"/>
         <source>Opens a one-time pairing link in your default browser</source>
         <translation>在默认浏览器中打开一次性配对链接</translation>
     </message>
     <message>
-        <location filename="../../gui/browser_pairing.py" line="34"/>
+        <location filename="../../gui/browser_pairing.py" line="37"/>
         <source>Pairing link</source>
         <translation>配对链接</translation>
     </message>
     <message>
-        <location filename="../../gui/browser_pairing.py" line="35"/>
+        <location filename="../../gui/browser_pairing.py" line="38"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../gui/browser_pairing.py" line="36"/>
+        <location filename="../../gui/browser_pairing.py" line="39"/>
         <source>Copy the pairing link, to open it in another browser</source>
         <translation>复制配对链接，以便在其他浏览器中打开</translation>
     </message>
     <message>
-        <location filename="../../gui/browser_pairing.py" line="61"/>
+        <location filename="../../gui/browser_pairing.py" line="49"/>
+        <source>Greenget&apos;s extension:</source>
+        <translation>Greenget 扩展：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/browser_pairing.py" line="54"/>
+        <source>Pairing &amp;link:</source>
+        <translation>配对链接(&amp;L)：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/browser_pairing.py" line="67"/>
         <source>Turn on the option above first: pairing needs it.</source>
         <translation>请先开启上面的选项：配对需要它。</translation>
     </message>
     <message>
-        <location filename="../../gui/browser_pairing.py" line="64"/>
+        <location filename="../../gui/browser_pairing.py" line="70"/>
         <source>Add Greenget&apos;s extension to your browser (see the README), then click Pair: the link opens in your default browser and the extension pairs itself.</source>
         <translation>先把 Greenget 扩展添加到浏览器（见 README），再点击“配对”：链接会在默认浏览器中打开，扩展会自动完成配对。</translation>
     </message>
     <message>
-        <location filename="../../gui/browser_pairing.py" line="79"/>
+        <location filename="../../gui/browser_pairing.py" line="85"/>
         <source>Opened in your browser. For another browser, copy the link into its address bar. It works once, within %1 minutes.</source>
         <translation>已在浏览器中打开。如需配对其他浏览器，请把链接复制到其地址栏。链接只能使用一次，%1 分钟内有效。</translation>
     </message>
     <message>
-        <location filename="../../gui/browser_pairing.py" line="83"/>
+        <location filename="../../gui/browser_pairing.py" line="89"/>
         <source>No browser could be opened: copy the link into your browser&apos;s address bar. It works once, within %1 minutes.</source>
         <translation>无法打开浏览器：请把链接复制到浏览器地址栏。链接只能使用一次，%1 分钟内有效。</translation>
     </message>
@@ -1056,11 +1066,6 @@ Its last messages:
         <location filename="../../gui/settings_dialog.py" line="187"/>
         <source>Status:</source>
         <translation>状态：</translation>
-    </message>
-    <message>
-        <location filename="../../gui/settings_dialog.py" line="189"/>
-        <source>Greenget&apos;s extension:</source>
-        <translation>Greenget 扩展：</translation>
     </message>
     <message>
         <location filename="../../gui/settings_dialog.py" line="192"/>

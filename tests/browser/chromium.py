@@ -20,18 +20,20 @@ WAIT = 30.0
 class Browser:
     """Chromium with the extension; ``downloads`` is its own download folder."""
 
-    def __init__(self, extension: Path, profile: Path, downloads: Path) -> None:
+    def __init__(self, extension: Path, profile: Path, downloads: Path,
+                 language: str = "en-US") -> None:
         self.downloads = downloads
         options = webdriver.ChromeOptions()
         options.binary_location = CHROMIUM
         for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
                          "--disable-background-networking", "--disable-component-update",
-                         "--disable-sync", "--window-size=1100,800",
+                         "--disable-sync", "--window-size=1100,800", f"--lang={language}",
                          f"--user-data-dir={profile}", f"--load-extension={extension}"):
             options.add_argument(argument)
         options.add_experimental_option("prefs", {
             "download.default_directory": str(downloads),
             "download.prompt_for_download": False,
+            "intl.accept_languages": language,
         })
         self.driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
         self.extension_id = self._find_extension(extension)

@@ -4,93 +4,19 @@ serves files only with its cookie, and a real Greenget worker with its RPC on.""
 
 from __future__ import annotations
 
-import html
-import re
 import secrets
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from engine import protocol as p
 from tests.browser.chromium import CHROMEDRIVER, CHROMIUM, Browser
-from tests.servers.payload import payload
+from tests.browser.site import Site, SiteFile, serve_site
 from tests.worker_client import REPO, WorkerProcess
-
-COOKIE = "greenget_test_session"
-
-
-@dataclass
-class SiteFile:
-    name: str
-    size: int
-    seed: int
-
-    @property
-    def data(self) -> bytes:
-        return payload(self.size, self.seed)
-
-
-@dataclass
-class Site:
-    """A page with download links; each file is served only to a request
-    carrying the cookie the page set."""
-
-    files: dict[str, SiteFile]
-    session: str = field(default_factory=lambda: secrets.token_hex(8))
-    requests: list[dict[str, str]] = field(default_factory=list)
-    base_url: str = ""
-
-    def url(self, name: str) -> str:
-        return f"{self.base_url}/files/{name}"
-
-    def page(self) -> bytes:
-        links = "".join(f'<li><a id="{html.escape(f.name)}" href="/files/{html.escape(f.name)}">'
-                        f"{html.escape(f.name)}</a></li>" for f in self.files.values())
-        return (f"<!DOCTYPE html><html><head><title>Files</title></head><body><ul>{links}"
-                '<li><a href="/about">About this site</a></li></ul></body></html>').encode()
-
-
-def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            if self.path == "/":
-                self._send(200, site.page(), "text/html; charset=utf-8",
-                           {"Set-Cookie": f"{COOKIE}={site.session}; Path=/; SameSite=Lax"})
-                return
-            match = re.fullmatch(r"/files/([\w.-]+)", self.path)
-            file = site.files.get(match.group(1)) if match else None
-            if file is None:
-                self._send(404, b"not here", "text/plain")
-                return
-            site.requests.append({"path": self.path, "cookie": self.headers.get("Cookie", ""),
-                                  "referer": self.headers.get("Referer", ""),
-                                  "user_agent": self.headers.get("User-Agent", "")})
-            if f"{COOKIE}={site.session}" not in self.headers.get("Cookie", ""):
-                self._send(403, b"<h1>Log in first</h1>", "text/html")
-                return
-            self._send(200, file.data, "application/octet-stream",
-                       {"Content-Disposition": f'attachment; filename="{file.name}"'})
-
-        def _send(self, status: int, body: bytes, kind: str,
-                  headers: dict[str, str] | None = None) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    return Handler
 
 
 @pytest.fixture
@@ -98,15 +24,9 @@ def site() -> Iterator[Site]:
     files = [SiteFile("big-a.bin", 3 << 20, 1), SiteFile("big-b.bin", 2 << 20, 2),
              SiteFile("big-c.bin", (2 << 20) + 12345, 3), SiteFile("small.txt", 10_000, 4),
              SiteFile("big-d.bin", (3 << 20) + 1, 5)]
-    site = Site({f.name: f for f in files})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
-    site.base_url = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    site, stop = serve_site(Site({f.name: f for f in files}))
     yield site
-    server.shutdown()
-    server.server_close()
-    thread.join(10)
+    stop()
 
 
 @dataclass

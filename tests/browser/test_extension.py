@@ -4,6 +4,8 @@ leaves downloads to the browser when Greenget is not running."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -11,7 +13,8 @@ from selenium.webdriver.common.keys import Keys
 from engine import protocol as p
 from engine.pairing import pairing_link
 from tests.browser.chromium import Browser
-from tests.browser.conftest import Greenget, Site
+from tests.browser.conftest import Greenget
+from tests.browser.site import Site
 
 
 def test_pairing_link_pairs_once_and_a_stale_link_says_why(browser: Browser,
@@ -130,3 +133,49 @@ def test_with_greenget_stopped_the_browser_downloads_and_the_popup_says_so(
     status = browser.driver.find_element(By.ID, "status").text
     assert status.startswith("Greenget is not running")
     assert browser.driver.find_element(By.ID, "last-problem").text == status
+
+
+def test_the_toolbar_toggle_and_the_file_types_decide_what_is_caught(
+        browser: Browser, greenget: Greenget, site: Site) -> None:
+    browser.pair(pairing_link(greenget.port, greenget.secret))
+    browser.driver.get(browser.page("options.html"))
+    browser.driver.find_element(By.ID, "min-size").clear()
+    browser.driver.find_element(By.ID, "min-size").send_keys("0")
+    browser.driver.find_element(By.ID, "types").send_keys("txt  .iso")
+    browser.driver.find_element(By.ID, "save").click()
+    browser.wait_for(lambda: browser.driver.find_element(By.ID, "saved").text == "Saved.",
+                     "the options to be saved")
+    browser.driver.get(site.base_url + "/")
+    browser.driver.find_element(By.ID, "big-b.bin").click()  # not a listed type
+    wait_for_browser_file(browser, "big-b.bin", site.files["big-b.bin"].data)
+    browser.driver.find_element(By.ID, "small.txt").click()  # listed, and no size floor now
+    small = site.files["small.txt"]
+    greenget.worker.wait_until(lambda: any(d.state in (p.State.COMPLETED, p.State.FAILED)
+                                           for d in greenget.worker.downloads.values()),
+                               what="Greenget to take the small .txt file")
+    assert (greenget.folder / small.name).read_bytes() == small.data
+    # The toolbar popup's switch turns catching off: the browser keeps the next one.
+    browser.driver.get(browser.page("popup.html"))
+    switch = browser.driver.find_element(By.ID, "enabled")
+    assert switch.is_selected()
+    switch.click()
+    browser.driver.get(site.base_url + "/")
+    browser.driver.find_element(By.ID, "small.txt").click()
+    browser.wait_for(lambda: (browser.downloads / small.name).exists()
+                     and "small.txt" in browser.files(), "the browser to keep small.txt")
+    assert len(greenget.worker.downloads) == 1
+
+
+def test_the_extension_speaks_chinese_in_a_chinese_browser(
+        extension_dir: Path, tmp_path: Path, greenget: Greenget) -> None:
+    browser = Browser(extension_dir, tmp_path / "profile-zh", tmp_path / "downloads-zh",
+                      language="zh-CN")
+    try:
+        browser.driver.get(browser.page("popup.html"))
+        browser.wait_for(lambda: browser.attribute("#status", "data-state") == "unpaired",
+                         "the popup to say it is not paired")
+        assert browser.driver.find_element(By.ID, "status").text.startswith("尚未配对")
+        text = browser.pair(pairing_link(greenget.port, greenget.secret))
+        assert text.startswith("已配对"), text
+    finally:
+        browser.quit()
