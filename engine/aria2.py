@@ -222,9 +222,10 @@ class Aria2Api:
             "pieceLength": str(max((p.end or 0) - p.start for p in record.pieces)
                                if record.pieces else 0),
             "dir": record.directory, "files": [self._file(record)],
-            "errorCode": "1" if record.state is State.FAILED else "0",
-            "errorMessage": record.error,
         }
+        if record.state in (State.COMPLETED, State.FAILED):  # aria2: stopped ones only
+            full.update(errorCode="1" if record.state is State.FAILED else "0",
+                        errorMessage=record.error)
         return _filtered(full, keys)
 
     def _listed(self, states: set[State]) -> list[Record]:
@@ -312,9 +313,12 @@ class Aria2Api:
     def remove(self, gid: object) -> str:
         record = self._record(gid)
         result = self.status(record)
-        result.update(status="removed", downloadSpeed="0", connections="0")
+        was_active = result["status"] == "active"  # aria2 keeps no result for a waiting one
+        result.update(status="removed", downloadSpeed="0", connections="0",
+                      errorCode="0", errorMessage="")
         self.scheduler.handle_now(protocol.Remove(ids=(record.id,)))
-        self.removed[record.id] = result
+        if was_active:
+            self.removed[record.id] = result
         return str(gid)
 
     def remove_result(self, gid: object) -> str:

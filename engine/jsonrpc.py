@@ -3,8 +3,8 @@
 aria2's rules (``src/rpc_helper.cc``, ``src/HttpServerBodyCommand.cc``, ``src/json.cc``):
 a call without ``id`` or with a non-string ``method`` is ``-32600 Invalid Request.``;
 ``params`` that are not a list are ``-32602 Invalid params.``; a body that is not
-JSON is ``-32700 Parse error.``.  Over HTTP a single call's answer carries the
-status 200 (success), 400 (a failed call, code 1, or -32600), 404 (-32601) or 500
+a JSON object or list is ``-32700 Parse error.``.  Over HTTP a single call's
+answer carries the status 200 (success), 400 (a failed call, code 1, or -32600), 404 (-32601) or 500
 (anything else); a batch is always 200, and its items that are not objects are
 dropped.  A GET carries the call in its query: ``method``, ``id`` and ``params``
 (base64 of the JSON list), or only ``params`` for a batch, and ``jsoncallback``
@@ -64,7 +64,7 @@ def answer(api: Api, body: bytes) -> Reply:
         return Reply(answers, 200, any(_refused(a) for a in answers))
     if isinstance(request, dict):
         return _single(_one(api, request))
-    return _single(error(None, INVALID_REQUEST, "Invalid Request."))
+    return _single(error(None, PARSE_ERROR, "Parse error."))  # aria2 parses only {} and []
 
 
 def _single(response: dict[str, Any]) -> Reply:
