@@ -59,8 +59,10 @@ def manifest(browser: str) -> dict[str, Any]:
         return {**common, "minimum_chrome_version": "116",
                 "background": {"service_worker": "background.js"}}
     return {**common, "background": {"scripts": ["common.js", "background.js"]},
-            "browser_specific_settings": {"gecko": {"id": GECKO_ID,
-                                                    "strict_min_version": "128.0"}}}
+            "browser_specific_settings": {"gecko": {
+                "id": GECKO_ID, "strict_min_version": "140.0",
+                # What it sends goes to Greenget on this computer, to nobody else.
+                "data_collection_permissions": {"required": ["none"]}}}}
 
 
 def build_unpacked(browser: str, target: Path) -> Path:
