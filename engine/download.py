@@ -9,6 +9,7 @@ the bytes flushed to disk.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import http.client
@@ -16,7 +17,7 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import gevent
@@ -24,7 +25,7 @@ import requests
 import urllib3
 
 from engine import filenames, naming, segments
-from engine.body import ReadBuffer, body_reader
+from engine.body import ReadBudget, ReadBuffer, body_reader
 from engine.http import (
     DownloadError,
     Sessions,
@@ -72,6 +73,7 @@ class Context:
     sessions: Sessions
     global_limit: TokenBucket
     update: Callable[..., None]  # update(record, **fields): set, store and announce
+    read_budget: ReadBudget = field(default_factory=ReadBudget)
 
 
 def disk_error(exc: OSError, directory: str) -> DownloadError:
@@ -116,6 +118,7 @@ class Download:
         self._failing: set[int] = set()
         self._error: Exception | None = None
         self._restarts = 0
+        self._buffer: ReadBuffer | None = None  # connection 0's, while running
 
     # ------------------------------------------------------------ public
 
@@ -124,7 +127,11 @@ class Download:
         greenlet (pause) leaves the state to the caller."""
         record = self.record
         try:
-            self._run()
+            # The first connection's buffer, taken now so the read budget counts
+            # this download from its probe on (a hundred starting at once
+            # would otherwise each grow to a megabyte before seeing the others).
+            with ReadBuffer(self.ctx.settings.chunk_size, self.ctx.read_budget) as self._buffer:
+                self._run()
         except DownloadError as exc:
             log.info("download %d failed: %s", record.id, exc)
             self._fail(str(exc))
@@ -239,6 +246,7 @@ class Download:
 
     def _probe(self) -> requests.Response:
         record = self.record
+        self.ctx.sessions.ensure_pool(self._connections() * self.ctx.settings.max_active)
         session = self.ctx.sessions.get(record.url)
         try:
             response = session.get(record.url, headers=record.headers or None, stream=True,
@@ -299,16 +307,21 @@ class Download:
     def _fetch_pieces(self, index: int, response: requests.Response | None) -> None:
         pieces = self.record.pieces
         min_piece = self.ctx.settings.min_piece
-        buffer = ReadBuffer(self.ctx.settings.chunk_size)  # this connection's, for its life
-        piece = segments.take(pieces, min_piece)
-        while piece is not None:
-            try:
-                if not self._fetch_piece(index, piece, response, buffer):
-                    return  # the server refuses this extra connection
-            finally:
-                piece.active = False
-                response = None
+        first = self._buffer
+        assert first is not None
+        own: contextlib.AbstractContextManager[ReadBuffer] = (
+            contextlib.nullcontext(first) if index == 0
+            else ReadBuffer(self.ctx.settings.chunk_size, self.ctx.read_budget))
+        with own as buffer:  # this connection's, for its life
             piece = segments.take(pieces, min_piece)
+            while piece is not None:
+                try:
+                    if not self._fetch_piece(index, piece, response, buffer):
+                        return  # the server refuses this extra connection
+                finally:
+                    piece.active = False
+                    response = None
+                piece = segments.take(pieces, min_piece)
 
     # ------------------------------------------------------------ one piece
 
@@ -416,7 +429,8 @@ class Download:
         global_limit = self.ctx.global_limit
         # A read fills what it asks for before it returns, so a slow connection
         # asks for little (and gives back the pages it no longer uses) and a
-        # fast one grows to the full chunk.
+        # fast one grows to the full chunk, or to its share of the read budget
+        # when many connections are open.
         want = MIN_READ
         try:
             while True:
@@ -431,12 +445,14 @@ class Download:
                 data = read(chunk)
                 if not data:
                     return True
-                if time.monotonic() - started > WAITED:
-                    if want > MIN_READ:  # we sat on the buffer: shrink it
-                        want //= 2
-                        buffer.trim(want)
-                elif len(data) >= want:
-                    want = min(default_chunk, want * 2)
+                share = buffer.share()
+                waited = time.monotonic() - started > WAITED  # we sat on the buffer
+                smaller = max(MIN_READ, min(want // 2 if waited else want, share))
+                if smaller < want:
+                    want = smaller
+                    buffer.trim(want)
+                elif not waited and len(data) >= want:
+                    want = min(share, want * 2)
                 remaining = piece.remaining  # a split may have moved the end meanwhile
                 if remaining is not None and len(data) > remaining:
                     data = data[:remaining]
