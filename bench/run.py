@@ -41,6 +41,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from engine.diskio import in_memory  # noqa: E402
 from engine.settings import parse_size  # noqa: E402
 from tests.servers.harness import find_nginx, stop_process  # noqa: E402
 from tests.servers.payload import iter_range, payload  # noqa: E402
@@ -53,12 +54,15 @@ RUN_TIMEOUT = 900.0
 PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "ftp_proxy", "no_proxy")
 
 CASE_TITLES = {
-    1: "one large file, one connection",
-    2: "nginx limit_rate per connection, 8 connections",
-    3: "many small files, 16 at once",
-    4: "CPU seconds per GiB (user+sys), case 1's runs",
+    1: "one large file, one connection, into tmpfs (/dev/shm)",
+    2: "nginx limit_rate per connection, 8 connections, large file",
+    3: "many small files, 16 at once (and CPU per file)",
+    4: "CPU seconds per GiB (user+sys), the runs of cases 6 and 1",
     5: "worker peak RSS with 100 active downloads",
+    6: "one large file, one connection, onto disk",
+    7: "nginx limit_rate per connection, 8 connections, 50 MiB",
 }
+TMPFS = Path("/dev/shm")
 
 NGINX_CONF = """\
 daemon off;
@@ -70,6 +74,7 @@ pid "{prefix}/nginx.pid";
 events {{ worker_connections 4096; }}
 http {{
     default_type application/octet-stream;
+    map $arg_rate $bench_rate {{ "" {rate}; default $arg_rate; }}
     log_format bench "$msec $request_time $status $body_bytes_sent $connection $request_uri";
     access_log "{prefix}/logs/access.log" bench;
     sendfile on;
@@ -87,7 +92,7 @@ http {{
         location = /_alive {{ access_log off; return 200 "ok\\n"; }}
         location /limited/ {{
             alias "{prefix}/root/";
-            limit_rate {rate};
+            limit_rate $bench_rate;
         }}
     }}
 }}
@@ -154,8 +159,13 @@ class Bench:
 
     # ----------------------------------------------------------- helpers
 
-    def url(self, path: str, limited: bool = False) -> str:
-        return f"http://{HOST}:{self.port}/{'limited/' if limited else ''}{path}"
+    def url(self, path: str, limited: bool = False, rate: str = "") -> str:
+        query = f"?rate={rate}" if rate else ""
+        return f"http://{HOST}:{self.port}/{'limited/' if limited else ''}{path}{query}"
+
+    def destination(self, folder: Path) -> None:
+        """Write the outputs of the next runs into a fresh folder under ``folder``."""
+        self.out = folder / f"greenget-bench-out-{os.getpid()}"
 
     def note(self, case: int, text: str) -> None:
         self.notes.setdefault(case, []).append(text)
@@ -317,7 +327,7 @@ class Bench:
         self.runs.append(run)
         label = "warm-up" if run.round == 0 else f"round {run.round}"
         status = "ok" if run.ok else f"FAILED ({run.error[:300]})"
-        unit = {1: "MB/s", 2: "MB/s", 3: "files/s", 5: "MiB"}[run.case]
+        unit = {1: "MB/s", 2: "MB/s", 3: "files/s", 5: "MiB", 6: "MB/s", 7: "MB/s"}[run.case]
         window = f", server {run.server_window:.2f}s" if run.server_window else ""
         sha = ", sha256 ok" if run.sha256_checked and run.ok else ""
         others = run.extra.get("others_cores")
@@ -356,17 +366,27 @@ class Bench:
 
     # =========================================================== case 1 (+ case 4)
 
-    def case_big(self, with_cpu: bool) -> None:
+    def case_big(self, case: int) -> None:
         size = self.args.size
         name = "big.bin"
-        print(f"\n== case 1: {human(size)}, one connection "
-              f"(+ aria2c -x1 for case 4)" if with_cpu else f"\n== case 1: {human(size)}, "
-              "one connection")
+        if case == 1:
+            folder, where = TMPFS, "into tmpfs"
+        else:
+            folder, where = self.disk_dir(), "onto disk"
+        print(f"\n== case {case}: {human(size)}, one connection, {where} ({folder})")
+        if case == 1 and not (TMPFS.is_dir() and on_tmpfs(TMPFS)):
+            self.note(1, f"{TMPFS} is not a tmpfs here; case 1 skipped")
+            return
+        if case == 6 and on_tmpfs(folder):
+            self.note(6, f"{folder} is a tmpfs: this row measures memory, not a disk "
+                         "(choose a disk folder with --disk-dir)")
+        self.destination(folder)
         started = time.monotonic()
-        self.write_file(name, size, seed=1)
-        print(f"  generated {name} ({human(size)}) in {time.monotonic() - started:.1f}s; "
-              "it stays in the page cache (nothing is dropped); outputs go to the same "
-              "filesystem and are deleted after each run")
+        if name not in self.expected:
+            self.write_file(name, size, seed=1)
+            print(f"  generated {name} ({human(size)}) in {time.monotonic() - started:.1f}s; "
+                  "it stays in the page cache (nothing is dropped); outputs are deleted "
+                  "after each run")
         url = self.url(name)
         tools = [
             Tool("greenget -x1", "greenget", lambda o: [*self.greenget, "get", "-q", "-x1",
@@ -375,20 +395,21 @@ class Bench:
                                             str(o / name), url]),
             Tool("wget", "wget", lambda o: ["wget", "-q", "--no-config", "-O",
                                             str(o / name), url]),
+            Tool("aria2c -x1", "aria2c", lambda o: [
+                "aria2c", *ARIA2_COMMON, "-x1", "-s1", "-d", str(o), "-o", name, url]),
         ]
-        if with_cpu:
-            tools.append(Tool("aria2c -x1", "aria2c", lambda o: [
-                "aria2c", *ARIA2_COMMON, "-x1", "-s1", "-d", str(o), "-o", name, url]))
-        tools = [t for t in tools if self.have(t.binary, 1)]
-        self.measure_startup()
-        self.note(1, "greenget flushes the file to disk (fdatasync at each ~1 s checkpoint and "
-                     "before the rename: the crash-safety rule); curl, wget and aria2c do not")
+        tools = [t for t in tools if self.have(t.binary, case)]
+        if not self.startup:
+            self.measure_startup(case)
+        self.note(case, "greenget flushes the file (fdatasync at each ~1 s checkpoint and "
+                        "before the rename: the crash-safety rule); curl, wget and aria2c "
+                        "do not")
 
         def one(tool: Tool, rnd: int) -> Run:
             out = self.fresh_out()
             home = self.fresh_home()
             self.clear_log()
-            run = Run(1, tool.name, rnd)
+            run = Run(case, tool.name, rnd)
             self.execute(run, tool.command(out), env={**self.env, "GREENGET_HOME": str(home)})
             run.server_window, _ = self.server_window(1)
             self.verify_file(run, out / name, name, sha=rnd == 1)
@@ -401,32 +422,43 @@ class Bench:
 
         self.rounds(tools, one, warmup=True)
 
-    def measure_startup(self) -> None:
+    def disk_dir(self) -> Path:
+        """Where case 6 writes: ``--disk-dir``, else the bench's temp folder when it is
+        on a disk, else bench/results/ in the repository."""
+        if self.args.disk_dir:
+            return Path(self.args.disk_dir)
+        if not on_tmpfs(self.tmp):
+            return self.tmp
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        return RESULTS
+
+    def measure_startup(self, case: int) -> None:
         """CPU and wall time of ``greenget get --help`` (imports, gevent patching)."""
         runs = []
         for _ in range(3):
-            run = Run(1, "greenget start-up", 0)
+            run = Run(case, "greenget start-up", 0)
             self.execute(run, [*self.greenget, "get", "--help"])
             runs.append(run)
         wall = statistics.median(r.wall for r in runs)
         cpu = statistics.median(r.user + r.sys for r in runs)
         self.startup = {"wall_s": wall, "cpu_s": cpu}
-        self.note(1, f"greenget start-up (`greenget get --help`, median of 3): {wall:.2f}s wall, "
-                     f"{cpu:.2f}s CPU; included in its wall time and CPU figures")
+        self.note(case, f"greenget start-up (`greenget get --help`, median of 3): {wall:.2f}s "
+                        f"wall, {cpu:.2f}s CPU; included in its wall time and CPU figures")
 
     # =========================================================== case 2
 
-    def case_limited(self) -> None:
-        size = self.args.limited_size
-        name = "mid.bin"
-        rate = self.args.rate
+    def case_limited(self, case: int) -> None:
+        if case == 2:
+            size, rate, name = self.args.limited_size, self.args.limited_rate, "mid.bin"
+        else:
+            size, rate, name = self.args.capped_size, self.args.capped_rate, "capped.bin"
         per_conn = parse_size(rate)
-        print(f"\n== case 2: {human(size)} via nginx limit_rate {rate} per connection, "
-              f"8 connections")
-        print(f"  note: {human(size)} by default (not 1 GiB): at {rate}/connection x 8 a GiB "
-              f"takes ~{GiB / (8 * per_conn):.0f}s per run; change it with --limited-size")
-        self.write_file(name, size, seed=2)
-        url = self.url(name, limited=True)
+        print(f"\n== case {case}: {human(size)} via nginx limit_rate {rate} per connection, "
+              f"8 connections (nginx lets each request's first second through uncapped: "
+              f"at best ~{max(0.0, size / (8 * per_conn) - 1):.1f}s)")
+        self.destination(self.tmp)
+        self.write_file(name, size, seed=case)
+        url = self.url(name, limited=True, rate=rate)
         cap = self.args.curl_seconds
         tools = [
             Tool("greenget -x8", "greenget", lambda o: [*self.greenget, "get", "-q", "-x8",
@@ -439,9 +471,11 @@ class Bench:
                                                      "--max-time", str(cap), "-o",
                                                      str(o / name), url]),
         ]
-        tools = [t for t in tools if self.have(t.binary, 2)]
+        if case == 7:  # one capped connection says nothing new here
+            tools = [t for t in tools if t.binary != "curl"]
+        tools = [t for t in tools if self.have(t.binary, case)]
         if any(t.binary == "curl" for t in tools):
-            self.note(2, f"curl (1 connection) is stopped after {cap:g}s (--max-time, "
+            self.note(case, f"curl (1 connection) is stopped after {cap:g}s (--max-time, "
                          f"--curl-seconds) and measured as bytes received / wall time; the "
                          f"bytes it got are checked against the file's prefix")
 
@@ -449,7 +483,7 @@ class Bench:
             out = self.fresh_out()
             home = self.fresh_home()
             self.clear_log()
-            run = Run(2, tool.name, rnd)
+            run = Run(case, tool.name, rnd)
             capped = tool.binary == "curl"
             self.execute(run, tool.command(out), env={**self.env, "GREENGET_HOME": str(home)},
                          ok_codes=(0, 28) if capped else (0,))
@@ -471,6 +505,7 @@ class Bench:
     def case_small(self) -> None:
         count, size = self.args.small_count, self.args.small_size
         print(f"\n== case 3: {count} x {human(size)} files, 16 at once")
+        self.destination(self.tmp)
         names = [f"small/f{i:04d}.bin" for i in range(count)]
         for i, name in enumerate(names):
             self.write_file(name, size, seed=1000 + i)
@@ -523,6 +558,7 @@ class Bench:
         print(f"\n== case 5: peak RSS with {count} active downloads ({human(size)} each via "
               f"limit_rate {self.args.rate}, one connection each, held {hold:g}s once all "
               "are connected)")
+        self.destination(self.tmp)
         first = "rss/r000.bin"
         self.write_file(first, size, seed=5)
         names = [f"rss/r{i:03d}.bin" for i in range(count)]
@@ -724,7 +760,7 @@ class Bench:
                          for r in good]
                 rates = [x for x in rates if x]
                 entry["server_rate"] = statistics.median(rates) if rates else None  # type: ignore
-                if case == 1:
+                if case in (1, 6):
                     entry["cpu_s_per_gib"] = statistics.median(
                         (r.user + r.sys) / (r.bytes / GiB) for r in good)
                 if case == 3:
@@ -762,26 +798,39 @@ class Bench:
                     f"{self.code_after['commit']}; this run measured the snapshot above)")
         add("medians of the measured rounds (tools interleaved, order rotated each round); "
             "ratio = greenget / tool, same run. MB = 10^6 bytes.")
+        capped = human(self.args.capped_size)
+        disk = self.disk_dir()
+        aria8 = "aria2c -x8 -s8 -k1M"
+        # (case shown, case measured, figure, title, unit, tool the goal names, goal,
+        #  higher is better); goals from issue 14
         specs = [
-            (1, f"1. {size}, one connection", "MB/s", "curl", 0.9),
-            (2, f"2. {lim}, limit_rate {self.args.rate}/conn, 8 conns", "MB/s",
-             "aria2c -x8 -s8 -k1M", 0.9),
-            (3, f"3. {small} files, 16 at once", "files/s", "aria2c -j16", 1.0),
-            (4, "4. CPU s per GiB (user+sys), case 1", "s/GiB", "curl", None),
-            (5, f"5. peak RSS, {self.args.rss_count} active", "MiB", "aria2c -j100", None),
+            (1, 1, "median", f"1. {size}, 1 conn, into tmpfs", "MB/s", "curl", 1.0, True),
+            (6, 6, "median", f"6. {size}, 1 conn, onto disk", "MB/s", "curl", 1.0, True),
+            (4, 6, "cpu_s_per_gib", "4. CPU per GiB, case 6 (disk)", "s/GiB", "curl", 1.0,
+             False),
+            (4, 1, "cpu_s_per_gib", "4. CPU per GiB, case 1 (tmpfs)", "s/GiB", "curl", None,
+             False),
+            (7, 7, "median", f"7. {capped}, limit_rate {self.args.capped_rate}/conn, 8 conns",
+             "MB/s", aria8, 1.0, True),
+            (2, 2, "median", f"2. {lim}, limit_rate {self.args.limited_rate}/conn, 8 conns",
+             "MB/s", aria8, 1.0, True),
+            (3, 3, "median", f"3. {small} files, 16 at once", "files/s", "aria2c -j16", 1.0,
+             True),
+            (3, 3, "cpu_ms_per_file", "3. CPU per file, case 3", "ms", "aria2c -j16", None,
+             False),
+            (5, 5, "median", f"5. peak RSS, {self.args.rss_count} active", "MiB",
+             "aria2c -j100", 1.5, False),
         ]
         add("")
         add(f"{'case (unit)':48} {'tool':20} {'median':>9} {'min..max':>15} {'ratio':>6}  "
             f"{'cpu s':>6} {'server':>7}")
         add("-" * 118)
-        for case, title, unit, target_tool, target in specs:
-            source = "1" if case == 4 else str(case)
-            tools: dict[str, dict[str, object]] = table.get(source, {})  # type: ignore
+        for case, source, key, title, unit, target_tool, target, higher in specs:
+            tools: dict[str, dict[str, object]] = table.get(str(source), {})  # type: ignore
             if not tools or case not in self.args.case_list:
                 continue
             ours_name = next((t for t in tools if t.startswith("greenget")), None)
             ours = tools.get(ours_name or "", {})
-            key = "cpu_s_per_gib" if case == 4 else "median"
             ours_value = ours.get(key)
             first = True
             ordered = sorted(tools.items(), key=lambda item: item[0] != ours_name)
@@ -792,23 +841,26 @@ class Bench:
                 if value is None:
                     add(f"{label:48} {tool:20} {'failed':>9}")
                     continue
-                spread = "" if case == 4 else f"{entry['min']:.1f}..{entry['max']:.1f}"
+                spread = f"{entry['min']:.1f}..{entry['max']:.1f}" if key == "median" else ""
                 ratio = ""
                 if tool != ours_name and ours_value and value:
                     r = float(ours_value) / float(value)  # type: ignore[arg-type]
                     ratio = f"{r:.2f}"
                     if tool == target_tool and target is not None:
-                        ratio += " ✓" if r >= target else " ✗"
+                        ratio += " ✓" if (r >= target if higher else r <= target) else " ✗"
                 server = ""
-                if case in (1, 2, 3) and entry.get("server_rate"):
+                if case in (1, 2, 3, 6, 7) and key == "median" and entry.get("server_rate"):
                     server = f"{float(entry['server_rate']):.1f}"  # type: ignore[arg-type]
-                cpu = f"{float(entry['cpu_s']):.2f}" if case != 4 else ""  # type: ignore
+                cpu = f"{float(entry['cpu_s']):.2f}" if key == "median" else ""  # type: ignore
                 fails = f"  ({entry['failed']} failed)" if entry.get("failed") else ""
                 add(f"{label:48} {tool:20} {float(value):9.2f} {spread:>15} {ratio:>6}  "  # type: ignore
                     f"{cpu:>6} {server:>7}{fails}")
             add("")
-        add("ratio: higher is better for MB/s and files/s, lower is better for s/GiB and MiB; "
-            "✓/✗ = DESIGN.md target (≥0.9 x curl, ≥0.9 x aria2c, ≥1.0 x aria2c).")
+        add(f"case 6 writes into {disk}" + (" (a tmpfs!)" if on_tmpfs(disk) else "")
+            + f"; case 1 into {TMPFS}")
+        add("ratio: higher is better for MB/s and files/s, lower is better for s/GiB, ms and "
+            "MiB; ✓/✗ = issue 14's goal (≥1.0 x curl or aria2c; CPU per GiB ≤1.0 x curl; "
+            "RSS ≤1.5 x aria2c).")
         add("cpu s = median user+sys of the tool's process (os.wait4), start-up included; "
             "server = the same metric over nginx's first-request-start..last-request-end "
             "window (no process start-up or exit).")
@@ -863,10 +915,16 @@ class Bench:
         try:
             if 1 in args.case_list or 4 in args.case_list:
                 self.current_case = 1
-                self.case_big(with_cpu=4 in args.case_list)
+                self.case_big(1)
+            if 6 in args.case_list or 4 in args.case_list:
+                self.current_case = 6
+                self.case_big(6)
+            if 7 in args.case_list:
+                self.current_case = 7
+                self.case_limited(7)
             if 2 in args.case_list:
                 self.current_case = 2
-                self.case_limited()
+                self.case_limited(2)
             if 3 in args.case_list:
                 self.current_case = 3
                 self.case_small()
@@ -1184,6 +1242,15 @@ def code_version(root: Path = REPO) -> dict[str, str]:
             "uncommitted": f"{len(dirty.splitlines())} files" if dirty else "none"}
 
 
+def on_tmpfs(path: Path) -> bool:
+    """True when ``path`` is on a file system held in memory (tmpfs, ramfs)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        return in_memory(fd)
+    finally:
+        os.close(fd)
+
+
 def machine_info() -> dict[str, object]:
     model = ""
     with contextlib.suppress(OSError), open("/proc/cpuinfo") as f:
@@ -1201,9 +1268,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--size", type=parse_size, default=None,
                         help="case 1 file size (default 1G; 64M with --quick)")
     parser.add_argument("--limited-size", type=parse_size, default=None,
-                        help="case 2 file size (default 256M; 32M with --quick)")
+                        help="case 2 file size (default 1G; 32M with --quick)")
+    parser.add_argument("--limited-rate", default="8m",
+                        help="case 2 nginx limit_rate per connection (default 8m)")
+    parser.add_argument("--capped-size", type=parse_size, default=None,
+                        help="case 7 file size (default 50M; 16M with --quick)")
+    parser.add_argument("--capped-rate", default="1m",
+                        help="case 7 nginx limit_rate per connection (default 1m)")
+    parser.add_argument("--disk-dir", default=None,
+                        help="case 6 destination folder on a disk (default: the temp folder "
+                             "if it is not a tmpfs, else bench/results/)")
     parser.add_argument("--rate", default="2m",
-                        help="nginx limit_rate per connection on /limited/ (default 2m)")
+                        help="case 5 nginx limit_rate per connection (default 2m)")
     parser.add_argument("--curl-seconds", type=float, default=None,
                         help="case 2: stop the single-connection curl after this many "
                              "seconds (default 10; 2 with --quick)")
@@ -1226,13 +1302,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                              "launcher as committed at HEAD (default) or as in the working "
                              "tree, taken at start so edits during the run cannot mix "
                              "versions; or 'live': the installed `greenget` command")
-    parser.add_argument("--cases", default="1,2,3,4,5",
-                        help="comma-separated case numbers (default all: 1,2,3,4,5)")
+    parser.add_argument("--cases", default="1,2,3,4,5,6,7",
+                        help="comma-separated case numbers (default all: 1,2,3,4,5,6,7)")
     parser.add_argument("--quick", action="store_true",
                         help="a ~1 minute smoke version with small sizes and 2 rounds")
     args = parser.parse_args(argv)
     quick = args.quick
-    defaults = {"rounds": (5, 2), "size": (GiB, 64 * MiB), "limited_size": (256 * MiB, 32 * MiB),
+    defaults = {"rounds": (5, 2), "size": (GiB, 64 * MiB), "limited_size": (GiB, 32 * MiB),
+                "capped_size": (50 * MiB, 16 * MiB),
                 "curl_seconds": (10.0, 2.0), "small_count": (1000, 200), "rss_hold": (5.0, 1.0),
                 "quiet_wait": (5.0, 1.0)}
     for name, (full, short) in defaults.items():
@@ -1243,7 +1320,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     except ValueError:
         parser.error(f"--cases takes numbers like 1,3,5, not {args.cases!r}")
     if not set(args.case_list) <= set(CASE_TITLES):
-        parser.error("cases are 1 to 5")
+        parser.error(f"cases are 1 to {max(CASE_TITLES)}")
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
     return args
