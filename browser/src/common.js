@@ -63,7 +63,11 @@ async function rpc(method, ...params) {
   const call = { jsonrpc: "2.0", id: crypto.randomUUID(), method,
                  params: [`token:${settings.secret}`, ...params] };
   const { answer } = await post(`${endpoint(settings.port)}/jsonrpc`, call);
-  if (answer && answer.error) throw new GreengetRefused(answer.error.message);
+  if (answer && answer.error) {
+    // aria2's word for a wrong secret: Greenget's secret changed since pairing.
+    const unpaired = answer.error.message === "Unauthorized";
+    throw new GreengetRefused(unpaired ? t("secretChanged") : answer.error.message);
+  }
   if (!answer || !("result" in answer)) throw new GreengetRefused(t("badAnswer", "?"));
   return answer.result;
 }

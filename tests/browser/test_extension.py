@@ -179,3 +179,21 @@ def test_the_extension_speaks_chinese_in_a_chinese_browser(
         assert text.startswith("已配对"), text
     finally:
         browser.quit()
+
+
+def test_after_greenget_changes_its_secret_the_browser_downloads_and_asks_to_pair_again(
+        browser: Browser, greenget: Greenget, site: Site) -> None:
+    browser.pair(pairing_link(greenget.port, greenget.secret))
+    greenget.worker.send(p.SetRpc(enabled=True, port=greenget.port, secret="a-new-secret"))
+    status = greenget.worker.expect(p.RpcStatus)
+    assert isinstance(status, p.RpcStatus) and status.secret == "a-new-secret"
+    browser.driver.get(site.base_url + "/")
+    big = site.files["big-c.bin"]
+    browser.driver.find_element(By.ID, big.name).click()
+    wait_for_browser_file(browser, big.name, big.data)
+    assert greenget.worker.downloads == {}
+    browser.driver.get(browser.page("popup.html"))
+    browser.wait_for(lambda: browser.attribute("#status", "data-state") == "refused",
+                     "the popup to say Greenget refused")
+    assert "secret changed" in browser.driver.find_element(By.ID, "status").text
+    assert browser.driver.find_element(By.ID, "pairing").is_displayed()
