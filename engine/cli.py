@@ -19,7 +19,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import gevent
 from gevent.event import Event
@@ -289,16 +289,24 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO, stop: Event) -> int:
         reporter.outcome.wanted = _queue(scheduler, urls, directory, options)
         reporter.records.update({i: scheduler.records[i].info()
                                  for i in reporter.outcome.wanted})
-        gevent.wait([scheduler.idle, stop], count=1)
+        ended: list[Any] = [scheduler.idle, stop, scheduler.supervisor.failed]
+        gevent.wait(ended, count=1)
     except CommandError as exc:
         print(f"greenget: {exc}", file=err)
         return EXIT_USAGE
     finally:
-        scheduler.stop()
-        store.remove(*reporter.outcome.completed)
+        try:
+            scheduler.stop()
+            store.remove(*reporter.outcome.completed)
+        except Exception as exc:  # the store may be what failed; the next run resumes
+            log.error("could not record the end cleanly: %s", exc)
         store.close()
         lock.release()
         reporter.finish()
+    if scheduler.supervisor.failed.ready():
+        print(f"greenget: {scheduler.supervisor.failed.get()}; run the same command again "
+              "to resume", file=err)
+        return EXIT_FAILED
     if stop.is_set():
         print("greenget: interrupted; run the same command again to resume", file=err)
         return EXIT_INTERRUPTED

@@ -98,7 +98,9 @@ class RpcServer:
         self._server = _Server((self.host, self.port), self._app, backlog=128, log=None,
                                error_log=log)
         self._server.start()
-        self.port = self._server.server_port
+        port = self._server.server_port
+        assert port is not None  # a started server listens
+        self.port = port
         self.origins = (*self.origins, *own_origins(self.port))
         log.info("aria2 JSON-RPC on %s:%d", self.host, self.port)
         return self.port

@@ -9,12 +9,13 @@ headless CLI drive one.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import heapq
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from engine.protocol import ACTIVE_STATES, Message, ProgressItem, State
 from engine.ratelimit import TokenBucket
 from engine.settings import MAX_CONNECTIONS, Settings
 from engine.store import Record, Store
+from engine.supervision import Supervisor
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +81,10 @@ def parse_checksum(value: str | None) -> str | None:
 
 class Scheduler:
     def __init__(self, store: Store, emit: Callable[[Message], None],
-                 settings: Settings | None = None) -> None:
+                 settings: Settings | None = None,
+                 supervisor: Supervisor | None = None) -> None:
         self.store = store
+        self.supervisor = supervisor or Supervisor()  # watches the progress and checkpoint loops
         self.emit = emit
         self.settings = settings or Settings()
         self.sessions = Sessions(proxy=self.settings.proxy)
@@ -104,7 +108,8 @@ class Scheduler:
                 record.state = State.QUEUED
                 self.store.save(record)
             self._remember(record)
-        self._loops = [gevent.spawn(self._progress_loop), gevent.spawn(self._checkpoint_loop)]
+        self._loops = [self.supervisor.spawn("progress loop", self._progress_loop),
+                       self.supervisor.spawn("checkpoint loop", self._checkpoint_loop)]
         self._fill()
 
     def snapshot(self) -> list[protocol.Snapshot]:
@@ -294,7 +299,7 @@ class Scheduler:
             if message.connections is not None:
                 changes["connections"] = message.connections
             if changes:
-                self.update(record, **changes)
+                self.apply(record, changes)
 
     def _on_get_segments(self, message: protocol.GetSegments) -> None:
         record = self.records.get(message.id)
@@ -321,7 +326,12 @@ class Scheduler:
     def update(self, record: Record, *, pieces: bool = False, announce: bool = True,
                **changes: object) -> None:
         """Change ``record``, save it, and (unless not to ``announce``) tell the
-        client the fields it sees."""
+        client the fields it sees (the downloads' :class:`engine.download.Update`)."""
+        self.apply(record, changes, pieces=pieces, announce=announce)
+
+    def apply(self, record: Record, changes: Mapping[str, object], *, pieces: bool = False,
+              announce: bool = True) -> None:
+        """:meth:`update` with the changes in a mapping."""
         for name, value in changes.items():
             setattr(record, name, value)
         if "state" in changes:
@@ -388,7 +398,7 @@ class Scheduler:
         self.update(record, state=State.DOWNLOADING, error="")
         greenlet = gevent.spawn(download.run)
         self.running[record.id] = Running(download, greenlet, [(time.monotonic(), 0)])
-        greenlet.link(lambda _g, download_id=record.id: self._ended(download_id, greenlet))
+        greenlet.link(functools.partial(self._ended, record.id))
 
     def _ended(self, download_id: int, greenlet: gevent.Greenlet) -> None:
         current = self.running.get(download_id)

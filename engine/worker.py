@@ -10,7 +10,9 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, Protocol
 
 import gevent
 from gevent.fileobject import FileObject
@@ -25,20 +27,22 @@ from engine.protocol import MAX_LINE_BYTES, ProtocolError
 from engine.rpc import RpcServer, load_secret
 from engine.scheduler import Scheduler
 from engine.store import Store, StoreError, set_aside
+from engine.supervision import Supervisor
 
 log = logging.getLogger(__name__)
 
 EXIT_OK = 0
 EXIT_CANNOT_START = 3
+EXIT_LOOP_DIED = 4  # a supervised greenlet died; the client restarts the worker
 
 
 class Pipe:
     """Events out through a queue drained by one writer greenlet."""
 
-    def __init__(self) -> None:
+    def __init__(self, supervisor: Supervisor) -> None:
         self._out = FileObject(sys.stdout.fileno(), "wb", close=False)
         self._queue: Queue[bytes | None] = Queue()
-        self._writer = gevent.spawn(self._write_loop)
+        self._writer = supervisor.spawn("event writer", self._write_loop)
 
     def emit(self, message: protocol.Message) -> None:
         self._queue.put((message.encode() + "\n").encode("utf-8"))
@@ -67,7 +71,11 @@ class Pipe:
         self._writer.join(timeout)
 
 
-def read_commands(stdin: FileObject):  # type: ignore[no-untyped-def]
+class LineSource(Protocol):
+    def readline(self, size: int = -1, /) -> bytes: ...
+
+
+def read_commands(stdin: LineSource) -> Iterator[bytes | ProtocolError]:
     """Yield each line of stdin (bytes) or a :class:`ProtocolError` for one too long."""
     while True:
         line = stdin.readline(MAX_LINE_BYTES + 1)
@@ -165,7 +173,8 @@ def main() -> int:
     )
     raise_open_file_limit()
     keep_big_buffers_out_of_the_heap()
-    pipe = Pipe()
+    supervisor = Supervisor()
+    pipe = Pipe(supervisor)
     pipe.emit(protocol.Hello(protocol.PROTOCOL_VERSION, os.getpid()))
     home = state_home()
     lock = StateLock(home, "worker")
@@ -185,7 +194,7 @@ def main() -> int:
         pipe.emit(message)
         rpc.observe(message)
 
-    scheduler = Scheduler(store, emit)
+    scheduler = Scheduler(store, emit, supervisor=supervisor)
     scheduler.start()
     for snapshot in scheduler.snapshot():
         pipe.emit(snapshot)
@@ -193,11 +202,22 @@ def main() -> int:
         rpc.configure(scheduler, protocol.SetRpc(
             enabled=True, port=int(os.environ["GREENGET_RPC_PORT"]),
             secret=os.environ.get("GREENGET_RPC_SECRET", "")))
+    serving = gevent.spawn(serve, scheduler, pipe, rpc)
     try:
-        serve(scheduler, pipe, rpc)
+        ended: list[Any] = [serving, supervisor.failed]
+        gevent.wait(ended, count=1)
+        if supervisor.failed.ready():
+            serving.kill()
+            log.critical("exiting so that the client restarts the worker: %s",
+                         supervisor.failed.get())
+            return EXIT_LOOP_DIED
+        serving.get()  # re-raises what ended it
     finally:
         rpc.stop()
-        scheduler.stop()
+        try:
+            scheduler.stop()
+        except Exception:  # the store may be what failed; the next worker resumes from it
+            log.exception("could not stop the downloads cleanly")
         store.close()
         lock.release()
         pipe.close()
