@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol, cast
 
 import gevent
 import requests
@@ -65,6 +66,14 @@ class RangesIgnored(Exception):
         self.response = response
 
 
+class Update(Protocol):
+    """Set ``changes`` on ``record``, store it (with its pieces if ``pieces``)
+    and announce the fields the client sees (see :meth:`Scheduler.update`)."""
+
+    def __call__(self, record: Record, *, pieces: bool = False, announce: bool = True,
+                 **changes: object) -> None: ...
+
+
 @dataclass
 class Context:
     """What every download shares."""
@@ -72,7 +81,7 @@ class Context:
     settings: Settings
     sessions: Sessions
     global_limit: TokenBucket
-    update: Callable[..., None]  # update(record, **fields): set, store and announce
+    update: Update
     read_budget: ReadBudget = field(default_factory=ReadBudget)
 
 
@@ -190,12 +199,11 @@ class Download:
             except RangesIgnored as exc:
                 log.info("download %d: the server ignores ranges; one connection from 0",
                          record.id)
-                record.resumable = False
                 first = exc.response
                 assert self._part is not None
                 self._part.empty(record.size)
-                record.pieces = self._plan(record.size)
-                self.ctx.update(record, pieces=True)
+                record.pieces = self._plan(record.size, resumable=False)
+                self.ctx.update(record, resumable=False, pieces=True)
         self._finish()
 
     def _part_path(self) -> Path:
@@ -225,23 +233,23 @@ class Download:
                 else naming.suggested_name(response.headers.get("Content-Disposition"),
                                            response.url, response.headers.get("Content-Type")))
             self._part = PartFile.reserve(directory, wanted)
-            name = record.name = self._part.name
-        record.final_url = response.url
-        record.validators = validators_of(response)
-        record.decoded = _encoded(response)
-        record.resumable = bool(ranges and size is not None and not record.decoded)
-        if not record.checksum and not record.decoded:
-            record.checksum = server_digest(response.headers)
+            name = self._part.name
+        decoded = _encoded(response)
+        resumable = bool(ranges and size is not None and not decoded)
+        checksum = record.checksum
+        if not checksum and not decoded:
+            checksum = server_digest(response.headers)
         assert self._part is not None
         if restart:
             self._part.empty(size)
         else:
             self._part.allocate(size)
-        record.pieces = self._plan(size)
-        self.ctx.update(record, name=name, size=size, error="", checksum=record.checksum,
-                        final_url=record.final_url, validators=record.validators, pieces=True)
+        record.pieces = self._plan(size, resumable=resumable, url=response.url)
+        self.ctx.update(record, name=name, size=size, error="", checksum=checksum,
+                        final_url=response.url, validators=validators_of(response),
+                        decoded=decoded, resumable=resumable, pieces=True)
         log.info("download %d: %s -> %s (%s bytes, %d pieces)", record.id,
-                 redact(record.final_url or record.url), name, size, len(record.pieces))
+                 redact(response.url), name, size, len(record.pieces))
         return response
 
     def _probe(self) -> requests.Response:
@@ -258,8 +266,8 @@ class Download:
             raise status_error(response)
         return response
 
-    def _plan(self, size: int | None) -> list[Piece]:
-        connections = self._connections() if self.record.resumable else 1
+    def _plan(self, size: int | None, *, resumable: bool, url: str | None = None) -> list[Piece]:
+        connections = self._connections(url) if resumable else 1
         return segments.plan(size, connections, self.ctx.settings.min_piece)
 
     def close(self) -> None:
@@ -277,7 +285,7 @@ class Download:
         self.ctx.sessions.ensure_pool(count * self.ctx.settings.max_active)
         self._error = None
         if count == 1:  # one connection: no greenlet of its own needed
-            self._workers = [gevent.getcurrent()]
+            self._workers = [cast(gevent.Greenlet, gevent.getcurrent())]
             try:
                 self._fetch_pieces(0, first)
             finally:
@@ -505,10 +513,11 @@ class Download:
             raise DownloadError(f"The file is larger than the {cap:,}-byte limit set for "
                                 "downloads; stopped.", transient=False)
 
-    def _connections(self) -> int:
-        """Connections for this download: asked for, within what the host accepts."""
+    def _connections(self, url: str | None = None) -> int:
+        """Connections for this download: asked for, within what the host (of
+        ``url``, by default the one downloaded from) accepts."""
         wanted = self.ctx.settings.connections_for(self.record.connections)
-        cap = self.ctx.sessions.connection_cap(self.record.final_url or self.record.url)
+        cap = self.ctx.sessions.connection_cap(url or self.record.final_url or self.record.url)
         return min(wanted, cap) if cap else wanted
 
     def _timeout(self) -> tuple[float, float]:

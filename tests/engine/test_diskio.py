@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import shutil
 import subprocess
 import sys
@@ -205,3 +206,12 @@ def test_a_disk_file_is_reserved_where_the_file_system_can(tmp_path: Path) -> No
         file.close()
     assert path.stat().st_size == 4 * 1024 * 1024
     assert path.stat().st_blocks * 512 >= 4 * 1024 * 1024  # posix_fallocate reserved it
+
+
+@pytest.mark.parametrize(("value", "chosen"), [("1", "portable"), ("", "posix")])
+def test_the_environment_chooses_the_implementation_once(value: str, chosen: str) -> None:
+    env = {**os.environ, diskio.PORTABLE_ENV: value}
+    result = subprocess.run(
+        [sys.executable, "-c", "from engine import diskio; print(diskio.current().name)"],
+        env=env, capture_output=True, text=True, check=True, timeout=60)
+    assert result.stdout.strip() == chosen
