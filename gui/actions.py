@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt
@@ -11,7 +10,8 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from engine.protocol import ACTIVE_STATES, State
 from gui.icons import action_icon
-from gui.model import Row, Summary
+from gui.model import Summary
+from gui.selection import Selected
 
 log = logging.getLogger(__name__)
 
@@ -129,17 +129,19 @@ def create_actions(parent: QObject) -> Actions:
     return actions
 
 
-def update_enabled(actions: Actions, selected: Sequence[Row], summary: Summary) -> None:
-    """Enable each action only where it applies to the selection (or queue)."""
-    states = {row.info.state for row in selected}
-    actions.resume.setEnabled(State.PAUSED in states)
-    actions.pause.setEnabled(bool(states & PAUSABLE))
-    actions.retry.setEnabled(State.FAILED in states)
-    actions.remove.setEnabled(bool(selected))
-    actions.open_file.setEnabled(State.COMPLETED in states)
-    actions.open_folder.setEnabled(bool(selected))
-    actions.copy_url.setEnabled(bool(selected))
-    actions.refresh_link.setEnabled(len(selected) == 1 and State.COMPLETED not in states)
-    actions.limit_speed.setEnabled(bool(states - {State.COMPLETED}))
+def update_enabled(actions: Actions, selected: Selected, summary: Summary) -> None:
+    """Enable each action only where it applies to the selection (or queue),
+    from counts per state: nothing here walks the rows."""
+    some = selected.total > 0
+    unfinished = selected.total - selected.count(State.COMPLETED)
+    actions.resume.setEnabled(selected.has(State.PAUSED))
+    actions.pause.setEnabled(selected.has(*PAUSABLE))
+    actions.retry.setEnabled(selected.has(State.FAILED))
+    actions.remove.setEnabled(some)
+    actions.open_file.setEnabled(selected.has(State.COMPLETED))
+    actions.open_folder.setEnabled(some)
+    actions.copy_url.setEnabled(some)
+    actions.refresh_link.setEnabled(selected.total == 1 and unfinished == 1)
+    actions.limit_speed.setEnabled(unfinished > 0)
     actions.resume_all.setEnabled(summary.count(State.PAUSED) > 0)
     actions.pause_all.setEnabled(summary.count(*PAUSABLE) > 0)

@@ -62,6 +62,7 @@ from gui.model import DownloadTableModel, Row
 from gui.notifications import Finished, Notice, Notifier
 from gui.prompts import Duplicates, ask_about_duplicates, confirm_remove
 from gui.proxy import DownloadFilterProxy
+from gui.selection import SelectionTracker
 from gui.settings import Settings
 from gui.settings_dialog import KB, MAX_SPEED_KB, SettingsDialog
 from gui.speed_graph import SpeedHistory
@@ -119,6 +120,7 @@ class MainWindow(QMainWindow):
         self.proxy = DownloadFilterProxy(self.model, self)
         self.view = DownloadView(self)
         self.view.setModel(self.proxy)
+        self.selection = SelectionTracker(self.view.selectionModel(), self.proxy, self.model, self)
         self.acts: Actions = create_actions(self)
         self.history = SpeedHistory(self)
         self.states = StateHistory(self)
@@ -379,8 +381,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ selection
 
     def selected_rows(self) -> list[Row]:
-        rows = self.view.selectionModel().selectedRows()
-        return [self.model.row_at(self.proxy.mapToSource(index).row()) for index in rows]
+        return self.selection.rows()
 
     def _on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self.refresh()  # at once: the next click may be on an action
@@ -392,9 +393,8 @@ class MainWindow(QMainWindow):
         selection = self.view.selectionModel()
         current = self.view.currentIndex()
         if current.isValid() and selection.isRowSelected(current.row(), current.parent()):
-            return self.model.row_at(self.proxy.mapToSource(current).row()).info.id
-        rows = self.selected_rows()
-        return rows[0].info.id if rows else None
+            return self.proxy.row_at(current.row()).info.id
+        return self.selection.first_id()
 
     def _schedule_refresh(self) -> None:
         if not self._refresh_timer.isActive():
@@ -403,7 +403,7 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         """Status bar, action states and the empty-table hint, from the rows."""
         summary = self.model.summary()
-        update_enabled(self.acts, self.selected_rows(), summary)
+        update_enabled(self.acts, self.selection.selected(), summary)
         active = summary.count(State.DOWNLOADING, State.RETRYING)
         parts = [self.tr("%n active", "", active),
                  self.tr("%n queued", "", summary.count(State.QUEUED))]
@@ -422,8 +422,7 @@ class MainWindow(QMainWindow):
         self.view.set_placeholder(self.tr(hint))
 
     def _on_filter(self) -> None:
-        self.proxy.set_text(self.filter_box.text())
-        self.proxy.set_state_filter(self.state_box.currentData())
+        self.proxy.set_filter(self.filter_box.text(), self.state_box.currentData())
 
     # ------------------------------------------------------------ adding
 

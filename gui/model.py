@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import enum
 import logging
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
@@ -85,21 +86,33 @@ class Bar(NamedTuple):
     text: str
 
 
+def _name_of(info: DownloadInfo) -> str:
+    """The file name, or a guess from the URL until the server has answered."""
+    if info.name:
+        return info.name
+    parts = urlsplit(info.url)
+    return unquote(parts.path.rstrip("/").rpartition("/")[2]) or parts.hostname or info.url
+
+
 @dataclass(slots=True)
 class Row:
-    """One download as shown: the worker's record plus the live progress."""
+    """One download as shown: the worker's record plus the live progress, and
+    the name and the lower-case text the filter searches, worked out once."""
 
     info: DownloadInfo
     done: int
     speed: float = 0.0
+    name: str = field(init=False)
+    search: str = field(init=False)  # name and URL, case-folded
 
-    @property
-    def name(self) -> str:
-        """The file name, or a guess from the URL until the server has answered."""
-        if self.info.name:
-            return self.info.name
-        parts = urlsplit(self.info.url)
-        return unquote(parts.path.rstrip("/").rpartition("/")[2]) or parts.hostname or self.info.url
+    def __post_init__(self) -> None:
+        self.name = _name_of(self.info)
+        self.search = f"{self.name}\n{self.info.url}".casefold()
+
+    def set_info(self, info: DownloadInfo) -> None:
+        old, self.info = self.info, info
+        if info.name != old.name or info.url != old.url:
+            self.__post_init__()
 
     @property
     def fraction(self) -> float | None:
@@ -165,6 +178,34 @@ def merge_fields(info: DownloadInfo, fields: dict[str, Any]) -> DownloadInfo:
     return dataclasses.replace(info, **updates)
 
 
+def _speed_key(row: Row) -> float:
+    return row.speed if row.info.state in ACTIVE_STATES else 0.0
+
+
+def _progress_key(row: Row) -> float:
+    fraction = row.fraction
+    return -1.0 if fraction is None else fraction
+
+
+def _eta_key(row: Row) -> float:
+    eta = row.eta
+    return float("inf") if eta is None else eta
+
+
+# Each column's natural order, as a key for ``list.sort`` (no Qt in the loop).
+SORT_KEYS: dict[int, Callable[[Row], Any]] = {
+    Column.NAME: lambda row: row.search,  # the case-folded name comes first in it
+    Column.SIZE: lambda row: -1 if row.info.size is None else row.info.size,
+    Column.PROGRESS: _progress_key,
+    Column.SPEED: _speed_key,
+    Column.ETA: _eta_key,
+    Column.STATE: lambda row: SORT_ORDER[row.info.state],
+    Column.ADDED: lambda row: row.info.added,
+}
+# The columns whose values move while a download runs.
+LIVE_COLUMNS = frozenset({Column.PROGRESS, Column.SPEED, Column.ETA})
+
+
 class DownloadTableModel(QAbstractTableModel):
     """The rows, in the order the worker added them; sorting is the proxy's job."""
 
@@ -173,6 +214,7 @@ class DownloadTableModel(QAbstractTableModel):
         self._rows: list[Row] = []
         self._index: dict[int, int] = {}  # download id → row
         self._moving: set[int] = set()  # ids whose last known speed is not zero
+        self._counts: collections.Counter[State] = collections.Counter()  # rows per state
         self._locale = QLocale()
 
     # ------------------------------------------------------------ reading
@@ -201,8 +243,12 @@ class DownloadTableModel(QAbstractTableModel):
         # Called about ten times per visible cell per repaint: leave early.
         if role not in _ROLES or not index.isValid():
             return None
-        row = self._rows[index.row()]
-        column = index.column()  # an int: building a Column costs more than it gives
+        return self.cell(self._rows[index.row()], index.column(), role)
+
+    def cell(self, row: Row, column: int, role: int) -> Any:
+        """What ``data`` answers for ``row`` (also asked by the sorting proxy)."""
+        if role not in _ROLES:
+            return None
         if role == _DISPLAY:
             return self._display(row, column)
         if role == _ALIGN:
@@ -214,7 +260,7 @@ class DownloadTableModel(QAbstractTableModel):
         if role == ID_ROLE:
             return row.info.id
         if role == SORT_ROLE:
-            return self._sort_key(row, column)
+            return SORT_KEYS[column](row)
         return self._tooltip(row, column)
 
     def _display(self, row: Row, column: int) -> str:
@@ -244,26 +290,6 @@ class DownloadTableModel(QAbstractTableModel):
                 when = QDateTime.fromSecsSinceEpoch(round(info.added))
                 return self._locale.toString(when, QLocale.FormatType.ShortFormat)
         return ""
-
-    def _sort_key(self, row: Row, column: int) -> Any:
-        match column:
-            case Column.NAME:
-                return row.name.casefold()
-            case Column.SIZE:
-                return -1 if row.info.size is None else row.info.size
-            case Column.PROGRESS:
-                fraction = row.fraction
-                return -1.0 if fraction is None else fraction
-            case Column.SPEED:
-                return row.speed if row.info.state in ACTIVE_STATES else 0.0
-            case Column.ETA:
-                eta = row.eta
-                return float("inf") if eta is None else eta
-            case Column.STATE:
-                return SORT_ORDER[row.info.state]
-            case Column.ADDED:
-                return row.info.added
-        return None
 
     def _tooltip(self, row: Row, column: int) -> str | None:
         info = row.info
@@ -306,13 +332,10 @@ class DownloadTableModel(QAbstractTableModel):
         return {row.info.url: row.info.id for row in self._rows}
 
     def summary(self) -> Summary:
-        counts: dict[State, int] = {}
-        speed = 0.0
-        for row in self._rows:
-            counts[row.info.state] = counts.get(row.info.state, 0) + 1
-            if row.info.state in ACTIVE_STATES:
-                speed += row.speed
-        return Summary(counts, speed)
+        """Counts per state (kept as rows change) and the total speed of the
+        downloads that move: no walk over every row."""
+        speed = sum(self._rows[self._index[i]].speed for i in self._moving if i in self._index)
+        return Summary(dict(self._counts), speed)
 
     # ------------------------------------------------------------ events
 
@@ -323,6 +346,7 @@ class DownloadTableModel(QAbstractTableModel):
             self.beginResetModel()
             self._rows = [Row(info, info.done) for info in infos]
             self._reindex()
+            self._recount()
             self._moving.clear()
             self.endResetModel()
             return
@@ -337,7 +361,8 @@ class DownloadTableModel(QAbstractTableModel):
             if position is None:
                 fresh.append(info)
             else:
-                self._rows[position] = Row(info, info.done)
+                self._refill(self._rows[position], info)
+        self._recount()
         if self._rows:
             self.dataChanged.emit(
                 self.index(0, 0), self.index(len(self._rows) - 1, COLUMN_COUNT - 1)
@@ -359,6 +384,7 @@ class DownloadTableModel(QAbstractTableModel):
         for offset, info in enumerate(fresh):
             self._rows.append(Row(info, info.done))
             self._index[info.id] = first + offset
+            self._counts[info.state] += 1
         self.endInsertRows()
 
     def apply_changes(self, download_id: int, fields: dict[str, Any]) -> None:
@@ -367,7 +393,11 @@ class DownloadTableModel(QAbstractTableModel):
             log.debug("change for unknown download %d", download_id)
             return
         row = self._rows[position]
-        row.info = merge_fields(row.info, fields)
+        was = row.info.state
+        row.set_info(merge_fields(row.info, fields))
+        if row.info.state is not was:
+            self._counts[was] -= 1
+            self._counts[row.info.state] += 1
         if "done" in fields:
             row.done = row.info.done
         if row.info.state not in ACTIVE_STATES:
@@ -409,13 +439,26 @@ class DownloadTableModel(QAbstractTableModel):
             del self._rows[first : last + 1]
             self.endRemoveRows()
         self._reindex()
+        self._recount()
 
     # ------------------------------------------------------------ helpers
 
     def _replace(self, info: DownloadInfo) -> None:
         position = self._index[info.id]
-        self._rows[position] = Row(info, info.done)
+        self._counts[self._rows[position].info.state] -= 1
+        self._counts[info.state] += 1
+        self._refill(self._rows[position], info)
         self._emit_rows([position], Column.NAME, Column.ADDED)
+
+    @staticmethod
+    def _refill(row: Row, info: DownloadInfo) -> None:
+        """``row`` shows ``info`` now (the same object: views and the proxy hold it)."""
+        row.set_info(info)
+        row.done = info.done
+        row.speed = 0.0
+
+    def _recount(self) -> None:
+        self._counts = collections.Counter(row.info.state for row in self._rows)
 
     def _reindex(self) -> None:
         self._index = {row.info.id: position for position, row in enumerate(self._rows)}

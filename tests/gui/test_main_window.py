@@ -247,3 +247,32 @@ def test_keyboard_shortcuts_on_the_table(qtbot, make_window, monkeypatch) -> Non
     assert asked == [1]
     qtbot.keyClick(window.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.filter_box.hasFocus()
+
+
+def test_actions_follow_counts_through_sorting_filtering_and_changes(qtbot, make_window) -> None:
+    window = make_window()
+    window.model.load_snapshot(every_state())
+    view, a = window.view, window.acts
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    selected = window.selection.selected()
+    assert selected.total == 7 and selected.count(State.DOWNLOADING) == 2
+    window.refresh()
+    assert a.resume.isEnabled() and a.retry.isEnabled() and a.open_file.isEnabled()
+
+    view.sortByColumn(Column.NAME, Qt.SortOrder.DescendingOrder)  # the selection follows
+    assert window.selection.selected().total == 7
+    assert len(view.selectionModel().selectedRows()) == 7
+    window.filter_box.setText("file-5")  # only the paused one stays in sight
+    assert window.proxy.rowCount() == 1
+    selected = window.selection.selected()
+    assert selected.total == 1 and selected.count(State.PAUSED) == 1
+    window.refresh()
+    assert a.resume.isEnabled() and not a.retry.isEnabled() and not a.pause.isEnabled()
+    window.model.apply_changes(5, {"state": "downloading"})  # its state changes under it
+    window.refresh()
+    assert a.pause.isEnabled() and not a.resume.isEnabled()
+    window.filter_box.clear()
+    view.clearSelection()
+    window.refresh()
+    assert window.selection.selected().total == 0 and not a.remove.isEnabled()

@@ -39,12 +39,47 @@ def test_model_passes_qt_checks(qtmodeltester) -> None:
     qtmodeltester.check(model)
 
 
+def shown_ids(proxy: DownloadFilterProxy) -> list[int]:
+    return [proxy.index(r, 0).data(ID_ROLE) for r in range(proxy.rowCount())]
+
+
 def test_proxy_passes_qt_checks(qtmodeltester) -> None:
     model = DownloadTableModel()
     model.load_snapshot(every_state())
     proxy = DownloadFilterProxy(model)
     proxy.sort(Column.PROGRESS, Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(proxy)  # and watches every change below
+    proxy.set_filter("file", StateFilter.ALL)
+    proxy.sort(Column.NAME, Qt.SortOrder.AscendingOrder)
+    model.add_downloads([info(9, name="a-first.bin"), info(8, name="zz.bin")])
+    model.apply_changes(1, {"state": "downloading", "size": 10, "name": "b.bin"})
+    model.apply_progress([ProgressItem(2, 900, 1e6)])
+    model.remove_downloads([4, 9])
+    proxy.set_filter("", StateFilter.ACTIVE)
+    proxy.set_filter("", StateFilter.ALL)
+    model.load_snapshot([info(i, State.PAUSED) for i in range(20)])
+    proxy.sort(Column.ADDED, Qt.SortOrder.DescendingOrder)
+    assert shown_ids(proxy) == list(range(19, -1, -1))
     qtmodeltester.check(proxy)
+
+
+def test_proxy_follows_the_model(qtbot) -> None:
+    model = DownloadTableModel()
+    model.load_snapshot([info(i, name=f"{'cba'[i % 3]}-{i}.bin") for i in range(9)])
+    proxy = DownloadFilterProxy(model)
+    proxy.sort(Column.NAME, Qt.SortOrder.AscendingOrder)
+    assert shown_ids(proxy) == [2, 5, 8, 1, 4, 7, 0, 3, 6]
+    model.add_downloads([info(20, name="a-0.bin")])  # appended, then put in its place
+    assert shown_ids(proxy)[-1] == 20
+    qtbot.waitUntil(lambda: shown_ids(proxy)[0] == 20, timeout=3000)
+    model.apply_changes(2, {"name": "zzz.bin"})  # renamed: moves to the end
+    qtbot.waitUntil(lambda: shown_ids(proxy)[-1] == 2, timeout=3000)
+    proxy.set_filter("", StateFilter.PAUSED)
+    assert shown_ids(proxy) == []
+    model.apply_changes(7, {"state": "paused"})  # now passes the filter
+    qtbot.waitUntil(lambda: shown_ids(proxy) == [7], timeout=3000)
+    model.apply_changes(7, {"state": "queued"})
+    qtbot.waitUntil(lambda: shown_ids(proxy) == [], timeout=3000)
 
 
 def test_display_texts() -> None:
