@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine import protocol
+from engine.filenames import sanitize
+from engine.naming import url_filename
 from engine.protocol import State
 from engine.scheduler import CommandError, Scheduler
 from engine.settings import MAX_CONNECTIONS, parse_size
@@ -40,6 +42,9 @@ NOTIFY_ON = {State.DOWNLOADING: "aria2.onDownloadStart", State.PAUSED: "aria2.on
 
 
 UNAUTHORIZED = "Unauthorized"  # aria2's message for a wrong or missing secret; clients match it
+
+
+_ABSENT = object()  # a parameter not given, unlike one given as null
 
 
 class RpcError(Exception):
@@ -201,8 +206,10 @@ class Aria2Api:
         return record
 
     def _file(self, record: Record) -> dict[str, Any]:
-        name = record.name or record.requested_name  # the final name, never the .part
-        return {"index": "1", "path": os.path.join(record.directory, name) if name else "",
+        # The final name, never the .part; before the server named it, the one
+        # the URL gives (as aria2 shows it), so clients can name the task.
+        name = record.name or sanitize(record.requested_name or url_filename(record.url))
+        return {"index": "1", "path": os.path.join(record.directory, name),
                 "length": str(record.size or 0), "completedLength": str(record.done),
                 "selected": "true", "uris": self._uris(record)}
 
@@ -233,10 +240,13 @@ class Aria2Api:
 
     # ------------------------------------------------------------ methods
 
-    def add_uri(self, uris: object, options: object = None, position: object = None) -> str:
+    def add_uri(self, uris: object, options: object = _ABSENT, position: object = None) -> str:
         if not isinstance(uris, list) or not uris or not all(isinstance(u, str) for u in uris):
             raise RpcError("URI is not provided.")
-        options = options if isinstance(options, dict) else {}
+        if options is _ABSENT:
+            options = {}
+        if not isinstance(options, dict):
+            raise RpcError("The parameter at 1 has wrong type.")  # null too, as in aria2
         ignored = sorted(set(options) - _ADD_OPTIONS)
         if ignored:  # aria2 ignores what does not apply; so do we, but say so in the log
             log.info("addUri: ignoring options Greenget does not use: %s", ", ".join(ignored))

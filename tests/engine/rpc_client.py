@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
+import subprocess
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,7 +25,8 @@ EXTENSION = "chrome-extension://cnhlidmdklmbkgdjdpfbmgmjmkcgjbpd"
 class Rpc:
     """Calls over HTTP POST; every answer's HTTP status is kept with it."""
 
-    def __init__(self, port: int, token: str = TOKEN) -> None:
+    def __init__(self, port: int, token: str = TOKEN, name: str = "greenget") -> None:
+        self.name = name  # which server answers: "greenget" or "aria2c"
         self.port = port
         self.token = token
         self.url = f"http://127.0.0.1:{port}/jsonrpc"
@@ -74,3 +78,40 @@ def rpc_worker(home: Path, origins: tuple[str, ...] = ()) -> Iterator[tuple[Work
         yield worker, Rpc(status.port)
     finally:
         worker.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def run_aria2c(folder: Path) -> Iterator[Rpc]:
+    """aria2c itself with RPC on 127.0.0.1, the same secret, downloads in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for _attempt in range(5):  # aria2c takes no port 0: a free one may be taken meanwhile
+        port = _free_port()
+        proc = subprocess.Popen(
+            ["aria2c", "--no-conf", "--enable-rpc", f"--rpc-listen-port={port}",
+             f"--rpc-secret={SECRET}", f"--dir={folder}", "--quiet", "--disable-ipv6",
+             f"--save-session={folder / 'session'}", "--auto-save-interval=0",
+             f"--log={folder / 'aria2c.log'}", "--log-level=warn"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        rpc = Rpc(port, name="aria2c")
+        deadline = time.monotonic() + 15
+        while proc.poll() is None and time.monotonic() < deadline:
+            try:
+                if rpc.call("aria2.getVersion")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.05)
+        if proc.poll() is None:
+            break
+    else:
+        raise RuntimeError("aria2c did not start")
+    try:
+        yield rpc
+    finally:
+        proc.terminate()
+        proc.wait(10)

@@ -345,9 +345,11 @@ def test_real_clients_quirks_are_tolerated(endpoint) -> None:
                                                   token=None)[1]["result"]
     status, message = rpc.error("aria2.addTorrent", "base64torrent")
     assert status == 400 and "not supported" in message
-    # Aria2 Explorer sends undefined options as null; Aria2 Integration an empty "out".
-    assert len(rpc.result("aria2.addUri", ["http://127.0.0.1:9/x.bin"], None)) == 16
+    # Aria2 Integration sends an empty "out" from its context menu; null options
+    # are refused, as aria2 refuses them.
     assert len(rpc.result("aria2.addUri", ["http://127.0.0.1:9/y.bin"], {"out": ""})) == 16
+    assert rpc.error("aria2.addUri", ["http://127.0.0.1:9/x.bin"], None) == (
+        400, "The parameter at 1 has wrong type.")
     assert rpc.error("aria2.addUri", [])[1] == "URI is not provided."
 
 

@@ -9,9 +9,6 @@ from __future__ import annotations
 import base64
 import json
 import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,47 +18,16 @@ from urllib.parse import quote
 import pytest
 import websocket
 
-from tests.engine.rpc_client import SECRET, Rpc, rpc_worker
+from tests.engine.rpc_client import SECRET, Rpc, rpc_worker, run_aria2c
 
 pytestmark = pytest.mark.skipif(shutil.which("aria2c") is None,
                                 reason="aria2c is not installed (apt-get install aria2)")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def aria2c(tmp_path: Path) -> Iterator[Rpc]:
-    """aria2c with RPC on 127.0.0.1, the same secret, its own folder."""
-    folder = tmp_path / "aria2c"
-    folder.mkdir()
-    for _attempt in range(5):  # aria2c takes no port 0: a free one may be taken meanwhile
-        port = _free_port()
-        proc = subprocess.Popen(
-            ["aria2c", "--no-conf", "--enable-rpc", f"--rpc-listen-port={port}",
-             f"--rpc-secret={SECRET}", f"--dir={folder}", "--quiet", "--disable-ipv6",
-             "--auto-save-interval=0", f"--log={folder / 'aria2c.log'}", "--log-level=warn"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        rpc = Rpc(port)
-        deadline = time.monotonic() + 15
-        while proc.poll() is None and time.monotonic() < deadline:
-            try:
-                if rpc.call("aria2.getVersion")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.05)
-        if proc.poll() is None:
-            break
-    else:
-        pytest.fail("aria2c did not start")
-    try:
+    with run_aria2c(tmp_path / "aria2c") as rpc:
         yield rpc
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 @dataclass
@@ -170,6 +136,8 @@ def test_system_methods_and_surplus_parameters(pair: Pair) -> None:
     assert set(ours["result"]) == set(theirs["result"])
     pair.call("aria2.getVersion", "surplus", {"x": 1})
     pair.call("aria2.getSessionInfo")
+    pair.call("aria2.addUri", ["http://127.0.0.1:9/x.bin"], None)  # null options: refused
+    pair.call("aria2.addUri", [])
 
 
 def test_get_jsonp_and_preflight(pair: Pair) -> None:
