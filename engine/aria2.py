@@ -137,7 +137,6 @@ class Aria2Api:
             "aria2.saveSession": self.save_session,
         }
         self._arity = {name: _Arity.of(handler) for name, handler in self._methods.items()}
-        self.download_limit = 0  # max-download-limit for downloads added without one
 
     # ------------------------------------------------------------ dispatch
 
@@ -256,7 +255,7 @@ class Aria2Api:
         checksum = options.get("checksum")
         added = self.scheduler.add(uris[:1], str(directory), protocol.DownloadOptions(
             connections=connections,
-            speed_limit=(_speed(limit) if limit is not None else self.download_limit) or None,
+            speed_limit=_speed(limit) if limit is not None else None,  # None: the default
             checksum=str(checksum).replace("-", "", 1) if checksum else None,
             filename=str(options["out"]) if options.get("out") else None,
             paused=str(options.get("pause", "false")).lower() == "true",
@@ -373,15 +372,13 @@ class Aria2Api:
         directory = options.get("dir")
         if directory is not None and not os.path.isabs(os.path.expanduser(str(directory))):
             raise RpcError(f"dir must be an absolute path, not {directory!r}")
-        new_limit = options.get("max-download-limit")
-        download_limit = _speed(new_limit) if new_limit is not None else None
+        download_limit = options.get("max-download-limit")
         self.scheduler.handle_now(protocol.SetOptions(
             max_active=_int(active, "max-concurrent-downloads") if active is not None else None,
             speed_limit=_speed(limit) if limit is not None else None,
             connections=_connections(options),
+            download_limit=_speed(download_limit) if download_limit is not None else None,
             directory=str(directory) if directory is not None else None))
-        if download_limit is not None:
-            self.download_limit = download_limit
         return "OK"
 
     def get_option(self, gid: object) -> dict[str, str]:
@@ -400,7 +397,7 @@ class Aria2Api:
                 "max-connection-per-server": str(settings.connections),
                 "max-concurrent-downloads": str(settings.max_active),
                 "max-overall-download-limit": str(settings.speed_limit or 0),
-                "max-download-limit": str(self.download_limit)}
+                "max-download-limit": str(settings.download_limit or 0)}
 
     def get_version(self) -> dict[str, Any]:
         return {"version": ARIA2_VERSION,

@@ -219,6 +219,8 @@ class SetOptions(Message):
 
     ``max_active``: downloads at once.  ``connections``: default connections per
     download.  ``speed_limit``: global bytes per second (0 removes the limit).
+    ``download_limit``: bytes per second given to each download added without
+    a limit of its own, however it is added (0: none).
     ``read_timeout``: seconds without a byte before a connection counts as
     stalled and is retried.  ``retry_delay``: first back-off in seconds (it
     doubles up to ``retry_delay_max``).  ``max_retries``: tries without progress
@@ -234,6 +236,7 @@ class SetOptions(Message):
     max_active: int | None = None
     connections: int | None = None
     speed_limit: int | None = None
+    download_limit: int | None = None
     read_timeout: float | None = None
     retry_delay: float | None = None
     retry_delay_max: float | None = None

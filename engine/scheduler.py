@@ -157,6 +157,8 @@ class Scheduler:
             raise CommandError(f"Connections must be between 1 and {MAX_CONNECTIONS}.")
         if options.speed_limit is not None and options.speed_limit < 0:
             raise CommandError("A speed limit cannot be negative.")
+        speed_limit = (self.settings.download_limit if options.speed_limit is None
+                       else options.speed_limit)  # 0: this one without a limit
         valid = []
         for url in urls:
             url = url.strip()
@@ -168,7 +170,7 @@ class Scheduler:
         added = self.store.add_many(
             valid, directory, State.PAUSED if options.paused else State.QUEUED,
             requested_name=options.filename, connections=options.connections,
-            speed_limit=options.speed_limit or None, checksum=checksum,
+            speed_limit=speed_limit or None, checksum=checksum,
             headers=parse_headers(options.headers),
         )
         for record in added:
@@ -264,6 +266,10 @@ class Scheduler:
         if message.speed_limit is not None:
             settings.speed_limit = message.speed_limit or None
             self.global_limit.rate = settings.speed_limit
+        if message.download_limit is not None:
+            if message.download_limit < 0:
+                raise CommandError("A speed limit cannot be negative.")
+            settings.download_limit = message.download_limit or None
         if message.directory is not None:
             if not os.path.isabs(os.path.expanduser(message.directory)):
                 raise CommandError("The default folder must be an absolute path.")

@@ -26,6 +26,7 @@ class Settings:
     max_active: int = 3
     connections: int = 8
     speed_limit: int | None = None  # bytes/s for all downloads together
+    download_limit: int | None = None  # bytes/s for each new download that names none
     connect_timeout: float = 15.0
     read_timeout: float = 30.0  # no byte for this long: the connection stalled
     retry_delay: float = 1.0

@@ -21,6 +21,7 @@ def options_command(settings: Settings) -> SetOptions:
         max_active=settings.max_active,
         connections=settings.default_connections,
         speed_limit=settings.speed_limit,  # 0 lifts the limit
+        download_limit=settings.download_limit,  # each new download's, however added
         directory=settings.download_dir,
         proxy=settings.proxy.setting(),  # None (left as it is) while a manual one lacks a host
     )

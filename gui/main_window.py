@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 from collections.abc import Iterable, Sequence
@@ -436,8 +435,6 @@ class MainWindow(QMainWindow):
         directory = directory or self._settings.download_dir
         if options is None:
             options = DownloadOptions(connections=self._settings.connections or None)
-        if options.speed_limit is None and self._settings.download_limit:
-            options = dataclasses.replace(options, speed_limit=self._settings.download_limit)
         for start in range(0, len(urls), ADD_BATCH):
             self._client.send(Add(tuple(urls[start : start + ADD_BATCH]), directory, options))
         count = len(urls)

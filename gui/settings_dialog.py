@@ -358,7 +358,7 @@ class SettingsDialog(QDialog):
 
     def _download_limit_changed(self, value: int) -> None:
         self._engine.settings.download_limit = value * KB
-        self._engine.settings.sync()
+        self._engine.options_changed()
 
     def _desktop(self, name: str, on: bool) -> None:
         setattr(self._engine.settings, name, on)

@@ -48,6 +48,7 @@ def test_changes_are_saved_and_sent_at_once(
     sent = commands(log, "set_options")[-1]  # one command for the burst of changes
     assert sent["max_active"] == 5 and sent["connections"] == 4
     assert sent["speed_limit"] == 300 * 1024 and sent["directory"] == str(folder)
+    assert sent["download_limit"] == 50 * 1024  # the worker gives it to every new download
 
     saved = Settings(settings)
     assert (saved.max_active, saved.default_connections) == (5, 4)
@@ -55,9 +56,9 @@ def test_changes_are_saved_and_sent_at_once(
     assert saved.download_dir == str(folder)
     assert not saved.notifications and saved.watch_clipboard
 
-    window.queue_urls(["http://127.0.0.1/limited.bin"])  # new downloads get the default limit
+    window.queue_urls(["http://127.0.0.1/limited.bin"])  # the worker applies the default
     qtbot.waitUntil(lambda: bool(commands(log, "add")), timeout=5000)
-    assert commands(log, "add")[0]["options"]["speed_limit"] == 50 * 1024
+    assert commands(log, "add")[0]["options"]["speed_limit"] is None
 
     dialog.directory.setText("relative/folder")  # refused: the worker needs an absolute path
     dialog.directory.editingFinished.emit()
