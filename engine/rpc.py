@@ -93,6 +93,7 @@ class RpcServer:
         self.origins = parse_origins(" ".join(origins))[0]
         self._server: WSGIServer | None = None
         self._sockets: set[WebSocket] = set()
+        self._active: set[int] = set()  # downloads whose onDownloadStart was sent
 
     def start(self) -> int:
         self._server = _Server((self.host, self.port), self._app, backlog=128, log=None,
@@ -115,17 +116,25 @@ class RpcServer:
 
     def observe(self, message: protocol.Message) -> None:
         """Send aria2 notifications for the engine's state changes."""
-        if not self._sockets:
-            return
         if isinstance(message, protocol.Changed) and "state" in message.fields:
-            name = NOTIFY_ON.get(protocol.State(message.fields["state"]))
+            state = protocol.State(message.fields["state"])
+            if state in protocol.ACTIVE_STATES:  # aria2 has no retrying: one start only
+                if message.id in self._active:
+                    return
+                self._active.add(message.id)
+            else:
+                self._active.discard(message.id)
+            name = NOTIFY_ON.get(state)
             if name:
                 self._notify(name, message.id)
         elif isinstance(message, protocol.Removed):
             for download_id in message.ids:
+                self._active.discard(download_id)
                 self._notify("aria2.onDownloadStop", download_id)
 
     def _notify(self, method: str, download_id: int) -> None:
+        if not self._sockets:
+            return
         text = json.dumps({"jsonrpc": "2.0", "method": method,
                            "params": [{"gid": gid_of(download_id)}]})
         for socket in list(self._sockets):

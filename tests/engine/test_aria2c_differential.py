@@ -215,9 +215,9 @@ def test_websocket_answers_and_notifications_from_both(pair: Pair, fault_server,
             version = json.loads(ws.recv())
             assert version["id"] == "v" and set(version["result"]) == {
                 "version", "enabledFeatures"}
+            url = fault_server.data_url(300_000, f"ws{side}.bin", drop=100_000, fail=1)
             ws.send(json.dumps({"jsonrpc": "2.0", "id": "a", "method": "aria2.addUri",
-                                "params": [f"token:{SECRET}",
-                                           [fault_server.data_url(50_000, f"ws{side}.bin")],
+                                "params": [f"token:{SECRET}", [url],  # dropped once: a retry
                                            {"dir": str(tmp_path / f"ws{side}")}]}))
             methods: list[str] = []
             while "aria2.onDownloadComplete" not in methods:
