@@ -25,7 +25,7 @@ import gevent
 import requests
 import urllib3
 
-from engine import filenames, naming, segments
+from engine import filenames, naming, retries, segments
 from engine.body import ReadBudget, ReadBuffer, body_reader
 from engine.http import (
     DownloadError,
@@ -44,6 +44,7 @@ from engine.http import (
 from engine.partfile import PartFile, part_path
 from engine.protocol import State
 from engine.ratelimit import TokenBucket
+from engine.retries import Action
 from engine.segments import Piece
 from engine.settings import Settings
 from engine.store import Record
@@ -353,17 +354,20 @@ class Download:
                     raise DownloadError("The connection closed before the data was complete; "
                                         "trying again.", transient=True)
             except DownloadError as exc:
-                if exc.refused and self._others_receiving(index):
+                decision = retries.after_failure(
+                    exc, attempts=attempts, progressed=piece.done > before,
+                    others_receiving=exc.refused and self._others_receiving(index),
+                    settings=settings)
+                if decision.action is Action.DROP:
                     self._drop_connection(index, exc)
                     return False
-                if not exc.transient:
+                if decision.action is Action.FAIL:
                     raise
-                attempts = 0 if piece.done > before else attempts + 1
-                if attempts > settings.max_retries:
-                    raise DownloadError(f"Gave up after {attempts} tries. {exc}",
-                                        transient=False) from exc
+                if decision.action is Action.GIVE_UP:
+                    raise retries.gave_up(decision.attempts, exc) from exc
+                attempts = decision.attempts
                 self._retrying(index, exc)
-                gevent.sleep(settings.backoff(attempts, exc.retry_after))
+                gevent.sleep(decision.delay)
             finally:
                 if response is not None:
                     response.close()
@@ -524,20 +528,21 @@ class Download:
         return (self.ctx.settings.connect_timeout, self.ctx.settings.read_timeout)
 
     def _with_retries(self, attempt: Callable[[], requests.Response]) -> requests.Response:
-        settings = self.ctx.settings
         tries = 0
         while True:
             try:
                 return attempt()
             except DownloadError as exc:
-                tries += 1
-                if not exc.transient:
+                decision = retries.after_failure(exc, attempts=tries, progressed=False,
+                                                 others_receiving=False,
+                                                 settings=self.ctx.settings)
+                if decision.action is Action.FAIL:
                     raise
-                if tries > settings.max_retries:
-                    raise DownloadError(f"Gave up after {tries} tries. {exc}",
-                                        transient=False) from exc
+                if decision.action is Action.GIVE_UP:
+                    raise retries.gave_up(decision.attempts, exc) from exc
+                tries = decision.attempts
                 self._retrying(0, exc)
-                gevent.sleep(settings.backoff(tries, exc.retry_after))
+                gevent.sleep(decision.delay)
 
     # ------------------------------------------------------------ the end
 
