@@ -1,0 +1,194 @@
+"""The scheduler and real downloads inside the test process, with an ``emit``
+that collects the events.
+
+The test process does not patch gevent (Qt and the other tests need the real
+standard library), and it need not: the engine's greenlets run on gevent's hub
+here too, a download's socket reads simply block the hub instead of yielding
+to it, so connections take turns instead of overlapping.  What these tests
+check -- the events announced, the bytes on disk, the requests the server saw,
+what goes through the I/O seam -- does not depend on that overlap; the worker
+tests (a patched subprocess) keep checking it with real concurrency.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import gevent
+import pytest
+
+from engine import diskio
+from engine import protocol as p
+from engine.scheduler import Scheduler
+from engine.settings import Settings
+from engine.store import Store
+from tests.servers.payload import sha256_of
+
+MiB = 1 << 20
+
+
+class Collected:
+    def __init__(self) -> None:
+        self.events: list[p.Message] = []
+
+    def __call__(self, message: p.Message) -> None:
+        self.events.append(message)
+
+    def states(self, download_id: int) -> list[str]:
+        return [e.fields["state"] for e in self.events
+                if isinstance(e, p.Changed) and e.id == download_id and "state" in e.fields]
+
+    def errors(self) -> list[p.Error]:
+        return [e for e in self.events if isinstance(e, p.Error)]
+
+
+@pytest.fixture
+def emit() -> Collected:
+    return Collected()
+
+
+@pytest.fixture
+def scheduler(tmp_path: Path, emit: Collected) -> Iterator[Scheduler]:
+    store = Store(tmp_path / "downloads.sqlite3")
+    settings = Settings(directory=str(tmp_path), read_timeout=2, retry_delay=0.01,
+                        retry_delay_max=0.05, max_retries=3)
+    scheduler = Scheduler(store, emit, settings)
+    scheduler.start()
+    yield scheduler
+    scheduler.stop()
+    store.close()
+
+
+def run_until_idle(scheduler: Scheduler, timeout: float = 60) -> None:
+    assert gevent.wait([scheduler.idle], timeout=timeout), "the queue never emptied"
+
+
+def add(scheduler: Scheduler, url: str, folder: Path, **options: object) -> int:
+    (record,) = scheduler.add([url], str(folder), p.DownloadOptions(**options))  # type: ignore[arg-type]
+    return record.id
+
+
+def test_a_segmented_download_ends_byte_identical_and_announces_its_life(
+        scheduler: Scheduler, emit: Collected, fault_server, tmp_path: Path) -> None:
+    size = 3 * MiB + 5
+    key = f"inproc-{time.monotonic_ns()}"
+    download_id = add(scheduler, fault_server.data_url(size, "seg.bin", seed=3, key=key),
+                      tmp_path / "dl", connections=3)
+    run_until_idle(scheduler)
+    path = tmp_path / "dl" / "seg.bin"
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == sha256_of(size, 3)
+    assert isinstance(emit.events[0], p.Added) and emit.events[0].download.id == download_id
+    assert emit.states(download_id) == ["downloading", "completed"]
+    named = [e for e in emit.events if isinstance(e, p.Changed) and "name" in e.fields]
+    assert named[0].fields["name"] == "seg.bin" and named[0].fields["size"] == size
+    ranges = [r for r in fault_server.stats()["log"] if key in r["path"]]
+    assert len(ranges) == 3  # the probe's body is the first piece; two more connections
+    assert scheduler.store.load()[0].state is p.State.COMPLETED
+
+
+def test_a_transient_error_is_retried_and_a_permanent_one_asked_once(
+        scheduler: Scheduler, emit: Collected, fault_server, tmp_path: Path) -> None:
+    stamp = time.monotonic_ns()
+    flaky = add(scheduler, fault_server.data_url(1000, "flaky.bin", status=500, fail=2,
+                                                 key=f"flaky-{stamp}"), tmp_path)
+    gone = add(scheduler, fault_server.data_url(1000, "gone.bin", status=404,
+                                                key=f"gone-{stamp}"), tmp_path)
+    run_until_idle(scheduler)
+    assert emit.states(flaky)[-1] == "completed" and "retrying" in emit.states(flaky)
+    assert emit.states(gone) == ["downloading", "failed"]
+    assert "404" in scheduler.records[gone].error
+    log = fault_server.stats()["log"]
+    assert sum(f"gone-{stamp}" in r["path"] for r in log) == 1
+    assert sum(f"flaky-{stamp}" in r["path"] for r in log) == 3
+
+
+def test_add_refuses_with_a_sentence_and_applies_the_default_limit(
+        scheduler: Scheduler, emit: Collected, tmp_path: Path) -> None:
+    scheduler.handle(p.Add(("http://127.0.0.1:9/a",), "relative/folder", p.DownloadOptions()))
+    scheduler.handle(p.SetOptions(download_limit=64 * 1024))
+    scheduler.handle(p.Add(("ftp://127.0.0.1/x", "http://127.0.0.1:9/b"), str(tmp_path),
+                           p.DownloadOptions(paused=True)))
+    first, second = emit.errors()
+    assert first.command == "add" and "absolute path" in first.message
+    assert second.url == "ftp://127.0.0.1/x" and second.message
+    (added,) = [e for e in emit.events if isinstance(e, p.Added)]
+    assert added.download.speed_limit == 64 * 1024 and added.download.state is p.State.PAUSED
+    assert not scheduler.running
+
+
+def test_paused_downloads_start_in_queue_order_within_max_active(
+        scheduler: Scheduler, emit: Collected, fault_server, tmp_path: Path) -> None:
+    scheduler.handle(p.SetOptions(max_active=1))
+    ids = [add(scheduler, fault_server.data_url(2000, f"q{i}.bin", seed=i), tmp_path,
+               paused=True) for i in range(3)]
+    scheduler.move(ids[2], 0, "POS_SET")
+    scheduler.handle(p.Resume(ids=(), all=True))
+    assert list(scheduler.running) == [ids[2]]  # one at a time, the one moved first
+    run_until_idle(scheduler)
+    started = [e.id for e in emit.events if isinstance(e, p.Changed)
+               and e.fields.get("state") == "downloading"]
+    assert started == [ids[2], ids[0], ids[1]]
+    assert all(emit.states(i)[-1] == "completed" for i in ids)
+
+
+class RecordingIO(diskio.PosixIO):
+    """Counts the bytes written through the seam and the syncs asked for."""
+
+    def __init__(self) -> None:
+        self.written = 0
+        self.syncs = 0
+
+    def open(self, path: Path) -> diskio.File:
+        recorder = self
+        inner = super().open(path)
+
+        class Recorded(diskio.PosixFile):
+            def write_at(self, data: bytes | memoryview, offset: int) -> int:
+                count = super().write_at(data, offset)
+                recorder.written += count
+                return count
+
+            def duplicate(self) -> diskio.PosixFile:
+                twin = super().duplicate()
+                recorder.syncs += 1
+                return twin
+
+        return Recorded(inner.fd)  # type: ignore[attr-defined]
+
+
+def test_every_byte_and_every_flush_goes_through_the_io_seam(
+        scheduler: Scheduler, fault_server, tmp_path: Path) -> None:
+    recording = RecordingIO()
+    previous = diskio.install(recording)
+    try:
+        size = 2 * MiB
+        add(scheduler, fault_server.data_url(size, "seam.bin", seed=5), tmp_path, connections=2)
+        run_until_idle(scheduler)
+    finally:
+        diskio.install(previous)
+    assert recording.written == size
+    assert recording.syncs >= 1  # flushed before the final rename
+    assert hashlib.sha256((tmp_path / "seam.bin").read_bytes()).hexdigest() == sha256_of(size, 5)
+
+
+def test_a_loop_that_raises_is_reported_by_the_supervisor(
+        tmp_path: Path, fault_server) -> None:
+    def emit(message: p.Message) -> None:
+        if isinstance(message, p.Progress):
+            raise RuntimeError("the client vanished")
+
+    store = Store(tmp_path / "downloads.sqlite3")
+    scheduler = Scheduler(store, emit, Settings(directory=str(tmp_path)))
+    scheduler.start()
+    try:  # a per-download limit makes the download yield to the loops
+        add(scheduler, fault_server.data_url(MiB, "slow.bin"), tmp_path,
+            speed_limit=256 * 1024)
+        assert gevent.wait([scheduler.supervisor.failed], timeout=30)
+        died = scheduler.supervisor.failed.get()
+        assert "progress loop" in str(died) and "the client vanished" in str(died)
+    finally:
+        scheduler.stop()
+        store.close()
