@@ -66,7 +66,7 @@ class _Handler(WSGIHandler):
     def _upgrade(self) -> WebSocket | None:
         """Hand the connection to wsproto; ``None`` when it refused the handshake."""
         self.close_connection = True
-        head = self.requestline + "\r\n" + "".join(
+        head = (self.requestline or "") + "\r\n" + "".join(
             f"{name}: {value}\r\n" for name, value in self.headers.items()) + "\r\n"
         socket = WebSocket(self.socket, self.rfile, MAX_BODY)
         return socket if socket.accept(head.encode("latin-1")) else None

@@ -120,7 +120,9 @@ class AddDialog(QDialog):
         self._buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("&URLs:"), self, buddy=self._urls))
+        urls_label = QLabel(self.tr("&URLs:"), self)
+        urls_label.setBuddy(self._urls)
+        layout.addWidget(urls_label)
         layout.addWidget(self._urls, 1)
         layout.addWidget(self._report)
         layout.addLayout(form)

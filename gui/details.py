@@ -78,7 +78,7 @@ class DetailsPane(QWidget):
         self.etag = self._value(selectable=True)
         self.last_modified = self._value(selectable=True)
         self.path = self._value(selectable=True)
-        self.size = self._value()
+        self.size_value = self._value()
         self.state = self._value(selectable=True)
         self.options = self._value()
         self.state_log = QListWidget(self)
@@ -99,7 +99,7 @@ class DetailsPane(QWidget):
         facts.addRow(self.tr("URL:"), self.url)
         facts.addRow(self.tr("Redirected to:"), self.final_url)
         facts.addRow(self.tr("Saved to:"), self.path)
-        facts.addRow(self.tr("Size:"), self.size)
+        facts.addRow(self.tr("Size:"), self.size_value)
         facts.addRow(self.tr("ETag:"), self.etag)
         facts.addRow(self.tr("Last modified:"), self.last_modified)
         facts.addRow(self.tr("Status:"), self.state)
@@ -191,10 +191,11 @@ class DetailsPane(QWidget):
         self._show_optional(self.last_modified, info.last_modified)
         self.path.setText(info.path or info.directory)
         if info.size is None:
-            self.size.setText(fill(self.tr("%1 (size unknown)"), format_size(locale, row.done)))
+            self.size_value.setText(
+                fill(self.tr("%1 (size unknown)"), format_size(locale, row.done)))
         else:
             done, size = format_size(locale, row.done), format_size(locale, info.size)
-            self.size.setText(fill(self.tr("%1 of %2"), done, size))
+            self.size_value.setText(fill(self.tr("%1 of %2"), done, size))
         state = state_label(info.state)
         if info.state in ACTIVE_STATES and row.speed > 0:
             state = f"{state} · {format_speed(locale, row.speed)}"

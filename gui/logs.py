@@ -40,7 +40,7 @@ def setup_logging(folder: Path) -> Path | None:
         folder.mkdir(parents=True, exist_ok=True)
         handlers.append(
             logging.handlers.RotatingFileHandler(
-                path, maxBytes=1 << 20, backupCount=3, encoding="utf-8"
+                folder / LOG_NAME, maxBytes=1 << 20, backupCount=3, encoding="utf-8"
             )
         )
     except OSError as exc:

@@ -418,7 +418,7 @@ class MainWindow(QMainWindow):
         tip = f"Greenget\n{parts[0]}"
         self.tray.set_tooltip(f"{tip} · ↓ {speed}" if speed else tip)
         hint = EMPTY_HINT if self.model.rowCount() == 0 else NO_MATCH_HINT
-        self.view.set_placeholder(self.tr(hint))
+        self.view.set_placeholder(self.tr(str(hint)))
 
     def _on_filter(self) -> None:
         self.proxy.set_filter(self.filter_box.text(), self.state_box.currentData())

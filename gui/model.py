@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 from urllib.parse import unquote, urlsplit
 
 from PySide6.QtCore import (
@@ -44,7 +44,8 @@ class Column(enum.IntEnum):
     ADDED = 6
 
 
-HEADERS: dict[Column, str] = {  # translated in headerData
+# QT_TRANSLATE_NOOP returns its text; PySide6's stubs say object.
+HEADERS = cast(dict[Column, str], {  # translated in headerData
     Column.NAME: QT_TRANSLATE_NOOP("Columns", "Name"),
     Column.SIZE: QT_TRANSLATE_NOOP("Columns", "Size"),
     Column.PROGRESS: QT_TRANSLATE_NOOP("Columns", "Progress"),
@@ -52,7 +53,7 @@ HEADERS: dict[Column, str] = {  # translated in headerData
     Column.ETA: QT_TRANSLATE_NOOP("Columns", "Time left"),
     Column.STATE: QT_TRANSLATE_NOOP("Columns", "Status"),
     Column.ADDED: QT_TRANSLATE_NOOP("Columns", "Added"),
-}
+})
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the download's id (int)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # a value that sorts the column naturally
@@ -67,7 +68,7 @@ _ROLES = frozenset(
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-_ALIGNMENT: dict[Column, Qt.AlignmentFlag] = {
+_ALIGNMENT: dict[int, Qt.AlignmentFlag] = {
     Column.SIZE: _RIGHT,
     Column.SPEED: _RIGHT,
     Column.ETA: _RIGHT,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
@@ -55,7 +56,7 @@ class Settings:
 
     @property
     def download_dir(self) -> str:
-        value = self._store.value(_DIRECTORY, "", str)
+        value = str(self._store.value(_DIRECTORY, "", str))
         return value or default_download_dir()
 
     @download_dir.setter
@@ -65,7 +66,7 @@ class Settings:
     @property
     def connections(self) -> int:
         """Connections per download chosen in the Add dialog; 0 for the default."""
-        return int(self._store.value(_CONNECTIONS, 0, int))
+        return int(cast(int, self._store.value(_CONNECTIONS, 0, int)))
 
     @connections.setter
     def connections(self, value: int) -> None:
@@ -73,7 +74,7 @@ class Settings:
 
     def _int(self, key: str, default: int) -> int:
         try:
-            return int(self._store.value(key, default, int))
+            return int(cast(int, self._store.value(key, default, int)))
         except (TypeError, ValueError):
             log.warning("ignoring a bad value for %s", key)
             return default
@@ -184,8 +185,8 @@ class Settings:
     def proxy(self) -> ProxyChoice:
         """The proxy for every download (the environment's by default)."""
         try:
-            mode = ProxyMode(self._store.value(_PROXY_MODE, ProxyMode.SYSTEM.value, str))
-            kind = ProxyType(self._store.value(_PROXY_TYPE, ProxyType.HTTP.value, str))
+            mode = ProxyMode(str(self._store.value(_PROXY_MODE, ProxyMode.SYSTEM.value, str)))
+            kind = ProxyType(str(self._store.value(_PROXY_TYPE, ProxyType.HTTP.value, str)))
         except ValueError:
             log.warning("ignoring a bad proxy setting")
             return ProxyChoice()

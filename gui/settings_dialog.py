@@ -124,8 +124,8 @@ class SettingsDialog(QDialog):
         self.straight_to_queue.setEnabled(s.watch_clipboard)
         desktop = QWidget(self)
         desktop_layout = QVBoxLayout(desktop)
-        for box in (self.close_to_tray, self.notifications, self.watch_clipboard):
-            desktop_layout.addWidget(box)
+        for check in (self.close_to_tray, self.notifications, self.watch_clipboard):
+            desktop_layout.addWidget(check)
         indented = QHBoxLayout()
         indented.addSpacing(24)
         indented.addWidget(self.straight_to_queue)
@@ -293,7 +293,8 @@ class SettingsDialog(QDialog):
         self.notifications.toggled.connect(self._notifications_changed)
         self.watch_clipboard.toggled.connect(self._watch_clipboard_changed)
         self.straight_to_queue.toggled.connect(self._straight_to_queue_changed)
-        self._proxy_modes.buttonToggled.connect(lambda _button, on: on and self._proxy_changed())
+        self._proxy_modes.buttonToggled.connect(
+            lambda _button, on: self._proxy_changed() if on else None)
         self.proxy_type.currentIndexChanged.connect(self._proxy_type_changed)
         self.proxy_port.valueChanged.connect(self._proxy_changed)
         for field in (self.proxy_host, self.proxy_user, self.proxy_password):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import logging
+from typing import cast
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import QColor
@@ -13,14 +14,14 @@ from engine.protocol import ACTIVE_STATES, State
 log = logging.getLogger(__name__)
 
 # Marked for translation here, translated where shown (the language is known then).
-_LABELS: dict[State, str] = {
+_LABELS = cast(dict[State, str], {  # QT_TRANSLATE_NOOP returns its text
     State.QUEUED: QT_TRANSLATE_NOOP("States", "Queued"),
     State.DOWNLOADING: QT_TRANSLATE_NOOP("States", "Downloading"),
     State.RETRYING: QT_TRANSLATE_NOOP("States", "Retrying"),
     State.PAUSED: QT_TRANSLATE_NOOP("States", "Paused"),
     State.COMPLETED: QT_TRANSLATE_NOOP("States", "Completed"),
     State.FAILED: QT_TRANSLATE_NOOP("States", "Failed"),
-}
+})
 
 
 def state_label(state: State) -> str:
@@ -60,7 +61,7 @@ class StateFilter(enum.Enum):
 
     @property
     def label(self) -> str:
-        return QCoreApplication.translate("States", self.value)
+        return QCoreApplication.translate("States", str(self.value))
 
     @classmethod
     def restore(cls, saved: str) -> StateFilter:
