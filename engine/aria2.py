@@ -379,6 +379,11 @@ class Aria2Api:
             connections=_connections(options),
             download_limit=_speed(download_limit) if download_limit is not None else None,
             directory=str(directory) if directory is not None else None))
+        settings = self.scheduler.settings
+        self.scheduler.emit(protocol.OptionsChanged(  # the window keeps its settings in step
+            directory=settings.directory, max_active=settings.max_active,
+            connections=settings.connections, speed_limit=settings.speed_limit or 0,
+            download_limit=settings.download_limit or 0))
         return "OK"
 
     def get_option(self, gid: object) -> dict[str, str]:

@@ -372,6 +372,21 @@ class RpcStatus(Message):
 
 
 @dataclass(frozen=True)
+class OptionsChanged(Message):
+    """The worker-wide options were changed by someone else than the client
+    (a JSON-RPC client's ``aria2.changeGlobalOption``): the values now in force,
+    as in ``set_options`` (limits in bytes per second, 0: none), so the client
+    keeps its settings in step instead of putting the old ones back."""
+
+    TYPE: ClassVar[str] = "options_changed"
+    directory: str
+    max_active: int
+    connections: int
+    speed_limit: int
+    download_limit: int
+
+
+@dataclass(frozen=True)
 class Error(Message):
     """A command that could not be carried out, or a line that could not be
     read.  ``message`` is for a person; ``command`` names the command's type
@@ -390,7 +405,8 @@ COMMANDS: dict[str, type[Message]] = {
 }
 EVENTS: dict[str, type[Message]] = {
     cls.TYPE: cls
-    for cls in (Hello, Snapshot, Added, Changed, Progress, Removed, Segments, RpcStatus, Error)
+    for cls in (Hello, Snapshot, Added, Changed, Progress, Removed, Segments, RpcStatus,
+                OptionsChanged, Error)
 }
 MESSAGES: dict[str, type[Message]] = {**COMMANDS, **EVENTS}
 

@@ -20,6 +20,7 @@ from engine.protocol import (
     Error,
     Hello,
     Message,
+    OptionsChanged,
     Progress,
     ProgressItem,
     ProtocolError,
@@ -89,6 +90,7 @@ class EngineClient(QObject):
     downloadsRemoved = Signal(list)  # list[int]
     segmentsReceived = Signal(object)  # Segments
     rpcStatusReceived = Signal(object)  # RpcStatus
+    optionsChanged = Signal(object)  # OptionsChanged (by a JSON-RPC client)
     errorReported = Signal(object)  # Error
     workerLost = Signal(str, float)  # why, seconds until the restart
     workerFailed = Signal(str)  # why it will not be restarted
@@ -370,6 +372,8 @@ class EngineClient(QObject):
                 self.segmentsReceived.emit(message)
             case RpcStatus():
                 self.rpcStatusReceived.emit(message)
+            case OptionsChanged():
+                self.optionsChanged.emit(message)
             case Error():
                 log.info("worker error: %s", message.message)
                 if message.command == START_COMMAND or self._hello is None:

@@ -6,7 +6,7 @@ import logging
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from engine.protocol import Hello, RpcStatus, SetOptions, SetRpc
+from engine.protocol import Hello, OptionsChanged, RpcStatus, SetOptions, SetRpc
 from gui.engine_client import EngineClient
 from gui.settings import Settings
 
@@ -41,6 +41,7 @@ class EngineSettings(QObject):
     the endpoint's last ``rpc_status`` (``None`` until the worker says)."""
 
     rpcStatusChanged = Signal(object)  # RpcStatus | None
+    optionsChangedElsewhere = Signal()  # a JSON-RPC client changed them; the settings follow
 
     def __init__(self, client: EngineClient, settings: Settings, parent: QObject | None = None):
         super().__init__(parent)
@@ -53,6 +54,7 @@ class EngineSettings(QObject):
         self._rpc_timer.timeout.connect(self.send_rpc)
         client.connected.connect(self._on_connected)
         client.rpcStatusReceived.connect(self._on_rpc_status)
+        client.optionsChanged.connect(self._on_options_changed)
 
     @property
     def settings(self) -> Settings:
@@ -90,6 +92,20 @@ class EngineSettings(QObject):
         self.send_options()
         if self._settings.rpc_enabled:
             self.send_rpc()
+
+    def _on_options_changed(self, options: OptionsChanged) -> None:
+        """Keep what a JSON-RPC client set (AriaNg's settings page), so the next
+        ``set_options`` does not put the old values back."""
+        log.info("options changed over JSON-RPC: folder %s, %d at once, %d connections",
+                 options.directory, options.max_active, options.connections)
+        settings = self._settings
+        settings.download_dir = options.directory
+        settings.max_active = options.max_active
+        settings.default_connections = options.connections
+        settings.speed_limit = options.speed_limit
+        settings.download_limit = options.download_limit
+        settings.sync()
+        self.optionsChangedElsewhere.emit()
 
     def _on_rpc_status(self, status: RpcStatus) -> None:
         if status.error:

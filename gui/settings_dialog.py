@@ -303,6 +303,7 @@ class SettingsDialog(QDialog):
         self.rpc_port.valueChanged.connect(self._rpc_port_changed)
         self.rpc_origins.editingFinished.connect(self._rpc_origins_edited)
         self._engine.rpcStatusChanged.connect(self._show_rpc)
+        self._engine.optionsChangedElsewhere.connect(self._show_options)
         self._engine.rpcStatusChanged.connect(self.pairing.show_status)
 
     # ------------------------------------------------------------ applying
@@ -402,6 +403,18 @@ class SettingsDialog(QDialog):
             self._engine.rpc_changed()
 
     # ------------------------------------------------------------ showing
+
+    def _show_options(self) -> None:
+        """Show the options a JSON-RPC client changed, without sending them back."""
+        s = self._engine.settings
+        self.directory.setText(s.download_dir)
+        for box, value in ((self.max_active, s.max_active),
+                           (self.connections, s.default_connections),
+                           (self.speed_limit, round(s.speed_limit / KB)),
+                           (self.download_limit, round(s.download_limit / KB))):
+            box.blockSignals(True)
+            box.setValue(value)
+            box.blockSignals(False)
 
     def _show_proxy(self, proxy: ProxyChoice) -> None:
         self._manual.setEnabled(proxy.mode is ProxyMode.MANUAL)

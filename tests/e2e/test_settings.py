@@ -9,6 +9,7 @@ import urllib.request
 
 from engine.protocol import State
 from tests.e2e.conftest import App
+from tests.engine.rpc_client import Rpc
 from tests.servers.payload import sha256_of
 
 KB = 1024
@@ -126,3 +127,31 @@ def test_a_manual_http_proxy_carries_downloads_and_none_goes_direct(
     assert sha256(download_dir / "direct.bin") == sha256_of(size, seed=32)
     targets = [entry["path"] for entry in fault_server.stats()["log"]]
     assert targets and all(t.startswith("/data/") for t in targets)
+
+
+def test_options_a_json_rpc_client_changes_stay_changed(qtbot, app: App, tmp_path) -> None:
+    """AriaNg's settings page changes the folder and the limits: the window's
+    settings follow, and a later change in the window does not put them back."""
+    window = app.window
+    window.open_settings()
+    dialog = window.settings_dialog
+    port = free_port()
+    dialog.rpc_port.setValue(port)
+    dialog.rpc_enabled.setChecked(True)
+    qtbot.waitUntil(lambda: bool(dialog.rpc_secret.text()), timeout=10_000)
+    rpc = Rpc(port, token=f"token:{dialog.rpc_secret.text()}")
+    folder = tmp_path / "chosen-in-ariang"
+    assert rpc.result("aria2.changeGlobalOption", {
+        "dir": str(folder), "max-concurrent-downloads": "2",
+        "max-download-limit": "100K"}) == "OK"
+    qtbot.waitUntil(lambda: dialog.directory.text() == str(folder), timeout=10_000)
+    assert dialog.max_active.value() == 2 and dialog.download_limit.value() == 100
+    saved = window.engine_settings.settings
+    assert (saved.download_dir, saved.max_active) == (str(folder), 2)
+
+    dialog.connections.setValue(3)  # a change in the window sends every option again
+    qtbot.waitUntil(lambda: rpc.result("aria2.getGlobalOption")["split"] == "3",
+                    timeout=10_000)
+    options = rpc.result("aria2.getGlobalOption")
+    assert options["dir"] == str(folder) and options["max-concurrent-downloads"] == "2"
+    assert options["max-download-limit"] == str(100 * KB)

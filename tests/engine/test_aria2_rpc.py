@@ -121,6 +121,11 @@ def test_change_global_option_takes_effect_or_is_refused(endpoint, fault_server,
         "dir": str(elsewhere), "max-overall-download-limit": "2M", "split": "3",
         "max-connection-per-server": "3", "max-download-limit": "500K"}) == "OK"
     options = rpc.result("aria2.getGlobalOption")
+    worker.wait_until(lambda: any(isinstance(m, p.OptionsChanged) for m in worker.seen), 30,
+                      "options_changed")  # so the window follows
+    told = [m for m in worker.seen if isinstance(m, p.OptionsChanged)]
+    assert told[-1] == p.OptionsChanged(directory=str(elsewhere), max_active=3, connections=3,
+                                        speed_limit=2 << 20, download_limit=500 << 10)
     assert options["dir"] == str(elsewhere)
     assert options["max-overall-download-limit"] == str(2 << 20)
     assert options["split"] == options["max-connection-per-server"] == "3"

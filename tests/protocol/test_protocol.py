@@ -28,6 +28,8 @@ SAMPLES: list[p.Message] = [
     p.Added(download=INFO), p.Changed(id=7, fields={"state": "paused", "done": 5}),
     p.Progress(items=(p.ProgressItem(id=7, done=100, speed=2.5),)), p.Removed(ids=(7,)),
     p.Segments(id=7, size=10, segments=(p.Segment(0, 5, 5), p.Segment(5, None, 0, True))),
+    p.OptionsChanged(directory="/home/u/Downloads", max_active=2, connections=4,
+                     speed_limit=0, download_limit=102400),
     p.Error(message="nope", command="add", url="ftp://x"),
 ]
 
