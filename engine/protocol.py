@@ -50,6 +50,9 @@ T = TypeVar("T")
 M = TypeVar("M", bound="Message")
 
 
+DEFAULT_RPC_PORT = 6800  # aria2's, which browser extensions and AriaNg assume
+
+
 class ProtocolError(ValueError):
     """A line that is not a valid message; the text says why, for a person."""
 
@@ -269,7 +272,7 @@ class SetRpc(Message):
 
     TYPE: ClassVar[str] = "set_rpc"
     enabled: bool
-    port: int = 6800
+    port: int = DEFAULT_RPC_PORT
     secret: str = ""
     allow_remote: bool = False
     origins: tuple[str, ...] = ()

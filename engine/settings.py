@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 
 KiB = 1024
 MiB = 1024 * KiB
-MAX_CONNECTIONS = 32
+MAX_CONNECTIONS = 32  # per download
+DEFAULT_MAX_ACTIVE = 3  # downloads at once
+DEFAULT_CONNECTIONS = 8  # per download that asks for none
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?(?:/s)?\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "k": KiB, "m": MiB, "g": 1024 * MiB}
 
@@ -23,8 +25,8 @@ def parse_size(text: str) -> int:
 
 @dataclass
 class Settings:
-    max_active: int = 3
-    connections: int = 8
+    max_active: int = DEFAULT_MAX_ACTIVE
+    connections: int = DEFAULT_CONNECTIONS
     speed_limit: int | None = None  # bytes/s for all downloads together
     download_limit: int | None = None  # bytes/s for each new download that names none
     connect_timeout: float = 15.0

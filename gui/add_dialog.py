@@ -26,13 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from engine.protocol import DownloadOptions
+from engine.settings import MAX_CONNECTIONS
 from gui.formatting import fill
 from gui.icons import action_icon
 from gui.urls import ParsedLines, parse_lines
 
 log = logging.getLogger(__name__)
 
-MAX_CONNECTIONS = 32
 SHOWN_BAD_LINES = 5  # bad lines quoted in the dialog; the rest are counted
 _CHECKSUM = re.compile(r"^(?:(?P<algo>[A-Za-z0-9_-]+)[=:])?(?P<hex>[0-9A-Fa-f]{32,128})$")
 

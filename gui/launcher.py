@@ -64,10 +64,10 @@ def _run_window() -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 1
+    from engine.home import state_home
     from gui.app import run
     from gui.logs import setup_logging
-    from gui.paths import state_dir
 
-    state = state_dir()
+    state = state_home()
     setup_logging(state)
     return run(sys.argv, state)

@@ -9,13 +9,12 @@ from typing import cast
 from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
 from engine.origins import parse_origins
+from engine.protocol import DEFAULT_RPC_PORT
+from engine.settings import DEFAULT_CONNECTIONS, DEFAULT_MAX_ACTIVE
 from gui.network import ProxyChoice, ProxyMode, ProxyType
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MAX_ACTIVE = 3
-DEFAULT_CONNECTIONS = 8
-DEFAULT_RPC_PORT = 6800  # aria2's, which browser extensions and AriaNg assume
 
 _DIRECTORY = "downloads/directory"
 _CONNECTIONS = "downloads/connections"

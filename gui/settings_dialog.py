@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from engine.origins import parse_origins
 from engine.protocol import RpcStatus, State
-from gui.add_dialog import MAX_CONNECTIONS
+from engine.settings import MAX_CONNECTIONS
 from gui.browser_pairing import PairingRows
 from gui.engine_settings import EngineSettings
 from gui.formatting import fill
