@@ -26,12 +26,13 @@ from gevent.event import Event
 
 from engine import protocol
 from engine.home import AlreadyRunning, StateLock, state_home
-from engine.http import check_proxy, redact
+from engine.http import check_proxy
 from engine.limits import keep_big_buffers_out_of_the_heap, raise_open_file_limit
 from engine.protocol import State
 from engine.scheduler import CommandError, Scheduler, parse_checksum
 from engine.settings import MAX_CONNECTIONS, Settings, parse_size
 from engine.store import Store, StoreError
+from engine.urls import redact
 
 log = logging.getLogger(__name__)
 

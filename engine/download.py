@@ -31,10 +31,8 @@ from engine.http import (
     DownloadError,
     Sessions,
     SourceChanged,
-    check_url,
     network_error,
     parse_content_range,
-    redact,
     server_digest,
     status_error,
     unsatisfied_range_size,
@@ -48,6 +46,7 @@ from engine.retries import Action
 from engine.segments import Piece
 from engine.settings import Settings
 from engine.store import Record
+from engine.urls import check_url, redact
 
 log = logging.getLogger(__name__)
 

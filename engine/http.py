@@ -23,6 +23,8 @@ import requests
 import urllib3
 from requests.adapters import HTTPAdapter
 
+from engine.urls import redact
+
 log = logging.getLogger(__name__)
 
 USER_AGENT = "Greenget/0.1"
@@ -183,41 +185,6 @@ def check_proxy(proxy: str) -> str | None:
         return ("A proxy is 'system', 'none' or an address such as http://host:3128 "
                 "or socks5://host:1080.")
     return None
-
-
-def check_url(url: str) -> str | None:
-    """Why ``url`` cannot be downloaded, in a sentence; ``None`` if it can."""
-    if not url or not url.strip():
-        return "The URL is empty."
-    if len(url) > 65536:
-        return "The URL is too long (over 64 KiB)."
-    if any(c.isspace() for c in url.strip()):
-        return "The URL contains spaces; encode them as %20."
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError as exc:
-        return f"The URL is not valid ({exc})."
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https"):
-        shown = f"{scheme}:" if scheme else "no scheme"
-        return f"Only http and https links can be downloaded, not {shown}."
-    if not parts.hostname:
-        return "The URL has no host name."
-    if port == 0:
-        return "The URL's port is not valid."
-    return None
-
-
-def redact(url: str) -> str:
-    """``url`` with any user name and password masked, for logs and messages."""
-    parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return parts._replace(netloc=f"***@{host}").geturl()
 
 
 def host_key(url: str) -> str:

@@ -24,12 +24,13 @@ from gevent.event import Event
 
 from engine import protocol
 from engine.download import SIDECAR, Context, Download
-from engine.http import Sessions, check_proxy, check_url, parse_headers, redact
+from engine.http import Sessions, check_proxy, parse_headers
 from engine.protocol import ACTIVE_STATES, Message, ProgressItem, State
 from engine.ratelimit import TokenBucket
 from engine.settings import MAX_CONNECTIONS, Settings
 from engine.store import Record, Store
 from engine.supervision import Supervisor
+from engine.urls import check_url, redact
 
 log = logging.getLogger(__name__)
 

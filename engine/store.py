@@ -18,9 +18,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.http import Validators, redact
+from engine.http import Validators
 from engine.protocol import DownloadInfo, State
 from engine.segments import Piece, done_bytes
+from engine.urls import redact
 
 log = logging.getLogger(__name__)
 

@@ -6,6 +6,8 @@ import logging
 import re
 from dataclasses import dataclass
 
+from engine.urls import check_url, redact
+
 log = logging.getLogger(__name__)
 
 _STOP = r"\s<>\"'`"  # characters that end a URL in running text
@@ -17,26 +19,18 @@ _URL = (
     rf"(?:[/?#][^{_STOP}]*)?"
 )
 _IN_TEXT = re.compile(rf"(?<![\w.+-]){_URL}", re.IGNORECASE)
-_WHOLE = re.compile(_URL, re.IGNORECASE)
 _TRAILING = ".,;:!?"  # sentence punctuation after a URL in running text
-_USER_INFO = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
 MASK = "•••"
 
 
-def _port_ok(match: re.Match[str]) -> bool:
-    port = match["port"]
-    return port is None or 0 < int(port) < 65536
-
-
 def is_download_url(text: str) -> bool:
-    """True for an absolute http(s) URL with a host (and a valid port, if any)."""
-    match = _WHOLE.fullmatch(text)
-    return match is not None and _port_ok(match)
+    """True for a link the worker will accept (:func:`engine.urls.check_url`)."""
+    return check_url(text) is None
 
 
 def mask_credentials(url: str) -> str:
     """``url`` with any user name and password replaced by a mask, for showing."""
-    return _USER_INFO.sub(lambda m: f"{m['scheme']}{MASK}@", url, count=1)
+    return redact(url, MASK)
 
 
 def _trim(url: str) -> str:
@@ -54,7 +48,7 @@ def find_urls(text: str) -> list[str]:
     seen: dict[str, None] = {}
     for match in _IN_TEXT.finditer(text):
         url = _trim(match.group(0))
-        if _port_ok(match) and is_download_url(url):
+        if is_download_url(url):
             seen.setdefault(url, None)
     return list(seen)
 

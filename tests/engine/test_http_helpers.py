@@ -7,13 +7,12 @@ import pytest
 from engine.http import (
     ContentRange,
     Validators,
-    check_url,
     parse_content_range,
-    redact,
     retry_after_seconds,
     unsatisfied_range_size,
     with_range,
 )
+from engine.urls import check_url, redact
 
 
 @pytest.mark.parametrize(("value", "expected"), [
