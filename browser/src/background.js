@@ -30,11 +30,21 @@ async function badge(text, color) {
   if (color) await api.action.setBadgeBackgroundColor({ color });
 }
 
+// Cancels the browser's copy of download `id`, deletes whatever of it is on
+// disk (Firefox may have finished a small file already) and drops it from
+// the browser's list.
+async function discard(id) {
+  await api.downloads.cancel(id).catch(() => {});  // finished: nothing to cancel
+  const [item] = await api.downloads.search({ id });
+  if (item && item.state === "complete" && item.exists) {
+    await api.downloads.removeFile(id).catch(() => {});
+  }
+  await api.downloads.erase({ id });
+}
+
 // Hands `item` to Greenget; true when Greenget took it (the browser's copy
-// is then cancelled and erased), false to let the browser go on.
-async function takeOver(item) {
-  const settings = await loadSettings();
-  if (!shouldCatch(item, settings)) return false;
+// is then discarded), false to let the browser go on.
+async function handOver(item) {
   try {
     await sendToGreenget({ url: item.finalUrl || item.url, referrer: item.referrer,
                            filename: baseName(item.filename) });
@@ -46,24 +56,29 @@ async function takeOver(item) {
   }
   await api.storage.local.set({ lastProblem: "" });
   await badge("", null);
-  try {
-    await api.downloads.cancel(item.id);
-  } finally {
-    await api.downloads.erase({ id: item.id });
-  }
+  await discard(item.id);
   return true;
+}
+
+async function wanted(item) {
+  return shouldCatch(item, await loadSettings());
 }
 
 if (api.downloads.onDeterminingFilename) {
   // Chromium: called once the response's headers are in (name, size, type
   // known); the browser waits for suggest() before it names the file.
   api.downloads.onDeterminingFilename.addListener((item, suggest) => {
-    takeOver(item).then((taken) => { if (!taken) suggest(); }, () => suggest());
+    (async () => (await wanted(item)) && handOver(item))()
+      .then((taken) => { if (!taken) suggest(); }, () => suggest());
     return true;
   });
 } else {
-  // Firefox has no onDeterminingFilename: onCreated carries the same facts.
-  api.downloads.onCreated.addListener((item) => { takeOver(item); });
+  // Firefox has no onDeterminingFilename: onCreated carries the same facts,
+  // but the download runs on while Greenget is asked (pausing it is no
+  // good: a download from a server without ranges never resumes).
+  api.downloads.onCreated.addListener(async (item) => {
+    if (await wanted(item)) await handOver(item);
+  });
 }
 
 // ------------------------------------------------------------------ menus

@@ -15,6 +15,7 @@ import pytest
 
 from engine import protocol as p
 from tests.browser.chromium import CHROMEDRIVER, CHROMIUM, Browser
+from tests.browser.firefox import FIREFOX, Firefox
 from tests.browser.site import Site, SiteFile, serve_site
 from tests.worker_client import REPO, WorkerProcess
 
@@ -51,12 +52,28 @@ def greenget(tmp_path: Path) -> Iterator[Greenget]:
 
 
 @pytest.fixture(scope="session")
-def extension_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The Chromium build, made by the build script as a user would."""
+def builds(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Both builds, made by the build script as a user would."""
     out = tmp_path_factory.mktemp("extension")
     subprocess.run([sys.executable, str(REPO / "scripts" / "build_extension.py"), "--out",
                     str(out)], check=True, capture_output=True, timeout=60)
-    return out / "chromium"
+    return out
+
+
+@pytest.fixture(scope="session")
+def extension_dir(builds: Path) -> Path:
+    return builds / "chromium"
+
+
+@pytest.fixture
+def firefox(builds: Path, tmp_path: Path) -> Iterator[Firefox]:
+    if FIREFOX is None:
+        pytest.skip("Firefox is not installed (apt-get install firefox-esr, "
+                    "or scripts/install --test)")
+    browser = Firefox(FIREFOX, builds / "firefox", tmp_path / "firefox-profile",
+                      tmp_path / "firefox-downloads")
+    yield browser
+    browser.quit()
 
 
 @pytest.fixture
