@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 import gevent
 from gevent.event import Event
@@ -99,6 +100,17 @@ class Scheduler:
         self.idle = Event()  # set while nothing runs or waits
         self._loops: list[gevent.Greenlet] = []
         self._stopping = False
+        self._handlers: dict[type[Message], Callable[[Any], None]] = {
+            protocol.Add: self._on_add,
+            protocol.Pause: self._on_pause,
+            protocol.Resume: self._on_resume,
+            protocol.Retry: self._on_retry,
+            protocol.Remove: self._on_remove,
+            protocol.SetUrl: self._on_set_url,
+            protocol.SetOptions: self._on_set_options,
+            protocol.SetDownloadOptions: self._on_set_download_options,
+            protocol.GetSegments: self._on_get_segments,
+        }
 
     # ------------------------------------------------------------ life
 
@@ -111,7 +123,7 @@ class Scheduler:
             self._remember(record)
         self._loops = [self.supervisor.spawn("progress loop", self._progress_loop),
                        self.supervisor.spawn("checkpoint loop", self._checkpoint_loop)]
-        self._fill()
+        self._start_queued()
 
     def snapshot(self) -> list[protocol.Snapshot]:
         """Every download, in lines of bounded size."""
@@ -138,7 +150,7 @@ class Scheduler:
 
     def handle_now(self, message: Message) -> None:
         """Carry out one command; raise :class:`CommandError` if it cannot be."""
-        handler = getattr(self, f"_on_{message.TYPE}", None)
+        handler = self._handlers.get(type(message))
         if handler is None:
             raise CommandError(f"The worker does not handle {message.TYPE!r}.")
         handler(message)
@@ -177,7 +189,7 @@ class Scheduler:
         for record in added:
             self._remember(record)
             self.emit(protocol.Added(record.info()))
-        self._fill()
+        self._start_queued()
         return added
 
     def _targets(self, ids: tuple[int, ...], everything: bool,
@@ -196,17 +208,17 @@ class Scheduler:
                 self._halt(record.id, State.PAUSED)
             else:
                 self.update(record, state=State.PAUSED)
-        self._fill()
+        self._start_queued()
 
     def _on_resume(self, message: protocol.Resume) -> None:
         for record in self._targets(message.ids, message.all, frozenset({State.PAUSED})):
             self.update(record, state=State.QUEUED, error="")
-        self._fill()
+        self._start_queued()
 
     def _on_retry(self, message: protocol.Retry) -> None:
         for record in self._targets(message.ids, message.all, frozenset({State.FAILED})):
             self.update(record, state=State.QUEUED, error="")
-        self._fill()
+        self._start_queued()
 
     def _on_remove(self, message: protocol.Remove) -> None:
         records = self._targets(message.ids, False, frozenset(State))
@@ -225,7 +237,7 @@ class Scheduler:
             for removed in protocol.in_batches([r.id for r in records],
                                                lambda ids, _more: protocol.Removed(ids)):
                 self.emit(removed)
-        self._fill()
+        self._start_queued()
 
     def _delete_file(self, record: Record) -> None:
         path = Path(record.path)
@@ -252,7 +264,7 @@ class Scheduler:
         self.update(record, url=message.url, state=State.QUEUED if was_running
                     or record.state in (State.FAILED, State.QUEUED) else record.state,
                     error="")
-        self._fill()
+        self._start_queued()
 
     def _on_set_options(self, message: protocol.SetOptions) -> None:
         settings = self.settings
@@ -289,7 +301,7 @@ class Scheduler:
                 if value < 0:
                     raise CommandError(f"{name} cannot be negative.")
                 setattr(settings, name, value)
-        self._fill()
+        self._start_queued()
 
     def _on_set_download_options(self, message: protocol.SetDownloadOptions) -> None:
         if message.connections is not None and not 1 <= message.connections <= MAX_CONNECTIONS:
@@ -361,7 +373,7 @@ class Scheduler:
             self.emit(protocol.Changed(record.id, {
                 k: v.value if isinstance(v, State) else v for k, v in values.items()}))
 
-    def _fill(self) -> None:
+    def _start_queued(self) -> None:
         """Start queued downloads while there is room."""
         if self._stopping:
             return
@@ -397,7 +409,7 @@ class Scheduler:
         self._rank.update({i: float(n) - len(order) for n, i in enumerate(order)})
         for download_id in self._queued:
             heapq.heappush(self._next, (self._position(download_id), download_id))
-        self._fill()
+        self._start_queued()
         return target
 
     def _launch(self, record: Record) -> None:
@@ -413,7 +425,7 @@ class Scheduler:
             return  # halted on purpose; already accounted for
         del self.running[download_id]
         self._report_progress()
-        self._fill()
+        self._start_queued()
 
     def _halt(self, download_id: int, state: State, *, announce: bool = True) -> None:
         """Stop a running download, flush its bytes, checkpoint, set ``state``."""

@@ -192,3 +192,20 @@ def test_a_loop_that_raises_is_reported_by_the_supervisor(
     finally:
         scheduler.stop()
         store.close()
+
+
+def test_every_command_has_a_handler_or_is_the_workers_own(
+        scheduler: Scheduler, emit: Collected) -> None:
+    workers_own = {p.SetRpc, p.Shutdown}  # engine/worker.py serve() answers these
+    for kind in p.COMMANDS.values():
+        if kind in workers_own:
+            continue
+        message = p.decode_command(f'{{"type": "{kind.TYPE}", "id": 987654, "ids": [987654],'
+                                   f' "url": "http://127.0.0.1:9/x", "urls": [],'
+                                   f' "directory": "/nonexistent-{kind.TYPE}"}}')
+        scheduler.handle(message)
+    handled_elsewhere = [e for e in emit.errors() if "does not handle" in e.message]
+    assert handled_elsewhere == []
+    scheduler.handle(p.Shutdown())
+    (refused,) = [e for e in emit.errors() if "does not handle" in e.message]
+    assert refused.command == "shutdown"
