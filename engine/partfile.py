@@ -37,8 +37,11 @@ class PartFile:
 
     @classmethod
     def reserve(cls, directory: Path, wanted: str) -> PartFile:
-        """Create the ``.part`` of the first free name like ``wanted`` and open it."""
-        return cls.open(directory, filenames.reserve(directory, wanted))
+        """Create the ``.part`` of the first free name like ``wanted`` and open it.
+        The name is made durable at once: the store will count bytes in it."""
+        name = filenames.reserve(directory, wanted)
+        _sync_directory(directory)
+        return cls.open(directory, name)
 
     @property
     def path(self) -> Path:
@@ -109,12 +112,20 @@ class PartFile:
         """Move the closed ``.part`` to a free final name (never overwriting);
         return that name."""
         assert self._file is None, "close the .part before renaming it"
-        return filenames.finish(self.directory, self.name)
+        final = filenames.finish(self.directory, self.name)
+        _sync_directory(self.directory)  # before the store calls it completed
+        return final
 
     def _opened(self) -> diskio.File:
         if self._file is None:
             raise ValueError(f"{self.path} is closed")
         return self._file
+
+
+def _sync_directory(directory: Path) -> None:
+    """Make the names created or moved in ``directory`` survive a power cut
+    (off the hub's thread: a busy disk may take a while)."""
+    gevent.get_hub().threadpool.apply(diskio.current().sync_directory, (directory,))
 
 
 def part_path(directory: Path, name: str) -> Path:
