@@ -67,11 +67,12 @@ class RangesIgnored(Exception):
 
 
 class Update(Protocol):
-    """Set ``changes`` on ``record``, store it (with its pieces if ``pieces``)
-    and announce the fields the client sees (see :meth:`Scheduler.update`)."""
+    """Set ``changes`` on ``record``, store it (with its pieces if ``pieces``;
+    on the disk when it returns if ``durable``) and announce the fields the
+    client sees (see :meth:`Scheduler.update`)."""
 
     def __call__(self, record: Record, *, pieces: bool = False, announce: bool = True,
-                 **changes: object) -> None: ...
+                 durable: bool = False, **changes: object) -> None: ...
 
 
 @dataclass
@@ -200,10 +201,10 @@ class Download:
                 log.info("download %d: the server ignores ranges; one connection from 0",
                          record.id)
                 first = exc.response
-                assert self._part is not None
-                self._part.empty(record.size)
                 record.pieces = self._plan(record.size, resumable=False)
-                self.ctx.update(record, resumable=False, pieces=True)
+                self.ctx.update(record, resumable=False, pieces=True, durable=True)
+                assert self._part is not None
+                self._part.empty(record.size)  # only once the store forgot its bytes
         self._finish()
 
     def _part_path(self) -> Path:
@@ -240,14 +241,16 @@ class Download:
         if not checksum and not decoded:
             checksum = server_digest(response.headers)
         assert self._part is not None
-        if restart:
-            self._part.empty(size)
-        else:
+        if not restart:
             self._part.allocate(size)
         record.pieces = self._plan(size, resumable=resumable, url=response.url)
+        # Starting over, the store forgets the old bytes (durably) before the disk
+        # does: a power cut between the two must not leave counts over emptied space.
         self.ctx.update(record, name=name, size=size, error="", checksum=checksum,
                         final_url=response.url, validators=validators_of(response),
-                        decoded=decoded, resumable=resumable, pieces=True)
+                        decoded=decoded, resumable=resumable, pieces=True, durable=restart)
+        if restart:
+            self._part.empty(size)
         log.info("download %d: %s -> %s (%s bytes, %d pieces)", record.id,
                  redact(response.url), name, size, len(record.pieces))
         return response

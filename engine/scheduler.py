@@ -343,21 +343,23 @@ class Scheduler:
             self._queued.discard(record.id)
 
     def update(self, record: Record, *, pieces: bool = False, announce: bool = True,
-               **changes: object) -> None:
-        """Change ``record``, save it, and (unless not to ``announce``) tell the
-        client the fields it sees (the downloads' :class:`engine.download.Update`)."""
-        self.apply(record, changes, pieces=pieces, announce=announce)
+               durable: bool = False, **changes: object) -> None:
+        """Change ``record``, save it (``durable``: on the disk when this returns),
+        and (unless not to ``announce``) tell the client the fields it sees (the
+        downloads' :class:`engine.download.Update`)."""
+        self.apply(record, changes, pieces=pieces, announce=announce, durable=durable)
 
     def apply(self, record: Record, changes: Mapping[str, object], *, pieces: bool = False,
-              announce: bool = True) -> None:
+              announce: bool = True, durable: bool = False) -> None:
         """:meth:`update` with the changes in a mapping."""
         for name, value in changes.items():
             setattr(record, name, value)
         if "state" in changes:
             self._track(record)
         # Running states are never stored: after a crash a download is queued again.
-        if pieces or record.state not in ACTIVE_STATES or not changes.keys() <= _RUN_FIELDS:
-            self.store.save(record, pieces=pieces)
+        if (pieces or durable or record.state not in ACTIVE_STATES
+                or not changes.keys() <= _RUN_FIELDS):
+            self.store.save(record, pieces=pieces, durable=durable)
         if not announce:
             return
         keys = changes.keys() & _SHOWN  # sent as the client sees them (URLs redacted)

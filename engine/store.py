@@ -217,14 +217,17 @@ class Store:
                 records.append(record)
         return records
 
-    def save(self, record: Record, *, pieces: bool = False) -> None:
-        """Write every column of ``record`` (and its pieces when asked) at once."""
-        if not pieces:  # one statement: a transaction of its own
+    def save(self, record: Record, *, pieces: bool = False, durable: bool = False) -> None:
+        """Write every column of ``record`` (and its pieces when asked) at once;
+        ``durable``: on the disk, with every commit before it, when this returns."""
+        if not pieces and not durable:  # one statement: a transaction of its own
             self._db.execute(_UPDATE, {**_row(record), "id": record.id})
             return
-        with self._transaction():
+        with self._transaction(durable=durable):
             self._db.execute(_UPDATE, {**_row(record), "id": record.id})
-            self._write_pieces(record.id, [(p.start, p.end, p.done) for p in record.pieces])
+            if pieces:
+                self._write_pieces(record.id,
+                                   [(p.start, p.end, p.done) for p in record.pieces])
 
     def checkpoint(self, counts: dict[int, list[tuple[int, int | None, int]]]) -> None:
         """Record the pieces of several downloads in one transaction.  The
