@@ -573,8 +573,10 @@ class Download:
             self._verify(record.checksum)
         final = part.rename_to_final()
         record.name = final
+        # Durable at once: until the store says so, a power cut leaves a finished
+        # file that the next worker fetches again under a new name.
         self.ctx.update(record, state=State.COMPLETED, name=final, size=record.size, error="",
-                        checksum=record.checksum, pieces=True)
+                        checksum=record.checksum, pieces=True, durable=True)
         log.info("download %d completed: %s", record.id, final)
 
     def _sidecar_checksum(self) -> str:
