@@ -6,6 +6,9 @@ with what a test may ask for through the environment:
 * ``GREENGET_TEST_SETTINGS``: a JSON object of :class:`engine.settings.Settings`
   fields the scheduler starts with, for settings no user can choose (a piece
   smaller than one read, so that splits cut into reads in flight).
+* ``GREENGET_TEST_JOURNAL``: a path; every disk operation, store commit and
+  announced download is recorded and written there when the worker ends
+  (:mod:`tests.engine.powercut`).
 """
 
 from gevent import monkey
@@ -15,8 +18,10 @@ monkey.patch_all()
 import json
 import os
 import sys
+from pathlib import Path
 
-from engine import scheduler, worker
+from engine import protocol, scheduler, worker
+from tests.engine import powercut
 
 SETTINGS_ENV = "GREENGET_TEST_SETTINGS"
 
@@ -34,11 +39,30 @@ def _override_settings(overrides: dict[str, object]) -> None:
     scheduler.Scheduler.start = start_with_overrides  # type: ignore[method-assign]
 
 
+def _record_announcements(journal: powercut.Journal) -> None:
+    emit = worker.Pipe.emit
+
+    def recorded_emit(self: worker.Pipe, message: protocol.Message) -> None:
+        if isinstance(message, protocol.Added):
+            journal.add("announced", message.download.id)
+        emit(self, message)
+
+    worker.Pipe.emit = recorded_emit  # type: ignore[method-assign]
+
+
 def main() -> int:
     overrides = json.loads(os.environ.get(SETTINGS_ENV) or "{}")
     if overrides:
         _override_settings(overrides)
-    return worker.main()
+    journal_path = os.environ.get(powercut.JOURNAL_ENV)
+    if not journal_path:
+        return worker.main()
+    journal = powercut.start_recording()
+    _record_announcements(journal)
+    try:
+        return worker.main()
+    finally:
+        journal.dump(Path(journal_path))
 
 
 if __name__ == "__main__":
