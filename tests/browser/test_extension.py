@@ -197,3 +197,25 @@ def test_after_greenget_changes_its_secret_the_browser_downloads_and_asks_to_pai
                      "the popup to say Greenget refused")
     assert "secret changed" in browser.driver.find_element(By.ID, "status").text
     assert browser.driver.find_element(By.ID, "pairing").is_displayed()
+
+
+def test_a_web_page_cannot_pair_or_spend_the_code(
+        browser: Browser, greenget: Greenget, site: Site) -> None:
+    link = pairing_link(greenget.port, greenget.secret)
+    code = link.split("code=", 1)[1]
+    browser.driver.get(site.base_url + "/")
+    tried = browser.driver.execute_async_script("""
+        const [port, code, done] = arguments;
+        const body = JSON.stringify({code});
+        const attempts = [
+          fetch(`http://127.0.0.1:${port}/pair`, {method: "POST", body,
+                headers: {"Content-Type": "application/json"}})
+            .then(async (r) => `cors ${r.status} ${await r.text()}`, (e) => `cors ${e.name}`),
+          fetch(`http://127.0.0.1:${port}/pair`, {method: "POST", body, mode: "no-cors"})
+            .then(async (r) => `no-cors ${r.status} ${await r.text()}`,
+                  (e) => `no-cors ${e.name}`),
+        ];
+        Promise.all(attempts).then(done);""", greenget.port, code)
+    assert tried == ["cors TypeError", "no-cors 0 "]  # nothing readable
+    assert greenget.secret not in " ".join(tried)
+    assert browser.pair(link).startswith("Paired")  # the code was not spent
