@@ -24,10 +24,8 @@ import hashlib
 import json
 import os
 import platform
-import queue
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,10 +39,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from engine import protocol  # noqa: E402
 from engine.diskio import in_memory  # noqa: E402
 from engine.settings import parse_size  # noqa: E402
-from tests.servers.harness import find_nginx, stop_process  # noqa: E402
+from tests.servers.harness import Nginx, find_nginx, run_nginx  # noqa: E402
 from tests.servers.payload import iter_range, payload  # noqa: E402
+from tests.worker_client import WorkerProcess  # noqa: E402
 
 HOST = "127.0.0.1"  # the only address this bench ever talks to
 KiB, MiB, GiB = 1024, 1024**2, 1024**3
@@ -64,39 +64,6 @@ CASE_TITLES = {
 }
 TMPFS = Path("/dev/shm")
 
-NGINX_CONF = """\
-daemon off;
-master_process on;
-worker_processes 1;
-{user}
-error_log "{prefix}/logs/error.log" warn;
-pid "{prefix}/nginx.pid";
-events {{ worker_connections 4096; }}
-http {{
-    default_type application/octet-stream;
-    map $arg_rate $bench_rate {{ "" {rate}; default $arg_rate; }}
-    log_format bench "$msec $request_time $status $body_bytes_sent $connection $request_uri";
-    access_log "{prefix}/logs/access.log" bench;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 100000;
-    client_body_temp_path "{prefix}/temp/client_body";
-    proxy_temp_path "{prefix}/temp/proxy";
-    fastcgi_temp_path "{prefix}/temp/fastcgi";
-    uwsgi_temp_path "{prefix}/temp/uwsgi";
-    scgi_temp_path "{prefix}/temp/scgi";
-    server {{
-        listen {host}:{port};
-        server_name localhost;
-        root "{prefix}/root";
-        location = /_alive {{ access_log off; return 200 "ok\\n"; }}
-        location /limited/ {{
-            alias "{prefix}/root/";
-            limit_rate $bench_rate;
-        }}
-    }}
-}}
-"""
 
 
 # ----------------------------------------------------------------------------- model
@@ -141,7 +108,8 @@ class Bench:
         self.root = self.prefix / "root"
         self.out = self.tmp / "out"
         self.homes = self.tmp / "homes"
-        self.nginx: subprocess.Popen[bytes] | None = None
+        self.nginx: Nginx | None = None
+        self.servers = contextlib.ExitStack()  # nginx, stopped when the bench ends
         self.port = 0
         self.code_dir = REPO
         if args.code != "live":  # a frozen copy: the repo may change while the bench runs
@@ -206,46 +174,28 @@ class Bench:
     # ----------------------------------------------------------- nginx
 
     def start_nginx(self) -> None:
+        """The tests' nginx (tests/servers/harness.py) with ``--rate`` on /limited/."""
         binary = find_nginx()
         if binary is None:
             sys.exit("nginx is not installed; the bench needs it (apt-get install nginx)")
-        for folder in ("root", "logs", "temp"):
-            (self.prefix / folder).mkdir(parents=True, exist_ok=True)
-        is_root = hasattr(os, "geteuid") and os.geteuid() == 0
-        for _attempt in range(5):
-            self.port = free_port()
-            conf = self.prefix / "nginx.conf"
-            conf.write_text(NGINX_CONF.format(
-                prefix=self.prefix, host=HOST, port=self.port, rate=self.args.rate,
-                user="user root;" if is_root else ""))
-            error_log = self.prefix / "logs" / "error.log"
-            error_log.write_bytes(b"")
-            with open(self.prefix / "logs" / "stderr.log", "ab") as err:
-                self.nginx = subprocess.Popen(
-                    [binary, "-p", f"{self.prefix}/", "-c", str(conf), "-e", str(error_log)],
-                    stdin=subprocess.DEVNULL, stdout=err, stderr=err, start_new_session=True)
-            deadline = time.monotonic() + 15
-            while time.monotonic() < deadline:
-                if self.nginx.poll() is not None:
-                    break
-                if alive(self.port):
-                    self.nginx_pids = [self.nginx.pid, *children_of(self.nginx.pid)]
-                    print(f"nginx {binary} pid {self.nginx.pid} on {HOST}:{self.port}, "
-                          f"root {self.root}, limit_rate {self.args.rate} on /limited/")
-                    return
-                time.sleep(0.05)
-            errors = error_log.read_text(errors="replace")
-            stop_process(self.nginx, group=True)
-            if "Address already in use" not in errors:
-                sys.exit(f"nginx did not start:\n{errors}")
-        sys.exit("nginx could not bind a free port")
+        try:
+            self.nginx = self.servers.enter_context(
+                run_nginx(binary, self.prefix, rate=self.args.rate))
+        except RuntimeError as exc:
+            sys.exit(f"nginx did not start: {exc}")
+        self.port = self.nginx.port
+        self.nginx_pids = [self.nginx.process.pid, *children_of(self.nginx.process.pid)]
+        print(f"nginx {binary} pid {self.nginx.process.pid} on {HOST}:{self.port}, "
+              f"root {self.root}, limit_rate {self.args.rate} on /limited/")
 
     def clear_log(self) -> None:
-        (self.prefix / "logs" / "access.log").write_bytes(b"")
+        assert self.nginx is not None
+        self.nginx.timing_log.write_bytes(b"")
 
     def server_window(self, min_requests: int, settle: float = 2.0) -> tuple[float | None, int]:
         """(last request end - first request start, requests) from nginx's log."""
-        path = self.prefix / "logs" / "access.log"
+        assert self.nginx is not None
+        path = self.nginx.timing_log
         deadline = time.monotonic() + settle
         lines: list[str] = []
         while True:
@@ -629,29 +579,24 @@ class Bench:
     def rss_greenget(self, run: Run, urls: list[str], out: Path, home: Path, count: int,
                      hold: float) -> None:
         started = time.perf_counter()
-        worker = Worker(self.code_dir, home, self.env)
+        worker = WorkerProcess(home, environ=self.env, code_dir=self.code_dir)
         try:
-            worker.wait(lambda: worker.snapshot_seen, 30, "hello and snapshot")
-            worker.send({"type": "set_options", "max_active": count})
+            worker.send(protocol.SetOptions(max_active=count))
             pid = worker.proc.pid
             time.sleep(0.3)
             run.extra["idle_rss_mib"] = proc_status(pid).get("VmRSS", 0.0)
-            worker.send({"type": "add", "urls": urls, "directory": str(out),
-                         "options": {"connections": 1}})
-            worker.wait(lambda: len(worker.downloads) + len(worker.errors) >= count, 30,
-                        "added")
+            worker.add(urls, out, connections=1)
             connected, took = self.wait_connections(count, worker.proc)
             run.extra["connected"], run.extra["seconds_to_connect"] = connected, round(took, 2)
             self.sample(run, pid, hold)
-            worker.wait(lambda: False, 0.3, "")  # take in the last progress events
-            states = [d.get("state") for d in worker.downloads.values()]
-            run.extra["active_reported"] = states.count("downloading")
-            done = {Path(str(d["path"])): int(d.get("done") or 0)  # type: ignore[call-overload]
-                    for d in worker.downloads.values() if d.get("path")}
+            worker.pump(0.3)  # take in the last progress events
+            states = [d.state for d in worker.downloads.values()]
+            run.extra["active_reported"] = states.count(protocol.State.DOWNLOADING)
+            done = {Path(d.path): d.done for d in worker.downloads.values() if d.path}
             run.extra["bytes_done"] = sum(done.values())
-            run.extra["worker_errors"] = worker.errors[:5]
+            run.extra["worker_errors"] = [e.message for e in worker.errors()[:5]]
             usage_before = resource_children()
-            run.rc = worker.shutdown()
+            run.rc = worker.shutdown(30.0)
             usage = resource_children() - usage_before
             run.user, run.sys = usage.user, usage.sys
             run.maxrss_mib = float(run.extra["vmhwm_mib"])  # type: ignore[arg-type]
@@ -661,7 +606,7 @@ class Bench:
         if connected < count:
             run.ok, run.error = False, f"only {connected} of {count} connections opened"
         elif run.rc != 0:
-            run.ok, run.error = False, f"worker exit status {run.rc}: {worker.log_tail()}"
+            run.ok, run.error = False, f"worker exit status {run.rc}: {worker.log()[-800:]}"
         run.extra["_files"] = done
 
     def rss_aria2c(self, run: Run, command: list[str], count: int, hold: float) -> None:
@@ -932,8 +877,7 @@ class Bench:
                 self.current_case = 5
                 self.case_rss()
         finally:
-            if self.nginx is not None:
-                stop_process(self.nginx, group=True)
+            self.servers.close()
         table = self.summary()
         self.code_after = code_version()
         text = self.report(table)
@@ -962,93 +906,6 @@ class Bench:
         shutil.rmtree(self.tmp, ignore_errors=True)
         failed = [r for r in self.runs if not r.ok]
         return 1 if failed else 0
-
-
-class Worker:
-    """``python -m engine`` driven over its JSON-lines protocol (engine/protocol.py);
-    commands are written as plain JSON so the bench needs none of the engine's code."""
-
-    def __init__(self, code_dir: Path, home: Path, env: dict[str, str]) -> None:
-        self.log_path = home / "worker.log"
-        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in close()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-u", "-m", "engine"], cwd=code_dir,
-            env={**env, "GREENGET_HOME": str(home), "PYTHONUNBUFFERED": "1",
-                 "PYTHONIOENCODING": "utf-8"},
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log)
-        self.events: queue.Queue[dict[str, object] | None] = queue.Queue()
-        self.downloads: dict[int, dict[str, object]] = {}
-        self.errors: list[str] = []
-        self.snapshot_seen = False
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            with contextlib.suppress(ValueError):
-                self.events.put(json.loads(line))
-        self.events.put(None)
-
-    def _apply(self, event: dict[str, object]) -> None:
-        kind = event.get("type")
-        if kind == "snapshot":
-            self.snapshot_seen = True
-        elif kind == "added":
-            info = dict(event["download"])  # type: ignore[call-overload]
-            self.downloads[int(info["id"])] = info
-        elif kind == "changed":
-            info = self.downloads.get(int(event["id"]))  # type: ignore[call-overload]
-            if info is not None:
-                info.update(event.get("fields") or {})  # type: ignore[call-overload]
-        elif kind == "progress":
-            for item in event.get("items") or []:  # type: ignore[attr-defined]
-                info = self.downloads.get(int(item["id"]))
-                if info is not None:
-                    info["done"] = item["done"]
-        elif kind == "error":
-            self.errors.append(str(event.get("message")))
-
-    def send(self, command: dict[str, object]) -> None:
-        assert self.proc.stdin is not None
-        self.proc.stdin.write((json.dumps(command) + "\n").encode())
-        self.proc.stdin.flush()
-
-    def wait(self, condition: Callable[[], bool], timeout: float, what: str) -> None:
-        """Apply events until ``condition()`` holds; raise after ``timeout`` if ``what``."""
-        deadline = time.monotonic() + timeout
-        while not condition():
-            left = deadline - time.monotonic()
-            if left <= 0:
-                if what:
-                    raise RuntimeError(f"worker: timed out waiting for {what}; "
-                                       f"{self.log_tail()}")
-                return
-            try:
-                event = self.events.get(timeout=min(left, 0.2))
-            except queue.Empty:
-                continue
-            if event is None:
-                raise RuntimeError(f"worker exited ({self.proc.wait()}) waiting for {what}; "
-                                   f"{self.log_tail()}")
-            self._apply(event)
-
-    def shutdown(self, timeout: float = 30.0) -> int:
-        if self.proc.poll() is None:
-            self.send({"type": "shutdown"})
-        return self.proc.wait(timeout)
-
-    def log_tail(self) -> str:
-        return self.log_path.read_text(errors="replace")[-800:]
-
-    def close(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(10)
-        for stream in (self.proc.stdin, self.proc.stdout):
-            if stream is not None:
-                with contextlib.suppress(OSError):
-                    stream.close()
-        self._log.close()
 
 
 ARIA2_COMMON = ["-q", "--file-allocation=none", "--allow-overwrite=true",
@@ -1117,21 +974,6 @@ def greenget_command(live: bool) -> list[str]:
     if found:
         return [found]
     return [sys.executable, "-m", "engine.cli"]  # same code as `greenget get`
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
-
-
-def alive(port: int) -> bool:
-    try:
-        with socket.create_connection((HOST, port), timeout=1) as s:
-            s.sendall(b"GET /_alive HTTP/1.0\r\nHost: localhost\r\n\r\n")
-            return b"200" in s.recv(100)
-    except OSError:
-        return False
 
 
 def established_to(port: int) -> int:
@@ -1334,8 +1176,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\ninterrupted")
         return 130
     finally:
-        if bench.nginx is not None and bench.nginx.poll() is None:
-            stop_process(bench.nginx, group=True)
+        bench.servers.close()
         shutil.rmtree(bench.tmp, ignore_errors=True)
 
 

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from engine import protocol as p
@@ -36,16 +36,18 @@ class WorkerProcess:
 
     def __init__(self, home: Path, *, settings: p.SetOptions | None = None,
                  file_size_limit: int | None = None,
-                 env: dict[str, str] | None = None, module: str = "engine") -> None:
+                 env: dict[str, str] | None = None, module: str = "engine",
+                 environ: Mapping[str, str] = os.environ, code_dir: Path = REPO) -> None:
         """``module``: what ``python -m`` runs (``tests.engine.instrumented_worker``
-        for the worker with test hooks)."""
-        env = {**os.environ, **(env or {}), "GREENGET_HOME": str(home),
+        for the worker with test hooks), from ``code_dir`` (bench/run.py runs a
+        snapshot), in ``environ`` plus ``env``."""
+        env = {**environ, **(env or {}), "GREENGET_HOME": str(home),
                "PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8"}
         self.stderr_path = home / f"worker-{time.monotonic_ns()}.log"
         home.mkdir(parents=True, exist_ok=True)
         self._stderr = open(self.stderr_path, "wb")  # noqa: SIM115 - closed in close()
         self.proc = subprocess.Popen(
-            [sys.executable, "-u", "-m", module], cwd=REPO, env=env,
+            [sys.executable, "-u", "-m", module], cwd=code_dir, env=env,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
             preexec_fn=None if file_size_limit is None else _limit_file_size(file_size_limit),
         )
@@ -115,6 +117,18 @@ class WorkerProcess:
                     return
                 raise AssertionError(f"worker exited ({self.proc.wait()}) waiting for "
                                      f"{what}\nlog:\n{self.log()[-3000:]}")
+            self._apply(message)
+
+    def pump(self, seconds: float) -> None:
+        """Take in the events that arrive in the next ``seconds``."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                message = self.events.get(timeout=left)
+            except queue.Empty:
+                return
+            if message is None:
+                return
             self._apply(message)
 
     def expect(self, kind: type[p.Message], timeout: float = 30.0) -> p.Message:

@@ -202,6 +202,9 @@ http {{
     default_type application/octet-stream;
     log_format greenget "$status\\t$body_bytes_sent\\t$http_range\\t$request";
     access_log "{prefix}/logs/access.log" greenget;
+    # When each request ended and how long it took, for bench/run.py's server window.
+    log_format timing "$msec $request_time $status $body_bytes_sent $connection $request_uri";
+    access_log "{prefix}/logs/timing.log" timing;
     sendfile on;
     tcp_nopush on;
     keepalive_requests 100000;
@@ -244,6 +247,7 @@ class Nginx:
         self.process = process
         self.base_url = f"http://{HOST}:{port}"
         self.access_log = prefix / "logs" / "access.log"
+        self.timing_log = prefix / "logs" / "timing.log"  # "$msec $request_time ..." a line
         self.error_log = prefix / "logs" / "error.log"
 
     def url(self, name: str) -> str:
@@ -333,7 +337,8 @@ def _nginx_alive(port: int) -> bool:
         return False
 
 
-def _start_nginx(binary: str, prefix: Path, port: int) -> subprocess.Popen[bytes] | None:
+def _start_nginx(binary: str, prefix: Path, port: int,
+                 rate: str) -> subprocess.Popen[bytes] | None:
     """Start nginx on ``port``; None if it could not bind it; raises on other failures."""
     is_root = hasattr(os, "geteuid") and os.geteuid() == 0
     conf = prefix / "nginx.conf"
@@ -342,7 +347,7 @@ def _start_nginx(binary: str, prefix: Path, port: int) -> subprocess.Popen[bytes
             prefix=prefix,
             host=HOST,
             port=port,
-            default_rate=NGINX_DEFAULT_RATE,
+            default_rate=rate,
             # As root the workers would switch to "nobody", who cannot read pytest's 0700 dirs.
             user="user root;" if is_root else "",
         )
@@ -369,13 +374,14 @@ def _start_nginx(binary: str, prefix: Path, port: int) -> subprocess.Popen[bytes
 
 
 @contextlib.contextmanager
-def run_nginx(binary: str, prefix: Path) -> Iterator[Nginx]:
-    """Run nginx with its own config, logs and temp folders under ``prefix``."""
+def run_nginx(binary: str, prefix: Path, rate: str = NGINX_DEFAULT_RATE) -> Iterator[Nginx]:
+    """Run nginx with its own config, logs and temp folders under ``prefix``;
+    ``/limited/`` holds each connection to ``rate`` unless a URL names its own."""
     for folder in ("root", "logs", "temp"):
         (prefix / folder).mkdir(parents=True, exist_ok=True)
     for attempt in range(NGINX_PORT_ATTEMPTS):
         port = _free_port()
-        process = _start_nginx(binary, prefix, port)
+        process = _start_nginx(binary, prefix, port, rate)
         if process is not None:
             break
         log.info("nginx could not bind port %d (attempt %d), retrying", port, attempt + 1)
