@@ -256,7 +256,7 @@ class Aria2Api:
         added = self.scheduler.add(uris[:1], str(directory), protocol.DownloadOptions(
             connections=connections,
             speed_limit=_speed(limit) if limit is not None else None,  # None: the default
-            checksum=str(checksum).replace("-", "", 1) if checksum else None,
+            checksum=str(checksum) if checksum else None,  # sha-256=…: the parser's
             filename=str(options["out"]) if options.get("out") else None,
             paused=str(options.get("pause", "false")).lower() == "true",
             headers=_headers(options, uris[0]),

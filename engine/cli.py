@@ -25,11 +25,12 @@ import gevent
 from gevent.event import Event
 
 from engine import protocol
+from engine.checksums import SIDECAR, parse_checksum
 from engine.home import AlreadyRunning, StateLock, state_home
 from engine.http import check_proxy
 from engine.limits import keep_big_buffers_out_of_the_heap, raise_open_file_limit
 from engine.protocol import State
-from engine.scheduler import CommandError, Scheduler, parse_checksum
+from engine.scheduler import CommandError, Scheduler
 from engine.settings import MAX_CONNECTIONS, Settings, parse_size
 from engine.store import Store, StoreError
 from engine.urls import redact
@@ -253,7 +254,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO, stop: Event) -> int:
     if not urls:
         print("greenget: no URL given (see greenget get --help)", file=err)
         return EXIT_USAGE
-    if (args.output or (args.checksum and args.checksum != "sidecar")) and len(urls) != 1:
+    try:
+        checksum = parse_checksum(args.checksum)
+    except ValueError as exc:
+        print(f"greenget: {exc}", file=err)
+        return EXIT_USAGE
+    if (args.output or (checksum and checksum != SIDECAR)) and len(urls) != 1:
         print("greenget: -o and --checksum need exactly one URL", file=err)
         return EXIT_USAGE
     problem = check_proxy(args.proxy)
@@ -284,7 +290,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO, stop: Event) -> int:
         if record.state not in (State.COMPLETED, State.PAUSED):
             record.state = State.PAUSED
             store.save(record)
-    options = protocol.DownloadOptions(filename=args.output, checksum=args.checksum)
+    options = protocol.DownloadOptions(filename=args.output, checksum=checksum)
     try:
         scheduler.start()
         reporter.outcome.wanted = _queue(scheduler, urls, directory, options)

@@ -27,6 +27,7 @@ import urllib3
 
 from engine import filenames, naming, retries, segments
 from engine.body import ReadBudget, ReadBuffer, body_reader
+from engine.checksums import SIDECAR
 from engine.http import (
     DownloadError,
     Sessions,
@@ -51,7 +52,6 @@ from engine.urls import check_url, redact
 log = logging.getLogger(__name__)
 
 MAX_RESTARTS = 3
-SIDECAR = "sidecar"  # checksum option: verify against <URL>.sha256
 _SHA256_HEX = re.compile(r"\b[0-9a-fA-F]{64}\b")
 MIN_READ = 64 * 1024
 WAITED = 0.02  # a read that took longer than this waited for the network

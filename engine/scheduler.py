@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import heapq
 import logging
 import os
@@ -24,7 +23,8 @@ import gevent
 from gevent.event import Event
 
 from engine import protocol
-from engine.download import SIDECAR, Context, Download
+from engine.checksums import parse_checksum
+from engine.download import Context, Download
 from engine.http import Sessions, check_proxy, parse_headers
 from engine.protocol import ACTIVE_STATES, Message, ProgressItem, State
 from engine.ratelimit import TokenBucket
@@ -58,27 +58,6 @@ class Running:
     reported: int = -1
     speed: float = 0.0  # bytes/s over the last few seconds
     checkpointed: int = 0  # bytes received when its counts were last recorded
-
-
-def parse_checksum(value: str | None) -> str | None:
-    """``ALGO=HEX`` normalised, ``sidecar``, or ``None``; raises :class:`CommandError`."""
-    if not value:
-        return None
-    if value.strip().lower() == SIDECAR:
-        return SIDECAR
-    algorithm, sep, digest = value.strip().partition("=")
-    if not sep:
-        algorithm, sep, digest = value.strip().partition(":")
-    algorithm = algorithm.strip().lower().replace("-", "")
-    digest = digest.strip().lower()
-    try:
-        expected_length = hashlib.new(algorithm).digest_size * 2
-    except (ValueError, TypeError):
-        raise CommandError(f"Unknown checksum algorithm {algorithm!r}; "
-                           "use e.g. sha256=<hex>.") from None
-    if len(digest) != expected_length or any(c not in "0123456789abcdef" for c in digest):
-        raise CommandError(f"A {algorithm} checksum is {expected_length} hex digits.")
-    return f"{algorithm}={digest}"
 
 
 class Scheduler:
@@ -160,7 +139,10 @@ class Scheduler:
 
     def add(self, urls: Iterable[str], directory: str,
             options: protocol.DownloadOptions) -> list[Record]:
-        checksum = parse_checksum(options.checksum)
+        try:
+            checksum = parse_checksum(options.checksum)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
         if not directory or not os.path.isabs(os.path.expanduser(directory)):
             raise CommandError(f"The download folder must be an absolute path, not {directory!r}.")
         directory = os.path.normpath(os.path.expanduser(directory))

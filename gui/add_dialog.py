@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import logging
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine import checksums
 from engine.protocol import DownloadOptions
 from engine.settings import MAX_CONNECTIONS
 from gui.formatting import fill
@@ -34,7 +34,6 @@ from gui.urls import ParsedLines, parse_lines
 log = logging.getLogger(__name__)
 
 SHOWN_BAD_LINES = 5  # bad lines quoted in the dialog; the rest are counted
-_CHECKSUM = re.compile(r"^(?:(?P<algo>[A-Za-z0-9_-]+)[=:])?(?P<hex>[0-9A-Fa-f]{32,128})$")
 
 
 @dataclass(frozen=True)
@@ -47,20 +46,12 @@ class AddRequest:
 
 
 def parse_checksum(text: str) -> str | None:
-    """``"sha256=<hex>"`` from what was typed (a bare 64-digit hex is SHA-256);
+    """What was typed as :func:`engine.checksums.parse_checksum` normalises it;
     empty text gives ``""``; ``None`` when it is not a checksum."""
-    text = text.strip()
-    if not text:
-        return ""
-    match = _CHECKSUM.match(text)
-    if match is None:
+    try:
+        return checksums.parse_checksum(text) or ""
+    except ValueError:
         return None
-    algo = (match["algo"] or "").lower().replace("-", "")
-    if not algo:
-        if len(match["hex"]) != 64:
-            return None
-        algo = "sha256"
-    return f"{algo}={match['hex'].lower()}"
 
 
 class AddDialog(QDialog):

@@ -10,7 +10,7 @@ import pytest
 import requests
 import urllib3
 
-from engine import retries, segments
+from engine import checksums, retries, segments
 from engine.http import DownloadError, network_error, status_error
 from engine.retries import Action
 from engine.segments import Piece
@@ -139,3 +139,31 @@ def test_what_a_connection_does_after_a_failure(
 def test_giving_up_is_permanent_and_says_how_often_it_tried() -> None:
     error = retries.gave_up(4, TRANSIENT)
     assert not error.transient and str(error) == "Gave up after 4 tries. dropped"
+
+
+HEX64 = "ab" * 32
+
+
+@pytest.mark.parametrize(("given", "normalised"), [
+    (None, None),
+    ("  ", None),
+    ("sidecar", "sidecar"),
+    (f"sha256={HEX64}", f"sha256={HEX64}"),
+    (f"SHA-256:{HEX64.upper()}", f"sha256={HEX64}"),  # aria2 and the window's spellings
+    (HEX64, f"sha256={HEX64}"),  # 64 bare hex digits: SHA-256
+    ("md5=" + "0" * 32, "md5=" + "0" * 32),
+])
+def test_checksums_accepted(given: str | None, normalised: str | None) -> None:
+    assert checksums.parse_checksum(given) == normalised
+
+
+@pytest.mark.parametrize(("given", "sentence"), [
+    ("0" * 32, "looks like sha256="),  # bare, and not SHA-256's length
+    ("sha256=xyz", "64 hex digits"),
+    ("sha256=" + "0" * 63, "64 hex digits"),
+    ("crc99=00", "Unknown checksum algorithm"),
+])
+def test_checksums_refused_with_a_sentence(given: str, sentence: str) -> None:
+    with pytest.raises(ValueError) as raised:
+        checksums.parse_checksum(given)
+    assert sentence in str(raised.value)
