@@ -258,10 +258,8 @@ class Download:
     def _probe(self) -> requests.Response:
         record = self.record
         self.ctx.sessions.ensure_pool(self._connections() * self.ctx.settings.max_active)
-        session = self.ctx.sessions.get(record.url)
         try:
-            response = session.get(record.url, headers=record.headers or None, stream=True,
-                                   timeout=self._timeout())
+            response = self.ctx.sessions.open(record.url, record.headers, self._timeout())
         except requests.RequestException as exc:
             raise network_error(exc) from exc
         if response.status_code != 200:
@@ -379,7 +377,6 @@ class Download:
     def _request(self, piece: Piece) -> requests.Response:
         record = self.record
         url = record.final_url or record.url
-        session = self.ctx.sessions.get(url)
         if not record.resumable and piece.done:
             log.info("download %d: the server cannot resume; starting again from 0", record.id)
             piece.done = 0
@@ -388,7 +385,7 @@ class Download:
         if record.resumable:
             headers = with_range(headers, start, piece.end, record.validators)
         try:
-            response = session.get(url, headers=headers, stream=True, timeout=self._timeout())
+            response = self.ctx.sessions.open(url, headers, self._timeout())
         except requests.RequestException as exc:
             raise network_error(exc) from exc
         try:

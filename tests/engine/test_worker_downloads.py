@@ -7,6 +7,7 @@ server's content; every fault either ends byte-identical or in a clear
 
 from __future__ import annotations
 
+import base64
 import os
 import subprocess
 import sys
@@ -142,6 +143,30 @@ def test_redirect_chain_names_the_file_from_the_final_url(worker, fault_server,
                  downloads)
     path = assert_complete(info, size)
     assert path.name == "final name.tar.gz"
+
+
+def test_a_cookie_the_server_sets_goes_with_every_later_request(worker, fault_server,
+                                                                downloads) -> None:
+    size = 8 * MiB
+    fault_server.reset()
+    info = fetch(worker, fault_server.data_url(size, "c.bin", set_cookie="visit=42; Path=/"),
+                 downloads, connections=4)
+    assert_complete(info, size)
+    first, *later = sorted(fault_server.stats()["log"], key=lambda r: r["time"])
+    assert first["cookie"] is None and first["range"] is None  # the probe
+    assert later and all(r["range"] and r["cookie"] == "visit=42" for r in later)
+
+
+def test_a_login_in_the_url_is_sent_as_basic_auth_on_every_request(worker, fault_server,
+                                                                   downloads) -> None:
+    size = 8 * MiB
+    fault_server.reset()
+    url = fault_server.data_url(size, "a.bin").replace("://", "://anna:s%C3%A9same@", 1)
+    info = fetch(worker, url, downloads, connections=4)
+    assert_complete(info, size)
+    expected = "Basic " + base64.b64encode("anna:sésame".encode("latin-1")).decode()
+    log = fault_server.stats()["log"]
+    assert len(log) > 1 and all(r["authorization"] == expected for r in log)
 
 
 @pytest.mark.parametrize(("disposition", "expected"), [

@@ -340,6 +340,7 @@ class FaultApp:
             "range": request.headers.get("range"),
             "if_range": request.headers.get("if-range"),
             "cookie": request.headers.get("cookie"),
+            "authorization": request.headers.get("authorization"),
             "user_agent": request.headers.get("user-agent"),
             "referer": request.headers.get("referer"),
             "time": time.monotonic(),
@@ -490,6 +491,8 @@ class FaultApp:
             headers += [("ETag", etag), ("Last-Modified", formatdate(last_modified, usegmt=True))]
         if "cd" in request.params:
             headers.append(("Content-Disposition", _header_value(request.params["cd"])))
+        if "set_cookie" in request.params:
+            headers.append(("Set-Cookie", _header_value(request.params["set_cookie"])))
         if "cd_raw" in request.params:
             try:
                 raw = bytes.fromhex(request.params["cd_raw"])

@@ -14,6 +14,7 @@ class RequestRecord(TypedDict):
     range: str | None  # Range header
     if_range: str | None  # If-Range header
     cookie: str | None  # Cookie header
+    authorization: str | None  # Authorization header
     user_agent: str | None  # User-Agent header
     referer: str | None  # Referer header
     time: float  # when the request head arrived (the server's monotonic clock, seconds)
