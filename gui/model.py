@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple, cast
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -23,6 +23,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from engine import naming
 from engine.protocol import ACTIVE_STATES, DownloadInfo, ProgressItem, State
 from gui.formatting import fill, format_duration, format_percent, format_size, format_speed
 from gui.icons import state_icon
@@ -91,8 +92,7 @@ def _name_of(info: DownloadInfo) -> str:
     """The file name, or a guess from the URL until the server has answered."""
     if info.name:
         return info.name
-    parts = urlsplit(info.url)
-    return unquote(parts.path.rstrip("/").rpartition("/")[2]) or parts.hostname or info.url
+    return naming.url_filename(info.url) or urlsplit(info.url).hostname or info.url
 
 
 @dataclass(slots=True)
