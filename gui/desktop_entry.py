@@ -51,13 +51,14 @@ def _entry_file(home: Path) -> Path:
     return home / "applications" / "greenget.desktop"
 
 
-def install(home: Path | None = None) -> list[Path]:
-    """Write the entry and icons under ``home`` (default: the XDG data home);
+def install(home: Path | None = None, command: list[str] | None = None) -> list[Path]:
+    """Write the entry and icons under ``home`` (default: the XDG data home; a
+    package's ``usr/share``) to start ``command`` (default: :func:`launch_command`);
     returns the files written."""
     home = home or data_home()
     entry = _entry_file(home)
     entry.parent.mkdir(parents=True, exist_ok=True)
-    exec_line = " ".join(quote(arg) for arg in launch_command()) + " %U"
+    exec_line = " ".join(quote(arg) for arg in command or launch_command()) + " %U"
     lines = [
         f"Exec={exec_line}" if line.startswith("Exec=") else line
         for line in (RESOURCES / "greenget.desktop").read_text(encoding="utf-8").splitlines()

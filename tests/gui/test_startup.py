@@ -11,12 +11,12 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from gui.startup_check import package_for, xcb_plugin
+from tests.servers.harness import wait_for_window
 
 ROOT = Path(__file__).resolve().parents[2]
 HIDDEN = "libxcb-cursor.so.0"  # the library Debian's minimal desktops most often lack
@@ -163,14 +163,7 @@ def test_the_window_opens_on_a_real_display(xvfb, state_home, tmp_path) -> None:
                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                            stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "Greenget"],
-                                   env=env, capture_output=True, text=True)
-            if found.stdout.strip() or app.poll() is not None or time.monotonic() > deadline:
-                break
-            time.sleep(0.2)
-        assert found.stdout.strip(), f"no Greenget window; exit {app.poll()}"
+        assert wait_for_window(xvfb, "Greenget", app), f"no Greenget window; exit {app.poll()}"
     finally:
         app.send_signal(signal.SIGTERM)
         _, stderr = app.communicate(timeout=30)
