@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.clone import copy_source_tree
 from tests.servers.harness import wait_for_window
 from tests.servers.payload import payload
 
@@ -56,9 +57,7 @@ def deb(tmp_path_factory) -> Path:
     given = os.environ.get("GREENGET_DEB")
     if given:
         return Path(given)
-    clone = tmp_path_factory.mktemp("build") / "clone"
-    shutil.copytree(ROOT, clone, ignore=shutil.ignore_patterns(
-        ".venv", ".git", "build", "dist", "*.egg-info", "__pycache__", ".*_cache"))
+    clone = copy_source_tree(tmp_path_factory.mktemp("clone"))
     result = subprocess.run([str(clone / "scripts/build")], cwd=clone, capture_output=True,
                             text=True, timeout=1800,
                             env={**os.environ, "PYTHON": sys._base_executable})

@@ -13,12 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.clone import copy_source_tree
 from tests.servers.payload import payload
 
 ROOT = Path(__file__).resolve().parents[1]
 SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-CLONE_IGNORE = shutil.ignore_patterns(".venv", ".git", "build", "*.egg-info", "__pycache__",
-                                      ".pytest_cache", ".ruff_cache", ".mypy_cache")
 
 
 def _tree(home: Path) -> dict[str, bytes]:
@@ -53,8 +52,7 @@ def _run(command: list[str], env: dict[str, str], cwd: Path, timeout: float = 60
 def test_install_upgrade_and_uninstall_in_a_home_of_its_own(
     tmp_path, fault_server, download_dir
 ) -> None:
-    clone = tmp_path / "clone"
-    shutil.copytree(ROOT, clone, ignore=CLONE_IGNORE)
+    clone = copy_source_tree(tmp_path / "clone")
     home = tmp_path / "home"
     (home / ".local/share/greenget").mkdir(parents=True)
     (home / ".local/share/greenget/downloads.sqlite3").write_bytes(b"the user's list")
