@@ -1,8 +1,8 @@
 """``python -m engine``: the worker process."""
 
-from gevent import monkey
+from engine.monkey import patch_all
 
-monkey.patch_all()
+patch_all()  # first: before ssl, requests or anything else comes in
 
 import sys
 

@@ -5,9 +5,9 @@ per destination folder, so running the same command again after an
 interruption resumes every ``.part`` it left.
 """
 
-from gevent import monkey
+from engine.monkey import patch_all
 
-monkey.patch_all()
+patch_all()  # first: before ssl, requests or anything else comes in
 
 import argparse
 import dataclasses
