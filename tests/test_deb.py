@@ -58,8 +58,8 @@ def deb(tmp_path_factory) -> Path:
     if given:
         return Path(given)
     clone = copy_source_tree(tmp_path_factory.mktemp("clone"))
-    result = subprocess.run([str(clone / "scripts/build"), "--fast"], cwd=clone, capture_output=True,
-                            text=True, timeout=1800,
+    result = subprocess.run([str(clone / "scripts/build"), "--fast"], cwd=clone,
+                            capture_output=True, text=True, timeout=1800,
                             env={**os.environ, "PYTHON": sys._base_executable})
     assert result.returncode == 0, result.stdout + result.stderr
     version = tomllib.loads((clone / "pyproject.toml").read_text())["project"]["version"]
