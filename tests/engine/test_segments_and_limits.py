@@ -86,3 +86,8 @@ def test_backoff_doubles_caps_and_honours_retry_after() -> None:
     assert [settings.backoff(n) for n in range(1, 6)] == [1, 2, 4, 8, 8]
     assert settings.backoff(1, retry_after=30) == 30
     assert settings.backoff(1, retry_after=10**6) == 300
+
+
+def test_a_minimum_piece_of_one_byte_or_none_still_plans_one_piece_per_connection() -> None:
+    assert [(p.start, p.end) for p in segments.plan(3, 8, 1)] == [(0, 1), (1, 2), (2, 3)]
+    assert [(p.start, p.end) for p in segments.plan(3, 8, 0)] == [(0, 1), (1, 2), (2, 3)]
