@@ -233,7 +233,7 @@ def _queue(scheduler: Scheduler, urls: list[str], directory: str,
     for url in urls:
         earlier = unfinished.pop((url.strip(), options.filename), None)
         if earlier is not None:
-            scheduler.update(earlier, state=State.QUEUED, error="",
+            scheduler.update(earlier, state=State.QUEUED, error="", error_code="",
                              checksum=parse_checksum(options.checksum))
             wanted.add(earlier.id)
         else:

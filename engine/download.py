@@ -41,7 +41,7 @@ from engine.http import (
     with_range,
 )
 from engine.partfile import PartFile, part_path
-from engine.protocol import State
+from engine.protocol import ErrorCode, State
 from engine.ratelimit import TokenBucket
 from engine.retries import Action
 from engine.segments import Piece
@@ -87,18 +87,21 @@ class Context:
 
 
 def disk_error(exc: OSError, directory: str) -> DownloadError:
-    """A write or create failure as a sentence for a person."""
+    """What a write or create failure means."""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
         return DownloadError(f"The disk is full (or the file is too large) in {directory}.",
-                             transient=False)
+                             code=ErrorCode.DISK_FULL, transient=False)
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return DownloadError(f"Greenget may not write in {directory} (permission denied).",
-                             transient=False)
+                             code=ErrorCode.PERMISSION, transient=False)
     if exc.errno == errno.ENOENT:
         return DownloadError(f"The folder {directory} or the .part file no longer exists.",
-                             transient=False)
+                             code=ErrorCode.MISSING, transient=False)
+    if isinstance(exc, FileExistsError):
+        return DownloadError(f"No free file name is left in {directory}: {exc}.",
+                             code=ErrorCode.NAME, transient=False)
     return DownloadError(f"Could not write the file in {directory}: {exc.strerror or exc}.",
-                         transient=False)
+                         code=ErrorCode.DISK, transient=False)
 
 
 def _is_html(response: requests.Response) -> bool:
@@ -143,19 +146,21 @@ class Download:
             with ReadBuffer(self.ctx.settings.chunk_size, self.ctx.read_budget) as self._buffer:
                 self._run()
         except DownloadError as exc:
-            log.info("download %d failed: %s", record.id, exc)
-            self._fail(str(exc))
+            log.info("download %d failed (%s): %s", record.id, exc.code, exc)
+            self._fail(exc)
         except OSError as exc:
-            self._fail(str(disk_error(exc, record.directory)))
+            self._fail(disk_error(exc, record.directory))
         except Exception as exc:  # a bug: say so in the row, keep the worker alive
             log.exception("download %d crashed", record.id)
-            self._fail(f"Internal error: {exc!r}")
+            self._fail(DownloadError(f"Internal error: {exc!r}", code=ErrorCode.INTERNAL,
+                                     transient=False))
 
-    def _fail(self, message: str) -> None:
+    def _fail(self, exc: DownloadError) -> None:
         """End in *failed*, keeping every byte on disk counted for a retry."""
         self.flush()
         self.close()
-        self.ctx.update(self.record, state=State.FAILED, error=message, pieces=True)
+        self.ctx.update(self.record, state=State.FAILED, error=str(exc), error_code=exc.code,
+                        pieces=True)
 
     def checkpoint_counts(self) -> list[tuple[int, int | None, int]]:
         """The pieces as they stand now (take this *before* flushing)."""
@@ -176,7 +181,7 @@ class Download:
         record = self.record
         reason = check_url(record.url)
         if reason:
-            raise DownloadError(reason, transient=False)
+            raise DownloadError(reason, code=ErrorCode.BAD_URL, transient=False)
         first: requests.Response | None = None
         if not record.name or not self._part_path().exists():
             first = self._start_fresh()
@@ -190,11 +195,12 @@ class Download:
                 if record.verify_new_source:
                     raise DownloadError(
                         "The new link is for a different file (its size or version differs); "
-                        "the bytes already downloaded were kept.", transient=False) from exc
+                        "the bytes already downloaded were kept.", code=ErrorCode.OTHER_FILE,
+                        transient=False) from exc
                 self._restarts += 1
                 if self._restarts > MAX_RESTARTS:
                     raise DownloadError("The file keeps changing on the server.",
-                                        transient=False) from exc
+                                        code=ErrorCode.CHANGED, transient=False) from exc
                 log.info("download %d: %s; starting over", record.id, exc)
                 first = self._start_fresh(restart=True)
             except RangesIgnored as exc:
@@ -246,7 +252,8 @@ class Download:
         record.pieces = self._plan(size, resumable=resumable, url=response.url)
         # Starting over, the store forgets the old bytes (durably) before the disk
         # does: a power cut between the two must not leave counts over emptied space.
-        self.ctx.update(record, name=name, size=size, error="", checksum=checksum,
+        self.ctx.update(record, name=name, size=size, error="", error_code="",
+                        checksum=checksum,
                         final_url=response.url, validators=validators_of(response),
                         decoded=decoded, resumable=resumable, pieces=True, durable=restart)
         if restart:
@@ -352,7 +359,8 @@ class Download:
                     return True
                 if not piece.finished:
                     raise DownloadError("The connection closed before the data was complete; "
-                                        "trying again.", transient=True)
+                                        "trying again.", code=ErrorCode.INCOMPLETE,
+                                        transient=True)
             except DownloadError as exc:
                 decision = retries.after_failure(
                     exc, attempts=attempts, progressed=piece.done > before,
@@ -405,7 +413,7 @@ class Download:
                 raise SourceChanged("the file's size changed on the server")
             if got is None or got.start != start:
                 raise DownloadError("The server sent the wrong part of the file; trying again.",
-                                    transient=True)
+                                    code=ErrorCode.WRONG_RANGE, transient=True)
             if validators_of(response).conflicts_with(record.validators):
                 raise SourceChanged("the file changed on the server")
             record.verify_new_source = False
@@ -418,7 +426,7 @@ class Download:
                 return
             if _is_html(response) and length != record.size:
                 raise DownloadError("The server sent a web page instead of the file; "
-                                    "trying again.", transient=True)
+                                    "trying again.", code=ErrorCode.WEB_PAGE, transient=True)
             if length != record.size or validators_of(response).conflicts_with(record.validators):
                 raise SourceChanged("the file changed on the server")
             raise RangesIgnored(response)
@@ -427,7 +435,7 @@ class Download:
             if total is not None and total != record.size:
                 raise SourceChanged("the file's size changed on the server")
             raise DownloadError("The server refused the range it offered; trying again.",
-                                transient=True)
+                                code=ErrorCode.RANGE_REFUSED, transient=True)
         raise status_error(response)
 
     def _stream(self, response: requests.Response, piece: Piece, buffer: ReadBuffer) -> bool:
@@ -491,12 +499,13 @@ class Download:
         if self._failing:
             self._failing.clear()
         if self.record.state is State.RETRYING:
-            self.ctx.update(self.record, state=State.DOWNLOADING, error="")
+            self.ctx.update(self.record, state=State.DOWNLOADING, error="", error_code="")
 
     def _retrying(self, index: int, exc: DownloadError) -> None:
         self._failing.add(index)
         if len(self._failing) >= max(1, len(self._workers)):
-            self.ctx.update(self.record, state=State.RETRYING, error=str(exc))
+            self.ctx.update(self.record, state=State.RETRYING, error=str(exc),
+                            error_code=exc.code)
 
     def _others_receiving(self, index: int) -> bool:
         return any(i != index and i not in self._failing and not worker.dead
@@ -514,7 +523,8 @@ class Download:
         cap = self.ctx.settings.max_file_size
         if cap is not None and size > cap:
             raise DownloadError(f"The file is larger than the {cap:,}-byte limit set for "
-                                "downloads; stopped.", transient=False)
+                                "downloads; stopped.", code=ErrorCode.TOO_LARGE,
+                                transient=False)
 
     def _connections(self, url: str | None = None) -> int:
         """Connections for this download: asked for, within what the host (of
@@ -552,7 +562,7 @@ class Download:
             record.size = done
         elif done != record.size:
             raise DownloadError(f"Received {done} bytes but the server said {record.size}.",
-                                transient=False)
+                                code=ErrorCode.SIZE, transient=False)
         part = self._part
         assert part is not None
         if part.deleted():
@@ -560,7 +570,8 @@ class Download:
             what = ("The .part file" if Path(record.directory).is_dir()
                     else f"The download folder {record.directory}")
             raise DownloadError(f"{what} was deleted while downloading; "
-                                "Retry starts the download again.", transient=False)
+                                "Retry starts the download again.", code=ErrorCode.MISSING,
+                                transient=False)
         part.truncate(record.size)
         self.flush()
         self.close()
@@ -573,7 +584,7 @@ class Download:
         # Durable at once: until the store says so, a power cut leaves a finished
         # file that the next worker fetches again under a new name.
         self.ctx.update(record, state=State.COMPLETED, name=final, size=record.size, error="",
-                        checksum=record.checksum, pieces=True, durable=True)
+                        error_code="", checksum=record.checksum, pieces=True, durable=True)
         log.info("download %d completed: %s", record.id, final)
 
     def _sidecar_checksum(self) -> str:
@@ -587,10 +598,12 @@ class Download:
             raise network_error(exc) from exc
         if response.status_code != 200:
             raise DownloadError(f"No checksum file next to the download ({redact(url)} "
-                                f"answered {response.status_code}).", transient=False)
+                                f"answered {response.status_code}).",
+                                code=ErrorCode.NO_CHECKSUM, transient=False)
         match = _SHA256_HEX.search(response.text[:4096])
         if match is None:
-            raise DownloadError(f"{redact(url)} holds no SHA-256.", transient=False)
+            raise DownloadError(f"{redact(url)} holds no SHA-256.", code=ErrorCode.NO_CHECKSUM,
+                                transient=False)
         return f"sha256={match.group(0).lower()}"
 
     def _verify(self, checksum: str) -> None:
@@ -602,7 +615,8 @@ class Download:
         if digest.lower() != expected.strip().lower():
             raise DownloadError(
                 f"The file is damaged: its {algorithm.upper()} is {digest}, "
-                f"expected {expected.strip().lower()}.", transient=False)
+                f"expected {expected.strip().lower()}.", code=ErrorCode.CHECKSUM,
+                transient=False)
 
 
 def _hash_file(path: Path, algorithm: str) -> str:

@@ -23,6 +23,7 @@ import requests
 import urllib3
 from requests.adapters import HTTPAdapter
 
+from engine.protocol import ErrorCode
 from engine.urls import redact
 
 log = logging.getLogger(__name__)
@@ -40,11 +41,14 @@ _UNSATISFIED_RANGE = re.compile(r"^\s*bytes\s+\*/(\d+)\s*$", re.IGNORECASE)
 
 
 class DownloadError(Exception):
-    """A failure with a message for a person; ``transient`` ones are retried."""
+    """A failure: its kind (``code``, what the window translates), a sentence
+    with the particulars (the message, for logs and tooltips); ``transient``
+    ones are retried."""
 
-    def __init__(self, message: str, *, transient: bool, retry_after: float | None = None,
-                 refused: bool = False):
+    def __init__(self, message: str, *, code: ErrorCode, transient: bool,
+                 retry_after: float | None = None, refused: bool = False):
         super().__init__(message)
+        self.code = code
         self.transient = transient
         self.retry_after = retry_after
         self.refused = refused  # the server turned this connection away (a connection cap?)
@@ -306,7 +310,7 @@ def status_error(response: requests.Response) -> DownloadError:
     if code == 429 or code == 408 or code >= 500:
         return DownloadError(
             f"The server answered {code} {reason}".rstrip() + "; trying again.",
-            transient=True,
+            code=ErrorCode.SERVER_ERROR, transient=True,
             retry_after=retry_after_seconds(response.headers.get("Retry-After")),
             refused=code in (429, 503),
         )
@@ -316,8 +320,11 @@ def status_error(response: requests.Response) -> DownloadError:
         404: "The file was not found on the server (404 Not Found).",
         410: "The file is gone from the server (410 Gone). The link may have expired.",
     }
+    kinds = {401: ErrorCode.LOGIN, 403: ErrorCode.FORBIDDEN, 404: ErrorCode.NOT_FOUND,
+             410: ErrorCode.NOT_FOUND}
     message = explanations.get(code, f"The server answered {code} {reason}".rstrip() + ".")
-    return DownloadError(message, transient=False, refused=code == 403)
+    return DownloadError(message, code=kinds.get(code, ErrorCode.HTTP_STATUS), transient=False,
+                         refused=code == 403)
 
 
 def network_error(exc: BaseException) -> DownloadError:
@@ -325,35 +332,41 @@ def network_error(exc: BaseException) -> DownloadError:
     if isinstance(exc, requests.exceptions.SSLError):
         return DownloadError(
             f"The secure connection failed (certificate or TLS problem): {_short(exc)}",
-            transient=False,
+            code=ErrorCode.TLS, transient=False,
         )
     if isinstance(exc, requests.exceptions.TooManyRedirects):
         return DownloadError("The server redirects in a loop (too many redirects).",
-                             transient=False)
+                             code=ErrorCode.REDIRECTS, transient=False)
     if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.InvalidSchema
                   | requests.exceptions.MissingSchema):
-        return DownloadError(f"The link is not valid: {_short(exc)}", transient=False)
+        return DownloadError(f"The link is not valid: {_short(exc)}", code=ErrorCode.BAD_URL,
+                             transient=False)
     if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return DownloadError("Connecting to the server timed out; trying again.", transient=True)
+        return DownloadError("Connecting to the server timed out; trying again.",
+                             code=ErrorCode.TIMEOUT, transient=True)
     if isinstance(exc, requests.exceptions.ConnectionError | urllib3.exceptions.HTTPError) and (
         "Name or service not known" in str(exc) or "nodename nor servname" in str(exc)
         or "getaddrinfo failed" in str(exc) or "Temporary failure in name resolution" in str(exc)
     ):
         return DownloadError("The server's name could not be found; trying again.",
-                             transient=True)
+                             code=ErrorCode.DNS, transient=True)
     if isinstance(exc, requests.exceptions.ReadTimeout | TimeoutError
                   | urllib3.exceptions.ReadTimeoutError):
-        return DownloadError("The connection stalled (no data); trying again.", transient=True)
+        return DownloadError("The connection stalled (no data); trying again.",
+                             code=ErrorCode.TIMEOUT, transient=True)
     if isinstance(exc, urllib3.exceptions.ProtocolError | requests.exceptions.ChunkedEncodingError
                   | urllib3.exceptions.IncompleteRead | http.client.HTTPException):
         return DownloadError("The connection dropped before the data was complete; "
-                             "trying again.", transient=True)
+                             "trying again.", code=ErrorCode.CONNECTION, transient=True)
     if isinstance(exc, requests.exceptions.ConnectionError):
         return DownloadError(f"Could not connect to the server; trying again. ({_short(exc)})",
-                             transient=True, refused="refused" in str(exc).lower())
+                             code=ErrorCode.CONNECTION, transient=True,
+                             refused="refused" in str(exc).lower())
     if isinstance(exc, ConnectionError):
-        return DownloadError("The connection was reset; trying again.", transient=True)
-    return DownloadError(f"Network error: {_short(exc)}; trying again.", transient=True)
+        return DownloadError("The connection was reset; trying again.",
+                             code=ErrorCode.CONNECTION, transient=True)
+    return DownloadError(f"Network error: {_short(exc)}; trying again.",
+                         code=ErrorCode.CONNECTION, transient=True)
 
 
 def _short(exc: BaseException) -> str:

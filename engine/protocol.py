@@ -11,8 +11,10 @@ the standard library only, so the GUI can use it without gevent or requests.
 
 Session:
 
-* The worker starts and sends ``hello`` (protocol version, pid), then
-  ``snapshot`` (every download in the store).
+* The worker starts, opens its store and sends ``hello`` (protocol version,
+  pid), then ``snapshot`` (every download in the store).  A client checks the
+  version and refuses a worker that speaks another one.  A worker that cannot
+  start sends an ``error`` with ``fatal`` set (and no ``hello``) and exits.
 * Every line stays under :data:`MAX_LINE_BYTES`.  A list that can grow with
   the queue (``snapshot``, ``progress``, ``removed``) is split into lines of
   about :data:`BATCH_BYTES` by :func:`in_batches`; ``snapshot`` and ``progress``
@@ -39,7 +41,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2  # 2: error codes; hello once the store is open
 MAX_LINE_BYTES = 1 << 20
 # A batched event's line stays about this size: a quarter of the limit (one
 # download with a 64 KiB URL still fits), decoded in a few milliseconds.
@@ -69,6 +71,60 @@ class State(enum.StrEnum):
 
 
 ACTIVE_STATES = frozenset({State.DOWNLOADING, State.RETRYING})
+
+
+class ErrorCode(enum.StrEnum):
+    """Why something failed, as a stable word a client can translate.
+
+    A failed or retrying download carries one in ``DownloadInfo.error_code``
+    (its sentence, for logs and tooltips, in ``error``); an ``error`` event in
+    ``Error.code``.  Codes are never renamed; new ones may be added, so a client
+    shows the English detail for a code it does not know.
+    """
+
+    # A download (DownloadInfo.error_code).
+    NOT_FOUND = "not-found"  # 404, 410
+    FORBIDDEN = "forbidden"  # 403: refused, often an expired link
+    LOGIN = "login"  # 401: the server wants a login
+    HTTP_STATUS = "http-status"  # another unexpected status
+    SERVER_ERROR = "server-error"  # 5xx, 429, 408
+    TIMEOUT = "timeout"  # connecting timed out, or the connection stalled
+    CONNECTION = "connection"  # could not connect, reset, dropped mid-way
+    DNS = "dns"  # the server's name is unknown
+    REDIRECTS = "redirects"  # a redirect loop
+    TLS = "tls"  # certificate or TLS failure
+    BAD_URL = "bad-url"  # not an http(s) link, or not a valid one
+    WRONG_RANGE = "wrong-range"  # the server sent another part of the file
+    WEB_PAGE = "web-page"  # a web page instead of the file
+    RANGE_REFUSED = "range-refused"  # 416 for a range it offered
+    INCOMPLETE = "incomplete"  # the body ended early
+    CHANGED = "changed"  # the file changed on the server (and keeps changing)
+    OTHER_FILE = "other-file"  # a new link is for a different file
+    SIZE = "size"  # fewer or more bytes than announced
+    TOO_LARGE = "too-large"  # over the size limit set for downloads
+    CHECKSUM = "checksum"  # the file's digest is not the expected one
+    NO_CHECKSUM = "no-checksum"  # no published checksum next to the file
+    DISK_FULL = "disk-full"
+    PERMISSION = "permission"  # may not write in the folder
+    MISSING = "missing"  # the folder or the .part file was deleted
+    DISK = "disk"  # another write error
+    NAME = "name"  # no free file name in the folder
+    INTERNAL = "internal"  # a bug in Greenget
+    # A command (Error.code).
+    BAD_LINE = "bad-line"  # not a command (malformed, too long)
+    UNKNOWN_COMMAND = "unknown-command"
+    UNKNOWN_ID = "unknown-id"
+    BAD_OPTION = "bad-option"  # a setting out of range
+    BAD_FOLDER = "bad-folder"
+    BAD_CHECKSUM = "bad-checksum"
+    BAD_PROXY = "bad-proxy"
+    ALREADY_COMPLETE = "already-complete"
+    PORT = "port"  # the JSON-RPC endpoint cannot listen
+    # Starting.
+    ALREADY_RUNNING = "already-running"  # another worker uses the state folder
+    STATE_FOLDER = "state-folder"  # the state folder cannot be used
+    STORE_UNREADABLE = "store-unreadable"  # set aside; started with an empty list
+    STORE_TOO_NEW = "store-too-new"  # written by a newer Greenget; set aside likewise
 
 
 @dataclass(frozen=True)
@@ -101,8 +157,10 @@ class DownloadInfo:
     ``size`` is ``None`` while unknown (no Content-Length: progress is
     indeterminate).  ``name`` is the file name in ``directory`` (final once the
     probe answered; empty before).  ``path`` is the full path of the finished
-    file, or of the ``.part`` file while downloading.  ``error`` is a sentence
-    for a person (why it failed, or why it is retrying); empty otherwise.
+    file, or of the ``.part`` file while downloading.  ``error_code`` says why
+    it failed, or why it is retrying (an :class:`ErrorCode`); ``error`` is the
+    same in an English sentence with the particulars, for logs and tooltips;
+    both empty otherwise.
     ``added`` is a Unix timestamp.  ``final_url`` (after redirects), ``etag``
     and ``last_modified`` are what the server said, once it has answered.
     """
@@ -116,6 +174,7 @@ class DownloadInfo:
     size: int | None = None
     done: int = 0
     error: str = ""
+    error_code: str = ""
     added: float = 0.0
     connections: int | None = None
     speed_limit: int | None = None
@@ -298,7 +357,8 @@ class Shutdown(Message):
 
 @dataclass(frozen=True)
 class Hello(Message):
-    """First line from the worker."""
+    """First line from a worker that started: its store is open.  ``version``
+    is its :data:`PROTOCOL_VERSION`."""
 
     TYPE: ClassVar[str] = "hello"
     version: int
@@ -365,13 +425,15 @@ class Segments(Message):
 @dataclass(frozen=True)
 class RpcStatus(Message):
     """Whether the JSON-RPC endpoint runs, where, with which secret; ``error``
-    says why it could not start (e.g. the port is taken)."""
+    says why it could not start (e.g. the port is taken), ``error_code`` is
+    then :attr:`ErrorCode.PORT`."""
 
     TYPE: ClassVar[str] = "rpc_status"
     enabled: bool
     port: int = 0
     secret: str = ""
     error: str = ""
+    error_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -391,14 +453,18 @@ class OptionsChanged(Message):
 
 @dataclass(frozen=True)
 class Error(Message):
-    """A command that could not be carried out, or a line that could not be
-    read.  ``message`` is for a person; ``command`` names the command's type
-    when known; ``url`` is the URL that was refused, when one was."""
+    """A command that could not be carried out, a line that could not be read,
+    or a worker that cannot start.  ``code`` says which (an :class:`ErrorCode`);
+    ``message`` is the English detail, for logs and tooltips; ``command`` names
+    the command's type when known; ``url`` is the URL that was refused, when
+    one was; ``fatal``: the worker cannot go on and exits."""
 
     TYPE: ClassVar[str] = "error"
     message: str
+    code: str = ""
     command: str = ""
     url: str = ""
+    fatal: bool = False
 
 
 COMMANDS: dict[str, type[Message]] = {

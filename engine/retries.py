@@ -40,4 +40,4 @@ def after_failure(exc: DownloadError, *, attempts: int, progressed: bool,
 
 def gave_up(attempts: int, exc: DownloadError) -> DownloadError:
     """The permanent failure that ends a download after too many tries."""
-    return DownloadError(f"Gave up after {attempts} tries. {exc}", transient=False)
+    return DownloadError(f"Gave up after {attempts} tries. {exc}", code=exc.code, transient=False)

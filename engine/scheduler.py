@@ -43,11 +43,17 @@ SPEED_WINDOW = 3.0  # seconds of history behind the speed shown
 
 
 _SHOWN = frozenset(f.name for f in fields(protocol.DownloadInfo))
-_RUN_FIELDS = frozenset({"state", "error"})
+_RUN_FIELDS = frozenset({"state", "error", "error_code"})
+E = protocol.ErrorCode
 
 
 class CommandError(Exception):
-    """A command that cannot be carried out; the message is for a person."""
+    """A command that cannot be carried out: ``code`` says why (what the window
+    translates), the message with the particulars (for logs and tooltips)."""
+
+    def __init__(self, message: str, code: protocol.ErrorCode) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass
@@ -125,13 +131,14 @@ class Scheduler:
         try:
             self.handle_now(message)
         except CommandError as exc:
-            self.emit(protocol.Error(str(exc), command=message.TYPE))
+            self.emit(protocol.Error(str(exc), code=exc.code, command=message.TYPE))
 
     def handle_now(self, message: Message) -> None:
         """Carry out one command; raise :class:`CommandError` if it cannot be."""
         handler = self._handlers.get(type(message))
         if handler is None:
-            raise CommandError(f"The worker does not handle {message.TYPE!r}.")
+            raise CommandError(f"The worker does not handle {message.TYPE!r}.",
+                               E.UNKNOWN_COMMAND)
         handler(message)
 
     def _on_add(self, message: protocol.Add) -> None:
@@ -142,16 +149,18 @@ class Scheduler:
         try:
             checksum = parse_checksum(options.checksum)
         except ValueError as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(str(exc), E.BAD_CHECKSUM) from None
         if not directory or not os.path.isabs(os.path.expanduser(directory)):
-            raise CommandError(f"The download folder must be an absolute path, not {directory!r}.")
+            raise CommandError(f"The download folder must be an absolute path, not {directory!r}.",
+                               E.BAD_FOLDER)
         directory = os.path.normpath(os.path.expanduser(directory))
         if os.path.exists(directory) and not os.path.isdir(directory):
-            raise CommandError(f"{directory} is a file, not a folder.")
+            raise CommandError(f"{directory} is a file, not a folder.", E.BAD_FOLDER)
         if options.connections is not None and not 1 <= options.connections <= MAX_CONNECTIONS:
-            raise CommandError(f"Connections must be between 1 and {MAX_CONNECTIONS}.")
+            raise CommandError(f"Connections must be between 1 and {MAX_CONNECTIONS}.",
+                               E.BAD_OPTION)
         if options.speed_limit is not None and options.speed_limit < 0:
-            raise CommandError("A speed limit cannot be negative.")
+            raise CommandError("A speed limit cannot be negative.", E.BAD_OPTION)
         speed_limit = (self.settings.download_limit if options.speed_limit is None
                        else options.speed_limit)  # 0: this one without a limit
         valid = []
@@ -159,7 +168,8 @@ class Scheduler:
             url = url.strip()
             reason = check_url(url)
             if reason:
-                self.emit(protocol.Error(reason, command="add", url=redact(url)[:2000]))
+                self.emit(protocol.Error(reason, code=E.BAD_URL, command="add",
+                                         url=redact(url)[:2000]))
             else:
                 valid.append(url)
         added = self.store.add_many(
@@ -180,7 +190,8 @@ class Scheduler:
             return [r for r in self.records.values() if r.state in states]
         unknown = [i for i in ids if i not in self.records]
         if unknown:
-            raise CommandError(f"No download with id {', '.join(map(str, unknown))}.")
+            raise CommandError(f"No download with id {', '.join(map(str, unknown))}.",
+                               E.UNKNOWN_ID)
         return [self.records[i] for i in ids if self.records[i].state in states]
 
     def _on_pause(self, message: protocol.Pause) -> None:
@@ -194,12 +205,12 @@ class Scheduler:
 
     def _on_resume(self, message: protocol.Resume) -> None:
         for record in self._targets(message.ids, message.all, frozenset({State.PAUSED})):
-            self.update(record, state=State.QUEUED, error="")
+            self.update(record, state=State.QUEUED, error="", error_code="")
         self._start_queued()
 
     def _on_retry(self, message: protocol.Retry) -> None:
         for record in self._targets(message.ids, message.all, frozenset({State.FAILED})):
-            self.update(record, state=State.QUEUED, error="")
+            self.update(record, state=State.QUEUED, error="", error_code="")
         self._start_queued()
 
     def _on_remove(self, message: protocol.Remove) -> None:
@@ -232,12 +243,12 @@ class Scheduler:
     def _on_set_url(self, message: protocol.SetUrl) -> None:
         record = self.records.get(message.id)
         if record is None:
-            raise CommandError(f"No download with id {message.id}.")
+            raise CommandError(f"No download with id {message.id}.", E.UNKNOWN_ID)
         reason = check_url(message.url)
         if reason:
-            raise CommandError(reason)
+            raise CommandError(reason, E.BAD_URL)
         if record.state is State.COMPLETED:
-            raise CommandError("That download is already complete.")
+            raise CommandError("That download is already complete.", E.ALREADY_COMPLETE)
         was_running = record.id in self.running
         if was_running:
             self._halt(record.id, State.QUEUED, announce=False)
@@ -245,34 +256,36 @@ class Scheduler:
         record.verify_new_source = bool(record.name)
         self.update(record, url=message.url, state=State.QUEUED if was_running
                     or record.state in (State.FAILED, State.QUEUED) else record.state,
-                    error="")
+                    error="", error_code="")
         self._start_queued()
 
     def _on_set_options(self, message: protocol.SetOptions) -> None:
         settings = self.settings
         if message.max_active is not None:
             if message.max_active < 1:
-                raise CommandError("At least one download must be allowed at once.")
+                raise CommandError("At least one download must be allowed at once.",
+                                   E.BAD_OPTION)
             settings.max_active = message.max_active
         if message.connections is not None:
             if not 1 <= message.connections <= MAX_CONNECTIONS:
-                raise CommandError(f"Connections must be between 1 and {MAX_CONNECTIONS}.")
+                raise CommandError(f"Connections must be between 1 and {MAX_CONNECTIONS}.",
+                               E.BAD_OPTION)
             settings.connections = message.connections
         if message.speed_limit is not None:
             settings.speed_limit = message.speed_limit or None
             self.global_limit.rate = settings.speed_limit
         if message.download_limit is not None:
             if message.download_limit < 0:
-                raise CommandError("A speed limit cannot be negative.")
+                raise CommandError("A speed limit cannot be negative.", E.BAD_OPTION)
             settings.download_limit = message.download_limit or None
         if message.directory is not None:
             if not os.path.isabs(os.path.expanduser(message.directory)):
-                raise CommandError("The default folder must be an absolute path.")
+                raise CommandError("The default folder must be an absolute path.", E.BAD_FOLDER)
             settings.directory = os.path.expanduser(message.directory)
         if message.proxy is not None:
             problem = check_proxy(message.proxy)
             if problem:
-                raise CommandError(problem)
+                raise CommandError(problem, E.BAD_PROXY)
             settings.proxy = message.proxy
             self.sessions.use_proxy(message.proxy)
         if message.max_file_size is not None:
@@ -281,15 +294,16 @@ class Scheduler:
             value = getattr(message, name)
             if value is not None:
                 if value < 0:
-                    raise CommandError(f"{name} cannot be negative.")
+                    raise CommandError(f"{name} cannot be negative.", E.BAD_OPTION)
                 setattr(settings, name, value)
         self._start_queued()
 
     def _on_set_download_options(self, message: protocol.SetDownloadOptions) -> None:
         if message.connections is not None and not 1 <= message.connections <= MAX_CONNECTIONS:
-            raise CommandError(f"Connections must be between 1 and {MAX_CONNECTIONS}.")
+            raise CommandError(f"Connections must be between 1 and {MAX_CONNECTIONS}.",
+                               E.BAD_OPTION)
         if message.speed_limit is not None and message.speed_limit < 0:
-            raise CommandError("A speed limit cannot be negative.")
+            raise CommandError("A speed limit cannot be negative.", E.BAD_OPTION)
         for record in self._targets(message.ids, False, frozenset(State)):
             changes: dict[str, object] = {}
             if message.speed_limit is not None:
@@ -305,7 +319,7 @@ class Scheduler:
     def _on_get_segments(self, message: protocol.GetSegments) -> None:
         record = self.records.get(message.id)
         if record is None:
-            raise CommandError(f"No download with id {message.id}.")
+            raise CommandError(f"No download with id {message.id}.", E.UNKNOWN_ID)
         self.emit(protocol.Segments(message.id, record.size, tuple(
             protocol.Segment(p.start, p.end, p.done, p.active) for p in record.pieces)))
 
@@ -398,7 +412,7 @@ class Scheduler:
 
     def _launch(self, record: Record) -> None:
         download = Download(record, self.context)
-        self.update(record, state=State.DOWNLOADING, error="")
+        self.update(record, state=State.DOWNLOADING, error="", error_code="")
         greenlet = gevent.spawn(download.run)
         self.running[record.id] = Running(download, greenlet, [(time.monotonic(), 0)])
         greenlet.link(functools.partial(self._ended, record.id))

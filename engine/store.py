@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.http import Validators
-from engine.protocol import DownloadInfo, State
+from engine.protocol import DownloadInfo, ErrorCode, State
 from engine.segments import Piece, done_bytes
 from engine.urls import redact
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _SCHEMA = """
 CREATE TABLE downloads (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -41,6 +41,7 @@ CREATE TABLE downloads (
     resumable INTEGER NOT NULL DEFAULT 0,
     decoded INTEGER NOT NULL DEFAULT 0,
     error TEXT NOT NULL DEFAULT '',
+    error_code TEXT NOT NULL DEFAULT '',
     added REAL NOT NULL,
     connections INTEGER,
     speed_limit INTEGER,
@@ -58,7 +59,11 @@ CREATE TABLE segments (
 
 
 class StoreError(Exception):
-    """The store cannot be used; the message says why, for a person."""
+    """The store cannot be used: ``code`` says why, the message with the path."""
+
+    def __init__(self, message: str, code: ErrorCode = ErrorCode.STORE_UNREADABLE) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass
@@ -79,6 +84,7 @@ class Record:
     resumable: bool = False
     decoded: bool = False
     error: str = ""
+    error_code: str = ""  # a protocol.ErrorCode
     connections: int | None = None
     speed_limit: int | None = None
     checksum: str | None = None
@@ -102,16 +108,16 @@ class Record:
         return DownloadInfo(
             id=self.id, url=self.url, directory=self.directory, state=self.state,
             name=self.name, path=self.path, size=self.size, done=self.done,
-            error=self.error, added=self.added, connections=self.connections,
-            speed_limit=self.speed_limit, checksum=self.checksum,
+            error=self.error, error_code=self.error_code, added=self.added,
+            connections=self.connections, speed_limit=self.speed_limit, checksum=self.checksum,
             final_url=redact(self.final_url or ""), etag=self.validators.etag or "",
             last_modified=self.validators.last_modified or "",
         )
 
 
 _COLUMNS = ("url", "directory", "state", "name", "requested_name", "final_url", "size",
-            "etag", "last_modified", "resumable", "decoded", "error", "added", "connections",
-            "speed_limit", "checksum", "headers")
+            "etag", "last_modified", "resumable", "decoded", "error", "error_code", "added",
+            "connections", "speed_limit", "checksum", "headers")
 
 
 _UPDATE = f"UPDATE downloads SET {', '.join(f'{c}=:{c}' for c in _COLUMNS)} WHERE id=:id"
@@ -124,7 +130,8 @@ def _row(record: Record) -> dict[str, object]:
         "final_url": record.final_url, "size": record.size,
         "etag": record.validators.etag, "last_modified": record.validators.last_modified,
         "resumable": int(record.resumable), "decoded": int(record.decoded),
-        "error": record.error, "added": record.added, "connections": record.connections,
+        "error": record.error, "error_code": record.error_code, "added": record.added,
+        "connections": record.connections,
         "speed_limit": record.speed_limit, "checksum": record.checksum,
         "headers": json.dumps(record.headers),
     }
@@ -168,12 +175,16 @@ class Store:
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"The download list {self.path} was written by a newer Greenget "
-                f"(schema {version}; this one knows {SCHEMA_VERSION})."
+                f"(schema {version}; this one knows {SCHEMA_VERSION}).", ErrorCode.STORE_TOO_NEW
             )
         # Later schema versions add their steps here, each in its own transaction.
         if version == 0:
             self._db.executescript(
                 f"BEGIN IMMEDIATE; {_SCHEMA} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
+        elif version == 1:  # 2: the error's code beside its sentence
+            self._db.executescript(
+                "BEGIN IMMEDIATE; ALTER TABLE downloads ADD COLUMN error_code TEXT NOT NULL "
+                "DEFAULT ''; PRAGMA user_version=2; COMMIT;")
 
     @contextlib.contextmanager
     def _transaction(self, *, durable: bool = False) -> Iterator[None]:
@@ -266,7 +277,8 @@ class Store:
                 size=values["size"],
                 validators=Validators(values["etag"], values["last_modified"]),
                 resumable=bool(values["resumable"]), decoded=bool(values["decoded"]),
-                error=values["error"], connections=values["connections"],
+                error=values["error"], error_code=values["error_code"],
+                connections=values["connections"],
                 speed_limit=values["speed_limit"], checksum=values["checksum"],
                 headers=json.loads(values["headers"] or "{}"),
                 pieces=pieces.get(values["id"], []),

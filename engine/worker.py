@@ -117,7 +117,7 @@ class RpcControl:
             self.pipe.emit(protocol.RpcStatus(
                 enabled=False, port=message.port,
                 error=f"The JSON-RPC endpoint cannot listen on port {message.port}: "
-                      f"{exc.strerror or exc}"))
+                      f"{exc.strerror or exc}", error_code=protocol.ErrorCode.PORT))
             return
         self.server = server
         self.pipe.emit(protocol.RpcStatus(enabled=True, port=port, secret=self._secret))
@@ -132,14 +132,15 @@ def serve(scheduler: Scheduler, pipe: Pipe, rpc: RpcControl) -> None:
     stdin = FileObject(sys.stdin.fileno(), "rb", close=False)
     for line in read_commands(stdin):
         if isinstance(line, ProtocolError):
-            pipe.emit(protocol.Error(str(line)))
+            pipe.emit(protocol.Error(str(line), code=protocol.ErrorCode.BAD_LINE))
             continue
         if not line.strip():
             continue
         try:
             message = protocol.decode_command(line)
         except ProtocolError as exc:
-            pipe.emit(protocol.Error(f"Ignored a line that is not a command: {exc}"))
+            pipe.emit(protocol.Error(f"Ignored a line that is not a command: {exc}",
+                                     code=protocol.ErrorCode.BAD_LINE))
             continue
         if isinstance(message, protocol.Shutdown):
             log.info("shutdown requested")
@@ -161,7 +162,7 @@ def open_store(path: Path, pipe: Pipe) -> Store:
             raise
         backup = set_aside(path)
         pipe.emit(protocol.Error(f"{exc} It was kept as {backup}; Greenget starts with an "
-                                 "empty download list.", command="start"))
+                                 "empty download list.", code=exc.code))
         return Store(path)
 
 
@@ -175,19 +176,21 @@ def main() -> int:
     keep_big_buffers_out_of_the_heap()
     supervisor = Supervisor()
     pipe = Pipe(supervisor)
-    pipe.emit(protocol.Hello(protocol.PROTOCOL_VERSION, os.getpid()))
     home = state_home()
     lock = StateLock(home, "worker")
     try:
         lock.acquire()
         store = open_store(home / "downloads.sqlite3", pipe)
     except (AlreadyRunning, StoreError, OSError) as exc:
+        code = (protocol.ErrorCode.ALREADY_RUNNING if isinstance(exc, AlreadyRunning)
+                else protocol.ErrorCode.STATE_FOLDER)
         message = str(exc) if not isinstance(exc, OSError) else (
             f"Cannot use the state folder {home}: {exc.strerror or exc}")
         log.error("%s", message)
-        pipe.emit(protocol.Error(message, command="start"))
+        pipe.emit(protocol.Error(message, code=code, fatal=True))
         pipe.close()
         return EXIT_CANNOT_START
+    pipe.emit(protocol.Hello(protocol.PROTOCOL_VERSION, os.getpid()))
     rpc = RpcControl(home, pipe)
 
     def emit(message: protocol.Message) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from engine.http import Validators
-from engine.protocol import State
+from engine.protocol import ErrorCode, State
 from engine.segments import Piece
 from engine.store import SCHEMA_VERSION, Store, StoreError
 
@@ -59,3 +59,22 @@ def test_a_file_that_is_not_a_database_is_refused_clearly(tmp_path: Path) -> Non
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError, match="cannot be read"):
         Store(path)
+
+
+def test_a_store_of_schema_1_gains_error_codes_and_keeps_its_downloads(tmp_path: Path) -> None:
+    path = tmp_path / "downloads.sqlite3"
+    store = Store(path)
+    store.add("http://h/a", str(tmp_path), State.FAILED, error="The file was not found.")
+    store.close()
+    old = sqlite3.connect(path)  # what Greenget wrote before error codes
+    old.executescript("ALTER TABLE downloads DROP COLUMN error_code; PRAGMA user_version=1;")
+    old.close()
+    store = Store(path)
+    (record,) = store.load()
+    assert (record.url, record.error, record.error_code) == ("http://h/a",
+                                                             "The file was not found.", "")
+    record.error_code = ErrorCode.NOT_FOUND
+    store.save(record)
+    store.close()
+    (again,) = Store(path).load()
+    assert again.error_code == ErrorCode.NOT_FOUND

@@ -107,19 +107,21 @@ def test_a_truncated_single_stream_resumes_with_a_range(worker, fault_server,
     assert sum(r["bytes"] for r in requests) <= size + 64 * 1024  # nothing re-fetched
 
 
-@pytest.mark.parametrize(("path", "message"), [
-    ("/status/404", "404 Not Found"),
-    ("/status/403", "403 Forbidden"),
-    ("/status/410", "410 Gone"),
-    ("/loop/x", "redirects in a loop"),
+@pytest.mark.parametrize(("path", "code"), [
+    ("/status/404", p.ErrorCode.NOT_FOUND),
+    ("/status/403", p.ErrorCode.FORBIDDEN),
+    ("/status/401", p.ErrorCode.LOGIN),
+    ("/status/410", p.ErrorCode.NOT_FOUND),
+    ("/status/418", p.ErrorCode.HTTP_STATUS),
+    ("/loop/x", p.ErrorCode.REDIRECTS),
 ])
-def test_permanent_failures_end_failed_with_a_sentence(worker, fault_server, downloads,
-                                                       path: str, message: str) -> None:
+def test_permanent_failures_end_failed_with_their_code(worker, fault_server, downloads,
+                                                       path: str, code: p.ErrorCode) -> None:
     key = f"permanent-{time.monotonic_ns()}"
     fault_server.reset()
     info = fetch(worker, fault_server.url(f"{path}?key={key}"), downloads)
     assert info.state is S.FAILED
-    assert message in info.error
+    assert info.error_code == code and info.error  # and the particulars for the tooltip
     if path.startswith("/status/"):  # asked once: a permanent failure is never retried
         assert [r["path"] for r in fault_server.stats()["log"]] == [f"{path}?key={key}"]
     assert list(downloads.iterdir()) == [] or all(f.suffix == ".part"
@@ -131,7 +133,7 @@ def test_a_server_that_keeps_failing_ends_failed_not_forever(worker, fault_serve
     key = f"keeps-failing-{time.monotonic_ns()}"
     info = fetch(worker, fault_server.data_url(1000, "x.bin", status=503, key=key), downloads)
     assert info.state is S.FAILED
-    assert "Gave up after" in info.error and "503" in info.error
+    assert info.error_code == p.ErrorCode.SERVER_ERROR
     tries = [r for r in fault_server.stats()["log"] if key in r["path"]]
     assert len(tries) == 1 + FAST.max_retries  # the first try, then the retries allowed
 
@@ -222,7 +224,7 @@ def test_an_html_error_page_on_resume_is_never_spliced_in(worker, fault_server,
     first, *resumes = fault_server.stats()["log"]
     assert first["range"] is None and resumes
     assert {r["range"] for r in resumes} == {f"bytes={MiB}-{size - 1}"}
-    assert "web page instead of the file" in info.error
+    assert info.error_code == p.ErrorCode.WEB_PAGE
 
 
 def test_a_content_range_that_does_not_match_is_rejected(worker, fault_server,
@@ -231,7 +233,7 @@ def test_a_content_range_that_does_not_match_is_rejected(worker, fault_server,
     info = fetch(worker, fault_server.data_url(size, "w.bin", wrong_range=1), downloads,
                  connections=3)
     assert info.state is S.FAILED
-    assert "wrong part of the file" in info.error
+    assert info.error_code == p.ErrorCode.WRONG_RANGE
 
 
 def test_a_file_that_changes_on_the_server_starts_over_or_fails_never_mixes(
@@ -243,7 +245,7 @@ def test_a_file_that_changes_on_the_server_starts_over_or_fails_never_mixes(
         digest = sha256(Path(info.path))
         assert any(digest == sha256_of(size, seed) for seed in range(0, 64))
     else:
-        assert "keeps changing" in info.error
+        assert info.error_code == p.ErrorCode.CHANGED
 
 
 def test_checksum_is_verified_and_a_mismatch_fails(worker, fault_server, downloads) -> None:
@@ -253,7 +255,7 @@ def test_checksum_is_verified_and_a_mismatch_fails(worker, fault_server, downloa
     assert_complete(good, size)
     bad = fetch(worker, fault_server.data_url(size, "bad.bin"), downloads,
                 checksum="sha256=" + "0" * 64)
-    assert bad.state is S.FAILED and "damaged" in bad.error
+    assert bad.state is S.FAILED and bad.error_code == p.ErrorCode.CHECKSUM
     assert not (downloads / "bad.bin").exists()
 
 
@@ -338,13 +340,12 @@ def test_bad_input_gets_errors_and_the_worker_keeps_running(worker, fault_server
                             "http://u:secret@h:1/x y"), directory=str(downloads)))
     worker.send(p.Add(urls=("http://h/x",), directory="relative/dir"))
     worker.wait_until(lambda: len(worker.errors()) >= 11, what="eleven errors")
-    texts = [e.message for e in worker.errors()]
-    assert any("not valid JSON" in t for t in texts)
-    assert any("unknown message type" in t for t in texts)
-    assert any("too long" in t for t in texts)
-    assert any("No download with id 424242" in t for t in texts)
-    assert any("not ftp:" in t for t in texts)
-    assert any("absolute path" in t for t in texts)
+    codes = [(e.code, e.command) for e in worker.errors()]
+    assert codes.count((p.ErrorCode.BAD_LINE, "")) == 5  # JSON, type, UTF-8, shape, too long
+    assert (p.ErrorCode.UNKNOWN_ID, "pause") in codes
+    assert codes.count((p.ErrorCode.BAD_URL, "add")) == 4
+    assert (p.ErrorCode.BAD_FOLDER, "add") in codes
+    assert all(e.message for e in worker.errors())  # each with its particulars
     assert all("secret" not in e.url for e in worker.errors())
     assert_complete(fetch(worker, fault_server.data_url(1000, "alive.bin"), downloads), 1000)
 
@@ -355,8 +356,9 @@ def test_a_second_worker_on_the_same_state_folder_refuses_clearly(worker, home: 
                             capture_output=True, timeout=30)
     assert result.returncode == 3
     events = [p.decode_event(line) for line in result.stdout.splitlines()]
-    assert isinstance(events[0], p.Hello)
-    assert isinstance(events[-1], p.Error) and "already using" in events[-1].message
+    assert not any(isinstance(e, p.Hello) for e in events)  # hello means the store is open
+    assert isinstance(events[-1], p.Error) and events[-1].fatal
+    assert events[-1].code == p.ErrorCode.ALREADY_RUNNING
 
 
 def test_killed_worker_resumes_from_the_store_without_refetching(
@@ -439,7 +441,7 @@ def test_a_digest_the_server_offers_is_verified_by_itself(worker, fault_server,
     assert_complete(good, size)
     assert good.checksum == f"sha256={sha256_of(size)}"
     bad = fetch(worker, fault_server.data_url(size, "dgbad.bin", digest="bad"), downloads)
-    assert bad.state is S.FAILED and "damaged" in bad.error
+    assert bad.state is S.FAILED and bad.error_code == p.ErrorCode.CHECKSUM
     assert not (downloads / "dgbad.bin").exists()
 
 
@@ -497,4 +499,4 @@ def test_a_published_sha256_file_is_checked_when_asked(worker, fault_server,
     assert good.checksum == f"sha256={sha256_of(size)}"
     missing = fetch(worker, fault_server.url("/redirect/0/status/200"), downloads,
                     checksum="sidecar")
-    assert missing.state is S.FAILED and "No checksum file" in missing.error
+    assert missing.state is S.FAILED and missing.error_code == p.ErrorCode.NO_CHECKSUM
