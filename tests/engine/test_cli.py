@@ -139,7 +139,7 @@ def test_an_interrupted_run_resumes_its_part_file(home, nginx, downloads, how) -
     ("s429.bin", {"status": 429, "retry_after": 1, "fail": 1}, "s429.bin"),
     ("gz.bin", {"gzip": 1}, "gz.bin"),
     ("cd.bin", {"cd": "attachment; filename*=UTF-8''%E6%8A%A5%E5%91%8A.pdf"}, "报告.pdf"),
-    ("evil.bin", {"cd": 'attachment; filename="../../../evil.sh"'}, "evil.sh"),
+    ("evil.bin", {"cd": 'attachment; filename="../../../evil.sh"'}, "_.._.._evil.sh"),
 ])
 def test_get_survives_each_fault_byte_identical(home, fault_server, tmp_path: Path, name: str,
                                                 faults: dict[str, object],
