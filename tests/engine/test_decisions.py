@@ -12,6 +12,7 @@ import urllib3
 
 from engine import checksums, retries, segments
 from engine.http import DownloadError, network_error, status_error
+from engine.protocol import ErrorCode
 from engine.retries import Action
 from engine.segments import Piece
 from engine.settings import Settings
@@ -92,28 +93,34 @@ def test_status_codes(code: int, headers: dict[str, str], transient: bool, refus
     assert (error.transient, error.refused, error.retry_after) == (transient, refused,
                                                                      retry_after)
     assert str(code) in str(error)
+    kinds = {401: ErrorCode.LOGIN, 403: ErrorCode.FORBIDDEN, 404: ErrorCode.NOT_FOUND,
+             410: ErrorCode.NOT_FOUND, 400: ErrorCode.HTTP_STATUS}
+    assert error.code == kinds.get(code, ErrorCode.SERVER_ERROR)
 
 
-@pytest.mark.parametrize(("exc", "transient"), [
-    (requests.exceptions.SSLError("bad certificate"), False),
-    (requests.exceptions.TooManyRedirects("loop"), False),
-    (requests.exceptions.InvalidURL("x"), False),
-    (requests.exceptions.ConnectTimeout("slow"), True),
-    (requests.exceptions.ReadTimeout("stalled"), True),
-    (urllib3.exceptions.ProtocolError("dropped"), True),
-    (requests.exceptions.ChunkedEncodingError("short"), True),
-    (requests.exceptions.ConnectionError("Connection refused"), True),
-    (ConnectionResetError(), True),
+@pytest.mark.parametrize(("exc", "transient", "code"), [
+    (requests.exceptions.SSLError("bad certificate"), False, ErrorCode.TLS),
+    (requests.exceptions.TooManyRedirects("loop"), False, ErrorCode.REDIRECTS),
+    (requests.exceptions.InvalidURL("x"), False, ErrorCode.BAD_URL),
+    (requests.exceptions.ConnectTimeout("slow"), True, ErrorCode.TIMEOUT),
+    (requests.exceptions.ReadTimeout("stalled"), True, ErrorCode.TIMEOUT),
+    (urllib3.exceptions.ProtocolError("dropped"), True, ErrorCode.CONNECTION),
+    (requests.exceptions.ChunkedEncodingError("short"), True, ErrorCode.CONNECTION),
+    (requests.exceptions.ConnectionError("Connection refused"), True, ErrorCode.CONNECTION),
+    (requests.exceptions.ConnectionError("Name or service not known"), True, ErrorCode.DNS),
+    (ConnectionResetError(), True, ErrorCode.CONNECTION),
 ])
-def test_network_errors(exc: BaseException, transient: bool) -> None:
-    assert network_error(exc).transient is transient
+def test_network_errors(exc: BaseException, transient: bool, code: ErrorCode) -> None:
+    error = network_error(exc)
+    assert (error.transient, error.code) == (transient, code)
 
 
 SETTINGS = Settings(max_retries=3, retry_delay=1.0, retry_delay_max=8.0)
-TRANSIENT = DownloadError("dropped", transient=True)
-REFUSED = DownloadError("503", transient=True, refused=True)
-LATER = DownloadError("429", transient=True, refused=True, retry_after=20.0)
-PERMANENT = DownloadError("404", transient=False)
+TRANSIENT = DownloadError("dropped", code=ErrorCode.CONNECTION, transient=True)
+REFUSED = DownloadError("503", code=ErrorCode.SERVER_ERROR, transient=True, refused=True)
+LATER = DownloadError("429", code=ErrorCode.SERVER_ERROR, transient=True, refused=True,
+                      retry_after=20.0)
+PERMANENT = DownloadError("404", code=ErrorCode.NOT_FOUND, transient=False)
 
 
 @pytest.mark.parametrize(("exc", "attempts", "progressed", "others", "expected"), [
@@ -138,7 +145,8 @@ def test_what_a_connection_does_after_a_failure(
 
 def test_giving_up_is_permanent_and_says_how_often_it_tried() -> None:
     error = retries.gave_up(4, TRANSIENT)
-    assert not error.transient and str(error) == "Gave up after 4 tries. dropped"
+    assert not error.transient and error.code == ErrorCode.CONNECTION  # the last failure's
+    assert "dropped" in str(error)  # and its particulars
 
 
 HEX64 = "ab" * 32

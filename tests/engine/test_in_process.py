@@ -99,21 +99,21 @@ def test_a_transient_error_is_retried_and_a_permanent_one_asked_once(
     run_until_idle(scheduler)
     assert emit.states(flaky)[-1] == "completed" and "retrying" in emit.states(flaky)
     assert emit.states(gone) == ["downloading", "failed"]
-    assert "404" in scheduler.records[gone].error
+    assert scheduler.records[gone].error_code == p.ErrorCode.NOT_FOUND
     log = fault_server.stats()["log"]
     assert sum(f"gone-{stamp}" in r["path"] for r in log) == 1
     assert sum(f"flaky-{stamp}" in r["path"] for r in log) == 3
 
 
-def test_add_refuses_with_a_sentence_and_applies_the_default_limit(
+def test_add_refuses_with_a_code_and_applies_the_default_limit(
         scheduler: Scheduler, emit: Collected, tmp_path: Path) -> None:
     scheduler.handle(p.Add(("http://127.0.0.1:9/a",), "relative/folder", p.DownloadOptions()))
     scheduler.handle(p.SetOptions(download_limit=64 * 1024))
     scheduler.handle(p.Add(("ftp://127.0.0.1/x", "http://127.0.0.1:9/b"), str(tmp_path),
                            p.DownloadOptions(paused=True)))
     first, second = emit.errors()
-    assert first.command == "add" and "absolute path" in first.message
-    assert second.url == "ftp://127.0.0.1/x" and second.message
+    assert (first.command, first.code) == ("add", p.ErrorCode.BAD_FOLDER) and first.message
+    assert (second.url, second.code) == ("ftp://127.0.0.1/x", p.ErrorCode.BAD_URL)
     (added,) = [e for e in emit.events if isinstance(e, p.Added)]
     assert added.download.speed_limit == 64 * 1024 and added.download.state is p.State.PAUSED
     assert not scheduler.running
