@@ -530,75 +530,156 @@ def in_batches(items: Sequence[T], make: Callable[[tuple[T, ...], bool], M],
     return messages
 
 
-def _convert(value: Any, hint: Any, where: str) -> Any:
-    """Check ``value`` (parsed JSON) against the type ``hint`` and build it."""
-    origin = typing.get_origin(hint)
-    if hint is Any:
+class _Mismatch(ProtocolError):
+    """A value that does not fit its field; ``where`` is filled in on the way
+    out (built only when something is wrong: decoding stays one pass)."""
+
+    def __init__(self, reason: str, where: str = "") -> None:
+        super().__init__(f"{where}: {reason}")
+        self.reason = reason
+        self.where = where
+
+    def inside(self, outer: str) -> _Mismatch:
+        return _Mismatch(self.reason, f"{outer}{self.where}")
+
+
+Converter = Callable[[Any], Any]
+
+
+def _plain(kind: type, reason: str) -> Converter:
+    def convert(value: Any) -> Any:
+        if type(value) is not kind:  # bool is an int to isinstance
+            raise _Mismatch(reason)
         return value
-    if origin in (typing.Union, types.UnionType):
-        args = typing.get_args(hint)
-        if value is None and type(None) in args:
-            return None
-        errors = []
-        for arg in args:
-            if arg is type(None):
-                continue
-            try:
-                return _convert(value, arg, where)
-            except ProtocolError as exc:
-                errors.append(str(exc))
-        raise ProtocolError(errors[0] if errors else f"{where}: unexpected null")
-    if origin is tuple:
-        if not isinstance(value, list):
-            raise ProtocolError(f"{where}: expected a list")
-        item = typing.get_args(hint)[0]
-        return tuple(_convert(v, item, f"{where}[{i}]") for i, v in enumerate(value))
-    if origin is dict:
-        if not isinstance(value, dict):
-            raise ProtocolError(f"{where}: expected an object")
-        return dict(value)
-    if isinstance(hint, type) and issubclass(hint, enum.Enum):
-        try:
-            return hint(value)
-        except ValueError:
-            raise ProtocolError(f"{where}: unknown value {value!r}") from None
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        if not isinstance(value, dict):
-            raise ProtocolError(f"{where}: expected an object")
-        return _build(hint, value, where)
-    if hint is bool:
-        if not isinstance(value, bool):
-            raise ProtocolError(f"{where}: expected true or false")
-        return value
-    if hint is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ProtocolError(f"{where}: expected an integer")
-        return value
-    if hint is float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ProtocolError(f"{where}: expected a number")
-        return float(value)
-    if hint is str:
-        if not isinstance(value, str):
-            raise ProtocolError(f"{where}: expected a string")
-        return value
-    raise TypeError(f"unsupported protocol type {hint!r}")  # a bug in this module
+
+    return convert
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _Mismatch("expected a number")
+    return float(value)
+
+
+def _anything(value: Any) -> Any:
+    return value
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _Mismatch("expected an object")
+    return dict(value)
 
 
 @functools.cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+def _converter(hint: Any) -> Converter:
+    """A function that checks a parsed JSON value against the type ``hint``
+    and builds it, made once per type."""
+    origin = typing.get_origin(hint)
+    if hint is Any:
+        return _anything
+    if origin in (typing.Union, types.UnionType):
+        args = typing.get_args(hint)
+        nullable = type(None) in args
+        choices = [_converter(arg) for arg in args if arg is not type(None)]
+        return _union(choices, nullable)
+    if origin is tuple:
+        return _sequence(_converter(typing.get_args(hint)[0]))
+    if origin is dict:
+        return _mapping
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return _enum(hint)
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return _record(hint)
+    if hint is bool:
+        return _plain(bool, "expected true or false")
+    if hint is int:
+        return _plain(int, "expected an integer")
+    if hint is float:
+        return _number
+    if hint is str:
+        return _plain(str, "expected a string")
+    raise TypeError(f"unsupported protocol type {hint!r}")  # a bug in this module
+
+
+def _union(choices: list[Converter], nullable: bool) -> Converter:
+    if len(choices) == 1:
+        only = choices[0]
+        if not nullable:
+            return only
+        return lambda value: None if value is None else only(value)
+
+    def convert(value: Any) -> Any:
+        if value is None and nullable:
+            return None
+        errors = []
+        for choice in choices:
+            try:
+                return choice(value)
+            except _Mismatch as exc:
+                errors.append(exc)
+        raise errors[0] if errors else _Mismatch("unexpected null")
+
+    return convert
+
+
+def _sequence(item: Converter) -> Converter:
+    def convert(value: Any) -> tuple[Any, ...]:
+        if not isinstance(value, list):
+            raise _Mismatch("expected a list")
+        try:
+            return tuple(map(item, value))
+        except _Mismatch:
+            for index, element in enumerate(value):
+                try:
+                    item(element)
+                except _Mismatch as exc:
+                    raise exc.inside(f"[{index}]") from None
+            raise
+
+    return convert
+
+
+def _enum(kind: type[enum.Enum]) -> Converter:
+    def convert(value: Any) -> Any:
+        try:
+            return kind(value)
+        except ValueError:
+            raise _Mismatch(f"unknown value {value!r}") from None
+
+    return convert
+
+
+def _record(cls: type) -> Converter:
+    hints = typing.get_type_hints(cls)
+    spec = [
+        (f.name, _converter(hints[f.name]),
+         f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
+        for f in dataclasses.fields(cls)
+    ]
+
+    def convert(value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise _Mismatch("expected an object")
+        kwargs = {}
+        for name, field_converter, required in spec:
+            if name in value:
+                try:
+                    kwargs[name] = field_converter(value[name])
+                except _Mismatch as exc:
+                    raise exc.inside(f".{name}") from None
+            elif required:
+                raise _Mismatch(f"missing field {name!r}")
+        return cls(**kwargs)
+
+    return convert
 
 
 def _build(cls: type, obj: dict[str, Any], where: str) -> Any:
-    hints = _hints(cls)
-    kwargs = {}
-    for f in dataclasses.fields(cls):
-        if f.name in obj:
-            kwargs[f.name] = _convert(obj[f.name], hints[f.name], f"{where}.{f.name}")
-        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-            raise ProtocolError(f"{where}: missing field {f.name!r}")
-    return cls(**kwargs)
+    try:
+        return _converter(cls)(obj)
+    except _Mismatch as exc:
+        raise ProtocolError(f"{where}{exc.where}: {exc.reason}") from None
 
 
 def decode(line: str | bytes, allowed: dict[str, type[Message]] = MESSAGES) -> Message:

@@ -74,7 +74,8 @@ _ALIGNMENT: dict[int, Qt.AlignmentFlag] = {
     Column.SPEED: _RIGHT,
     Column.ETA: _RIGHT,
 }
-_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+_ITEM = Qt.ItemFlag
+ROW_FLAGS = _ITEM.ItemIsEnabled | _ITEM.ItemIsSelectable | _ITEM.ItemNeverHasChildren
 COLUMN_COUNT = len(Column)
 _FIELDS = {f.name for f in dataclasses.fields(DownloadInfo)} - {"id"}
 
@@ -238,7 +239,7 @@ class DownloadTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
+        return ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # Called about ten times per visible cell per repaint: leave early.

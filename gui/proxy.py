@@ -24,12 +24,21 @@ from PySide6.QtCore import (
     QTimer,
 )
 
-from gui.model import COLUMN_COUNT, LIVE_COLUMNS, SORT_KEYS, Column, DownloadTableModel, Row
+from gui.model import (
+    COLUMN_COUNT,
+    LIVE_COLUMNS,
+    ROW_FLAGS,
+    SORT_KEYS,
+    Column,
+    DownloadTableModel,
+    Row,
+)
 from gui.states import StateFilter
 
 log = logging.getLogger(__name__)
 
 Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
 RESORT_MS = 1000  # rows whose values moved out of order are put back at most this often
 
 
@@ -99,10 +108,10 @@ class DownloadFilterProxy(QAbstractProxyModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else COLUMN_COUNT
 
-    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        if parent.isValid() or not (0 <= row < len(self._rows) and 0 <= column < COLUMN_COUNT):
-            return QModelIndex()
-        return self.createIndex(row, column)
+    def index(self, row: int, column: int, parent: Index = _ROOT) -> QModelIndex:
+        if 0 <= row < len(self._rows) and 0 <= column < COLUMN_COUNT and not parent.isValid():
+            return self.createIndex(row, column)
+        return QModelIndex()
 
     def parent(self, child: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
         return QModelIndex()
@@ -137,7 +146,8 @@ class DownloadFilterProxy(QAbstractProxyModel):
         return self._source.headerData(section, orientation, role)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        return self._source.flags(self.mapToSource(index))
+        # Every row alike; Qt asks for every cell of a selection (70,000 on Ctrl+A).
+        return ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def row_at(self, row: int) -> Row:
         """The download on shown row ``row``."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import collections
 import logging
 import time
 from collections.abc import Iterable
@@ -38,7 +37,7 @@ class StateHistory(QObject):
     def __init__(self, parent: QObject | None = None, limit: int = MAX_ENTRIES) -> None:
         super().__init__(parent)
         self._limit = limit
-        self._entries: dict[int, collections.deque[StateEntry]] = {}
+        self._entries: dict[int, list[StateEntry]] = {}  # a list is a tenth of a deque
 
     def entries(self, download_id: int) -> list[StateEntry]:
         """Oldest first."""
@@ -48,7 +47,7 @@ class StateHistory(QObject):
         """A snapshot: each download's state as it is (nothing new for one that
         is still where its history left it, after a worker restart)."""
         for info in infos:
-            self._add(info.id, StateEntry(info.state, None, info.error))
+            self._add(info.id, StateEntry(info.state, None, info.error), announce=False)
 
     def add_downloads(self, infos: Iterable[DownloadInfo]) -> None:
         now = time.time()
@@ -77,12 +76,16 @@ class StateHistory(QObject):
         entries = self._entries.get(download_id)
         return entries[-1] if entries else None
 
-    def _add(self, download_id: int, entry: StateEntry) -> None:
-        last = self._last(download_id)
-        if last is not None and (last.state, last.error) == (entry.state, entry.error):
-            return
+    def _add(self, download_id: int, entry: StateEntry, *, announce: bool = True) -> None:
         entries = self._entries.get(download_id)
         if entries is None:
-            entries = self._entries[download_id] = collections.deque(maxlen=self._limit)
-        entries.append(entry)
-        self.recorded.emit(download_id)
+            self._entries[download_id] = [entry]
+        else:
+            last = entries[-1]
+            if (last.state, last.error) == (entry.state, entry.error):
+                return
+            entries.append(entry)
+            if len(entries) > self._limit:
+                del entries[0]
+        if announce:
+            self.recorded.emit(download_id)
