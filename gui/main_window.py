@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.protocol import (
+    ACTIVE_STATES,
     PROTOCOL_VERSION,
     Add,
     DownloadOptions,
@@ -59,7 +60,7 @@ from gui.formatting import fill, format_speed
 from gui.icons import app_icon
 from gui.model import DownloadTableModel, Row
 from gui.notifications import Finished, Notice, Notifier
-from gui.prompts import Duplicates, ask_about_duplicates, confirm_remove
+from gui.prompts import Duplicates, ask_about_duplicates, confirm_quit, confirm_remove
 from gui.proxy import DownloadFilterProxy
 from gui.selection import SelectionTracker
 from gui.settings import Settings
@@ -287,7 +288,7 @@ class MainWindow(QMainWindow):
         a.refresh_link.triggered.connect(self.refresh_link)
         a.limit_speed.triggered.connect(self.limit_speed)
         a.settings.triggered.connect(self.open_settings)
-        a.quit.triggered.connect(self.quit)
+        a.quit.triggered.connect(self._quit_if_confirmed)
 
         c.downloadChanged.connect(self._on_changed)
         self.notifier.noticeReady.connect(self._notify)
@@ -326,6 +327,19 @@ class MainWindow(QMainWindow):
         self._quitting = True
         self.close()
 
+    def _quit_if_confirmed(self) -> None:
+        if self._may_stop_downloads():
+            self.quit()
+
+    def _may_stop_downloads(self) -> bool:
+        """Whether to go on and stop the downloads that are running (asked
+        only when some are)."""
+        running = self.model.summary().count(*ACTIVE_STATES)
+        return running == 0 or self.confirm_quit(running)
+
+    def confirm_quit(self, running: int) -> bool:
+        return confirm_quit(self, running)
+
     def toggle_visible(self) -> None:
         if self.isVisible() and not self.isMinimized():
             self.hide()
@@ -362,6 +376,9 @@ class MainWindow(QMainWindow):
                 self.tray.notify(
                     "Greenget", self.tr("Downloads carry on here. Quit from this icon's menu.")
                 )
+            return
+        if event.spontaneous() and not self._closing and not self._may_stop_downloads():
+            event.ignore()  # the window's close button, with downloads running
             return
         if self._client.state in (WorkerState.STOPPED, WorkerState.FAILED):
             if not self._closing:
@@ -556,11 +573,22 @@ class MainWindow(QMainWindow):
         for row in self.selected_rows():
             if row.info.state is State.COMPLETED:
                 path = row.info.path or os.path.join(row.info.directory, row.info.name)
-                QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+                if not QDesktopServices.openUrl(QUrl.fromLocalFile(path)):
+                    self._cannot_open(
+                        fill(self.tr("No application is set up to open %1."), path))
+                    return
 
     def open_folders(self) -> None:
         for directory in dict.fromkeys(row.info.directory for row in self.selected_rows()):
-            QDesktopServices.openUrl(QUrl.fromLocalFile(directory))
+            if not QDesktopServices.openUrl(QUrl.fromLocalFile(directory)):
+                self._cannot_open(
+                    fill(self.tr("No file manager is set up to show the folder %1."), directory))
+                return
+
+    def _cannot_open(self, message: str) -> None:
+        """The desktop has nothing to open a file or folder with: say so."""
+        log.warning("%s", message)
+        self.notice_banner.show_message(message, BannerKind.WARNING, hide_after=15)
 
     def copy_urls(self) -> None:
         urls = [row.info.url for row in self.selected_rows()]

@@ -77,3 +77,19 @@ def confirm_remove(parent: QWidget, count: int, completed: int) -> bool | None:
     if box.exec() != QMessageBox.StandardButton.Ok:
         return None
     return bool(completed) and also_delete.isChecked()
+
+
+def confirm_quit(parent: QWidget, running: int) -> bool:
+    """Ask before quitting with ``running`` downloads under way."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(translate("Prompts", "Quit Greenget"))
+    box.setText(translate("Prompts", "%n downloads are running. Quit anyway?", "", running))
+    box.setInformativeText(translate(
+        "Prompts", "They stop now and carry on from where they were the next time "
+        "Greenget starts."))
+    quit_button = box.addButton(translate("Prompts", "&Quit"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(quit_button)
+    box.exec()
+    return box.clickedButton() is quit_button

@@ -157,127 +157,127 @@
 <context>
     <name>AddDialog</name>
     <message>
-        <location filename="../../gui/add_dialog.py" line="74"/>
+        <location filename="../../gui/add_dialog.py" line="65"/>
         <source>Add downloads</source>
         <translation>添加下载</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="80"/>
+        <location filename="../../gui/add_dialog.py" line="71"/>
         <source>One URL per line, e.g. https://example.com/file.zip</source>
         <translation>每行一个链接，例如 https://example.com/file.zip</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="89"/>
+        <location filename="../../gui/add_dialog.py" line="80"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="95"/>
+        <location filename="../../gui/add_dialog.py" line="86"/>
         <source>Add &amp;paused (start them later)</source>
         <translation>添加为暂停状态（稍后开始）(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="98"/>
+        <location filename="../../gui/add_dialog.py" line="89"/>
         <source>Default</source>
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="101"/>
+        <location filename="../../gui/add_dialog.py" line="92"/>
         <source>Parallel connections per download, for servers that allow it</source>
         <translation>每个下载的并行连接数（服务器支持时）</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="105"/>
+        <location filename="../../gui/add_dialog.py" line="96"/>
         <source>Optional: sha256=… (checked when the download ends)</source>
         <translation>可选：sha256=…（下载结束时校验）</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="109"/>
+        <location filename="../../gui/add_dialog.py" line="100"/>
         <source>&amp;Save to:</source>
         <translation>保存到(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="112"/>
+        <location filename="../../gui/add_dialog.py" line="103"/>
         <source>C&amp;onnections:</source>
         <translation>连接数(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="113"/>
+        <location filename="../../gui/add_dialog.py" line="104"/>
         <source>C&amp;hecksum:</source>
         <translation>校验和(&amp;H)：</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="123"/>
+        <location filename="../../gui/add_dialog.py" line="114"/>
         <source>&amp;URLs:</source>
         <translation>链接(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="158"/>
+        <location filename="../../gui/add_dialog.py" line="151"/>
         <source>Save downloads to</source>
         <translation>下载保存位置</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="170"/>
+        <location filename="../../gui/add_dialog.py" line="163"/>
         <source>line %1: “%2”</source>
         <translation>第 %1 行：“%2”</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="174"/>
+        <location filename="../../gui/add_dialog.py" line="167"/>
         <source>%1 and %2 more</source>
         <translation>%1 等另外 %2 行</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/add_dialog.py" line="177"/>
+        <location filename="../../gui/add_dialog.py" line="170"/>
         <source>%n line is not an http(s) URL and will be skipped: %1.</source>
         <translation>
             <numerusform>%n 行不是 http(s) 链接，将被跳过：%1。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/add_dialog.py" line="179"/>
+        <location filename="../../gui/add_dialog.py" line="172"/>
         <source>%n lines are not an http(s) URL and will be skipped: %1.</source>
         <translation>
             <numerusform>%n 行不是 http(s) 链接，将被跳过：%1。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="184"/>
+        <location filename="../../gui/add_dialog.py" line="177"/>
         <source>The checksum should look like sha256=&lt;hex digits&gt;.</source>
         <translation>校验和的格式应为 sha256=&lt;十六进制数字&gt;。</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="187"/>
+        <location filename="../../gui/add_dialog.py" line="180"/>
         <source>The checksum will be checked against every one of these files.</source>
         <translation>每个文件都会用该校验和进行校验。</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="190"/>
+        <location filename="../../gui/add_dialog.py" line="183"/>
         <source>Choose a folder to save to.</source>
         <translation>请选择保存的文件夹。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/add_dialog.py" line="192"/>
+        <location filename="../../gui/add_dialog.py" line="185"/>
         <source>%n URL to add.</source>
         <translation>
             <numerusform>将添加 %n 个链接。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/add_dialog.py" line="192"/>
+        <location filename="../../gui/add_dialog.py" line="185"/>
         <source>%n URLs to add.</source>
         <translation>
             <numerusform>将添加 %n 个链接。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/add_dialog.py" line="195"/>
+        <location filename="../../gui/add_dialog.py" line="188"/>
         <source>Add %n</source>
         <translation>
             <numerusform>添加 %n 个</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="195"/>
+        <location filename="../../gui/add_dialog.py" line="188"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
@@ -294,42 +294,42 @@
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../gui/model.py" line="47"/>
+        <location filename="../../gui/model.py" line="50"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="48"/>
+        <location filename="../../gui/model.py" line="51"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="49"/>
+        <location filename="../../gui/model.py" line="52"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="50"/>
+        <location filename="../../gui/model.py" line="53"/>
         <source>Speed</source>
         <translation>速度</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="51"/>
+        <location filename="../../gui/model.py" line="54"/>
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="52"/>
+        <location filename="../../gui/model.py" line="55"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="53"/>
+        <location filename="../../gui/model.py" line="56"/>
         <source>Added</source>
         <translation>添加时间</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="278"/>
+        <location filename="../../gui/model.py" line="306"/>
         <source>%1 of %2</source>
         <translation>%1 / %2</translation>
     </message>
@@ -387,22 +387,22 @@
         <translation>历史：</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="236"/>
+        <location filename="../../gui/details.py" line="237"/>
         <source>earlier</source>
         <translation>之前</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="301"/>
+        <location filename="../../gui/details.py" line="302"/>
         <source>downloaded</source>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="302"/>
+        <location filename="../../gui/details.py" line="303"/>
         <source>downloading</source>
         <translation>下载中</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="303"/>
+        <location filename="../../gui/details.py" line="304"/>
         <source>not yet</source>
         <translation>未下载</translation>
     </message>
@@ -417,37 +417,37 @@
         <translation>状态历史</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="194"/>
+        <location filename="../../gui/details.py" line="195"/>
         <source>%1 (size unknown)</source>
         <translation>%1（大小未知）</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="197"/>
+        <location filename="../../gui/details.py" line="198"/>
         <source>%1 of %2</source>
         <translation>%1 / %2</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="207"/>
+        <location filename="../../gui/details.py" line="208"/>
         <source>%1 connections</source>
         <translation>%1 个连接</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="209"/>
+        <location filename="../../gui/details.py" line="210"/>
         <source>default connections</source>
         <translation>默认连接数</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="212"/>
+        <location filename="../../gui/details.py" line="213"/>
         <source>speed limit %1</source>
         <translation>限速 %1</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="214"/>
+        <location filename="../../gui/details.py" line="215"/>
         <source>no speed limit</source>
         <translation>不限速</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="277"/>
+        <location filename="../../gui/details.py" line="278"/>
         <source>%1 pieces, %2 connections busy</source>
         <translation>%1 个分段，%2 个连接工作中</translation>
     </message>
@@ -455,17 +455,17 @@
 <context>
     <name>EngineClient</name>
     <message>
-        <location filename="../../gui/engine_client.py" line="224"/>
+        <location filename="../../gui/engine_client.py" line="226"/>
         <source>The download engine could not be started: %1</source>
         <translation>无法启动下载引擎：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_client.py" line="230"/>
+        <location filename="../../gui/engine_client.py" line="232"/>
         <source>The download engine crashed</source>
         <translation>下载引擎崩溃了</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_client.py" line="232"/>
+        <location filename="../../gui/engine_client.py" line="234"/>
         <source>The download engine stopped (exit status %1)</source>
         <translation>下载引擎已停止（退出状态 %1）</translation>
     </message>
@@ -496,7 +496,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/main_window.py" line="78"/>
+        <location filename="../../gui/main_window.py" line="79"/>
         <source>No downloads yet.
 
 Paste links with Ctrl+V, drop them here, or click Add.</source>
@@ -505,227 +505,237 @@ Paste links with Ctrl+V, drop them here, or click Add.</source>
 按 Ctrl+V 粘贴链接、把链接拖到这里，或点击“添加”。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="81"/>
+        <location filename="../../gui/main_window.py" line="82"/>
         <source>No downloads match the filter.</source>
         <translation>没有符合筛选条件的下载。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="126"/>
+        <location filename="../../gui/main_window.py" line="128"/>
         <source>Details</source>
         <translation>详细信息</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="155"/>
+        <location filename="../../gui/main_window.py" line="157"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="171"/>
+        <location filename="../../gui/main_window.py" line="173"/>
         <source>Filter by name or URL  (Ctrl+F)</source>
         <translation>按名称或链接筛选  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="172"/>
+        <location filename="../../gui/main_window.py" line="174"/>
         <source>Filter</source>
         <translation>筛选</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="178"/>
+        <location filename="../../gui/main_window.py" line="180"/>
         <source>Show downloads in this state</source>
         <translation>显示处于此状态的下载</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="179"/>
+        <location filename="../../gui/main_window.py" line="181"/>
         <source>State filter</source>
         <translation>状态筛选</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="218"/>
+        <location filename="../../gui/main_window.py" line="220"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="224"/>
+        <location filename="../../gui/main_window.py" line="226"/>
         <source>&amp;Downloads</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="232"/>
+        <location filename="../../gui/main_window.py" line="234"/>
         <source>&amp;View</source>
         <translation>查看(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="234"/>
+        <location filename="../../gui/main_window.py" line="236"/>
         <source>&amp;Details</source>
         <translation>详细信息(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="236"/>
+        <location filename="../../gui/main_window.py" line="238"/>
         <source>Show or hide the details of the selected download</source>
         <translation>显示或隐藏选中下载的详细信息</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="238"/>
+        <location filename="../../gui/main_window.py" line="240"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="239"/>
+        <location filename="../../gui/main_window.py" line="241"/>
         <source>&amp;About Greenget</source>
         <translation>关于 Greenget(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="362"/>
+        <location filename="../../gui/main_window.py" line="377"/>
         <source>Downloads carry on here. Quit from this icon&apos;s menu.</source>
         <translation>下载会在这里继续。要退出，请使用此图标的菜单。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="408"/>
+        <location filename="../../gui/main_window.py" line="424"/>
         <source>%n active</source>
         <translation>
             <numerusform>%n 个进行中</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="409"/>
+        <location filename="../../gui/main_window.py" line="425"/>
         <source>%n queued</source>
         <translation>
             <numerusform>%n 个排队中</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="412"/>
+        <location filename="../../gui/main_window.py" line="428"/>
         <source>%n paused</source>
         <translation>
             <numerusform>%n 个已暂停</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="414"/>
+        <location filename="../../gui/main_window.py" line="430"/>
         <source>%n failed</source>
         <translation>
             <numerusform>%n 个失败</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="415"/>
+        <location filename="../../gui/main_window.py" line="431"/>
         <source>%n completed</source>
         <translation>
             <numerusform>%n 个已完成</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="446"/>
+        <location filename="../../gui/main_window.py" line="459"/>
         <source>Adding %n download…</source>
         <translation>
             <numerusform>正在添加 %n 个下载…</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="448"/>
+        <location filename="../../gui/main_window.py" line="461"/>
         <source>Adding %n downloads…</source>
         <translation>
             <numerusform>正在添加 %n 个下载…</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="484"/>
+        <location filename="../../gui/main_window.py" line="497"/>
         <source>There are no http(s) links in the clipboard.</source>
         <translation>剪贴板中没有 http(s) 链接。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="531"/>
+        <location filename="../../gui/main_window.py" line="544"/>
         <source>Only http(s) links can be downloaded.</source>
         <translation>只能下载 http(s) 链接。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="588"/>
+        <location filename="../../gui/main_window.py" line="578"/>
+        <source>No application is set up to open %1.</source>
+        <translation>没有可以打开 %1 的应用程序。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="585"/>
+        <source>No file manager is set up to show the folder %1.</source>
+        <translation>没有可以显示文件夹 %1 的文件管理器。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="612"/>
         <source>That is not an http(s) link.</source>
         <translation>这不是 http(s) 链接。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="597"/>
+        <location filename="../../gui/main_window.py" line="621"/>
         <source>Refresh link</source>
         <translation>更新链接</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="599"/>
+        <location filename="../../gui/main_window.py" line="623"/>
         <source>A new link to the same file for “%1”:
 (the download carries on from where it stopped)</source>
         <translation>为“%1”输入指向同一文件的新链接：
 （下载将从中断处继续）</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="623"/>
+        <location filename="../../gui/main_window.py" line="647"/>
         <source>Speed limit</source>
         <translation>限速</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="624"/>
+        <location filename="../../gui/main_window.py" line="648"/>
         <source>Speed limit in KB/s (0 for no limit):</source>
         <translation>限速，单位 KB/s（0 表示不限速）：</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="658"/>
+        <location filename="../../gui/main_window.py" line="682"/>
         <source>About Greenget</source>
         <translation>关于 Greenget</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="660"/>
+        <location filename="../../gui/main_window.py" line="684"/>
         <source>A download manager that resumes after any crash.</source>
         <translation>一款在任何崩溃后都能继续下载的下载管理器。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="662"/>
+        <location filename="../../gui/main_window.py" line="686"/>
         <source>Protocol %1.</source>
         <translation>协议版本 %1。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="717"/>
+        <location filename="../../gui/main_window.py" line="741"/>
         <source>Download the copied link %1?</source>
         <translation>下载复制的链接 %1？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="719"/>
+        <location filename="../../gui/main_window.py" line="743"/>
         <source>Download the %n copied links?</source>
         <translation>
             <numerusform>下载复制的 %n 个链接？</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="722"/>
+        <location filename="../../gui/main_window.py" line="746"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="734"/>
+        <location filename="../../gui/main_window.py" line="758"/>
         <source>Download engine: pid %1</source>
         <translation>下载引擎：进程号 %1</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="737"/>
+        <location filename="../../gui/main_window.py" line="761"/>
         <source>The download engine is running again; downloads carry on.</source>
         <translation>下载引擎已重新运行，下载将继续。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="743"/>
+        <location filename="../../gui/main_window.py" line="767"/>
         <source>Engine restarting…</source>
         <translation>引擎正在重启…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="747"/>
+        <location filename="../../gui/main_window.py" line="771"/>
         <source>The download engine stopped unexpectedly. Restarting it in %n s; downloads will carry on from where they were.</source>
         <translation>
             <numerusform>下载引擎意外停止。将在 %n 秒后重启，下载会从中断处继续。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="751"/>
+        <location filename="../../gui/main_window.py" line="775"/>
         <source>Restart now</source>
         <translation>立即重启</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="753"/>
+        <location filename="../../gui/main_window.py" line="777"/>
         <source>%1.
 
 Its last messages:
@@ -736,17 +746,17 @@ Its last messages:
 %2</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="758"/>
+        <location filename="../../gui/main_window.py" line="782"/>
         <source>Engine stopped</source>
         <translation>引擎已停止</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="760"/>
+        <location filename="../../gui/main_window.py" line="784"/>
         <source>Try again</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="777"/>
+        <location filename="../../gui/main_window.py" line="801"/>
         <source>%1 requests could not be carried out. The last: %2</source>
         <translation>有 %1 个请求无法执行。最后一个：%2</translation>
     </message>
@@ -890,6 +900,26 @@ Its last messages:
         <location filename="../../gui/prompts.py" line="76"/>
         <source>Remove</source>
         <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../gui/prompts.py" line="86"/>
+        <source>Quit Greenget</source>
+        <translation>退出 Greenget</translation>
+    </message>
+    <message>
+        <location filename="../../gui/prompts.py" line="87"/>
+        <source>%n downloads are running. Quit anyway?</source>
+        <translation>有 %n 个下载正在进行。仍要退出吗？</translation>
+    </message>
+    <message>
+        <location filename="../../gui/prompts.py" line="88"/>
+        <source>They stop now and carry on from where they were the next time Greenget starts.</source>
+        <translation>它们现在会停止，下次启动 Greenget 时从停下的地方继续。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/prompts.py" line="91"/>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
     </message>
 </context>
 <context>
@@ -1149,33 +1179,33 @@ Its last messages:
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="325"/>
+        <location filename="../../gui/settings_dialog.py" line="327"/>
         <source>Save downloads to</source>
         <translation>下载保存位置</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="394"/>
+        <location filename="../../gui/settings_dialog.py" line="396"/>
         <source>Not a web address, ignored: %1</source>
         <translation>不是网址，已忽略：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="410"/>
+        <location filename="../../gui/settings_dialog.py" line="424"/>
         <source>Enter the proxy&apos;s host name or address</source>
         <translation>请输入代理的主机名或地址</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="421"/>
+        <location filename="../../gui/settings_dialog.py" line="435"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="421"/>
-        <location filename="../../gui/settings_dialog.py" line="428"/>
+        <location filename="../../gui/settings_dialog.py" line="435"/>
+        <location filename="../../gui/settings_dialog.py" line="442"/>
         <source>Off</source>
         <translation>已关闭</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="425"/>
+        <location filename="../../gui/settings_dialog.py" line="439"/>
         <source>Listening on 127.0.0.1, port %1</source>
         <translation>正在 127.0.0.1 的 %1 端口监听</translation>
     </message>
@@ -1196,46 +1226,46 @@ Its last messages:
 <context>
     <name>States</name>
     <message>
-        <location filename="../../gui/states.py" line="17"/>
-        <location filename="../../gui/states.py" line="56"/>
+        <location filename="../../gui/states.py" line="18"/>
+        <location filename="../../gui/states.py" line="57"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../gui/states.py" line="18"/>
+        <location filename="../../gui/states.py" line="19"/>
         <source>Downloading</source>
         <translation>下载中</translation>
     </message>
     <message>
-        <location filename="../../gui/states.py" line="19"/>
+        <location filename="../../gui/states.py" line="20"/>
         <source>Retrying</source>
         <translation>重试中</translation>
     </message>
     <message>
-        <location filename="../../gui/states.py" line="20"/>
-        <location filename="../../gui/states.py" line="57"/>
+        <location filename="../../gui/states.py" line="21"/>
+        <location filename="../../gui/states.py" line="58"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/states.py" line="21"/>
-        <location filename="../../gui/states.py" line="58"/>
+        <location filename="../../gui/states.py" line="22"/>
+        <location filename="../../gui/states.py" line="59"/>
         <source>Completed</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../gui/states.py" line="22"/>
-        <location filename="../../gui/states.py" line="59"/>
+        <location filename="../../gui/states.py" line="23"/>
+        <location filename="../../gui/states.py" line="60"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../gui/states.py" line="54"/>
+        <location filename="../../gui/states.py" line="55"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../gui/states.py" line="55"/>
+        <location filename="../../gui/states.py" line="56"/>
         <source>Active</source>
         <translation>进行中</translation>
     </message>

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
 
 from engine.protocol import State
 from tests.e2e.conftest import App
 from tests.e2e.test_app import completed, moved, paste
+from tests.gui.message_boxes import answer_next_box
 
 
 def paste_again(app: App, url: str) -> None:
@@ -20,24 +19,6 @@ def paste_again(app: App, url: str) -> None:
     app.window.acts.paste.trigger()
 
 MB = 1_000_000
-
-
-def answer_next_box(button_text: str, seen: list[str]) -> None:
-    """Click ``button_text`` in the next message box the window opens (it is
-    modal: poll for it from the event loop that its ``exec()`` runs)."""
-
-    def poll() -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            seen.append(box.text())
-            for button in box.buttons():
-                if button.text().replace("&", "") == button_text:
-                    button.click()
-                    return
-            raise AssertionError(f"no {button_text!r} in {[b.text() for b in box.buttons()]}")
-        QTimer.singleShot(20, poll)
-
-    QTimer.singleShot(0, poll)
 
 
 def test_removing_a_paused_download_deletes_its_part(

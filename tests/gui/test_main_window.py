@@ -11,6 +11,7 @@ from gui.main_window import EMPTY_HINT, MainWindow
 from gui.model import Column
 from gui.settings import Settings
 from tests.gui.conftest import worst_gap
+from tests.gui.message_boxes import answer_next_box
 from tests.gui.test_model import every_state
 
 
@@ -276,3 +277,33 @@ def test_actions_follow_counts_through_sorting_filtering_and_changes(qtbot, make
     view.clearSelection()
     window.refresh()
     assert window.selection.selected().total == 0 and not a.remove.isEnabled()
+
+
+def test_open_and_open_folder_say_when_nothing_can_open(qtbot, make_window, monkeypatch) -> None:
+    window = make_window()
+    window.model.load_snapshot(
+        [DownloadInfo(1, "http://127.0.0.1/a", "/srv/dl", State.COMPLETED, name="a.bin",
+                      path="/srv/dl/a.bin", size=1, done=1)]
+    )
+    # What QDesktopServices answers on a desktop with no handler for the file.
+    monkeypatch.setattr("gui.main_window.QDesktopServices.openUrl", lambda _url: False)
+    window.view.selectRow(0)
+    window.acts.open_file.trigger()
+    assert window.notice_banner.isVisible()
+    assert window.notice_banner.text == "No application is set up to open /srv/dl/a.bin."
+    window.acts.open_folder.trigger()
+    assert window.notice_banner.text == "No file manager is set up to show the folder /srv/dl."
+
+
+def test_quitting_with_downloads_running_asks_first(qtbot, make_window) -> None:
+    window = make_window()
+    window.model.load_snapshot(every_state())  # two downloading, one retrying
+    seen: list[str] = []
+    answer_next_box("Cancel", seen)
+    window.acts.quit.trigger()
+    assert seen == ["3 downloads are running. Quit anyway?"]
+    assert window.isVisible()
+    with qtbot.waitSignal(window.closed, timeout=10_000):
+        answer_next_box("Quit", seen)
+        window.acts.quit.trigger()
+    assert len(seen) == 2 and not window.isVisible()
