@@ -81,6 +81,10 @@ def test_the_deb_installs_downloads_opens_its_window_and_uninstalls(
 
     _dpkg("-i", str(deb))
     try:
+        if shutil.which("desktop-file-validate"):  # freedesktop's own checker
+            checked = subprocess.run(["desktop-file-validate", str(INSTALLED[2])],
+                                     capture_output=True, text=True)
+            assert checked.returncode == 0 and not checked.stdout.strip(), checked.stdout
         home = tmp_path / "home"
         env = {"HOME": str(home), "PATH": "/usr/bin:/bin", "GREENGET_HOME": str(home / "state"),
                "XDG_CONFIG_HOME": str(home / ".config")}

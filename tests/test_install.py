@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.clone import copy_source_tree
+from tests.pythons import old_python
 from tests.servers.payload import payload
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,7 +79,11 @@ def test_install_upgrade_and_uninstall_in_a_home_of_its_own(
     assert new_terminal.returncode == 0, new_terminal.stderr
     assert (download_dir / "installed.bin").read_bytes() == payload(120_000, seed=4)
 
-    entry = (home / ".local/share/applications/greenget.desktop").read_text()
+    entry_file = home / ".local/share/applications/greenget.desktop"
+    if shutil.which("desktop-file-validate"):  # freedesktop's own checker
+        checked = _run(["desktop-file-validate", str(entry_file)], env, tmp_path)
+        assert checked.returncode == 0 and not checked.stdout.strip(), checked.stdout
+    entry = entry_file.read_text()
     exec_line = next(line for line in entry.splitlines() if line.startswith("Exec="))
     program = exec_line.removeprefix("Exec=").split()[0]
     assert os.access(program, os.X_OK) and not program.startswith(str(clone))
@@ -100,16 +105,6 @@ def test_install_upgrade_and_uninstall_in_a_home_of_its_own(
     assert gone.returncode == 0, gone.stderr
     assert _tree(home) == before  # everything it added, and nothing else, is gone
     assert _base_site_packages() == system_packages
-
-
-def old_python() -> Path | None:
-    """A real Python older than 3.11 on this machine (pyenv's or on PATH), if any."""
-    candidates = sorted(Path.home().glob(".pyenv/versions/3.[0-9]*/bin/python3.[0-9]*"))
-    candidates += [Path(p) for p in map(shutil.which, ("python3.10", "python3.9")) if p]
-    for path in candidates:
-        if path.name in ("python3.8", "python3.9", "python3.10") and os.access(path, os.X_OK):
-            return path
-    return None
 
 
 @pytest.mark.skipif(old_python() is None, reason="no Python older than 3.11 on this machine")

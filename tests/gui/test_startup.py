@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from gui.startup_check import package_for, xcb_plugin
+from tests.pythons import old_python
 from tests.servers.harness import wait_for_window
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,6 +40,15 @@ def one_sentence(result: subprocess.CompletedProcess) -> str:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     return lines[0]
+
+
+@pytest.mark.skipif(old_python() is None, reason="no Python older than 3.11 on this machine")
+def test_an_old_python_says_so(state_home) -> None:
+    old = old_python()
+    result = subprocess.run([str(old), "-m", "gui"], env=environment(state_home), cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    line = one_sentence(result)
+    assert line.startswith(f"greenget: needs Python 3.11 or newer, and {old} is Python 3.")
 
 
 def test_no_display_says_so(state_home) -> None:
