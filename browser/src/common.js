@@ -97,8 +97,8 @@ async function sendToGreenget({ url, referrer, filename }) {
   const header = [`User-Agent: ${navigator.userAgent}`];
   const cookies = await cookieHeader(url);
   if (cookies) header.push(`Cookie: ${cookies}`);
-  if (referrer) header.push(`Referer: ${referrer}`);
-  const options = { header };  // Referer as a header: aria2 and Greenget both send it
+  const options = { header };
+  if (referrer) options.referer = referrer;
   if (filename) options.out = filename;
   return rpc("aria2.addUri", [url], options);
 }

@@ -44,10 +44,13 @@ def test_a_clicked_download_needing_the_cookie_lands_in_greenget_only(
     assert (download.url, download.state, download.error) == (
         site.url(big.name), p.State.COMPLETED, "")
     assert (greenget.folder / big.name).read_bytes() == big.data
-    greenget_requests = [r for r in site.requests if r["path"] == f"/files/{big.name}"]
-    assert all(f"greenget_test_session={site.session}" in r["cookie"]
-               for r in greenget_requests)
-    assert {r["referer"] for r in greenget_requests} == {site.base_url + "/"}
+    # The browser's own request, then Greenget's with the same cookie, page and agent.
+    requests = [r for r in site.requests if r["path"] == f"/files/{big.name}"]
+    assert len(requests) >= 2
+    assert all(f"greenget_test_session={site.session}" in r["cookie"] for r in requests)
+    assert {r["referer"] for r in requests} == {site.base_url + "/"}
+    assert {r["user_agent"] for r in requests} == {
+        browser.driver.execute_script("return navigator.userAgent")}
     # The browser's copy was cancelled and erased: nothing in its folder, not
     # even a partial file, and nothing in its download list.
     assert browser.files() == []
