@@ -25,11 +25,15 @@ The model (:func:`replay`), pessimistic where the kernel is free to choose
       of the commits from the last durable one to the last one made: the cut
       may pick any of them (:attr:`Cut.stores`).
 
-The invariants checked at every cut point (:func:`violations`)
+The invariants checked at every cut point (:class:`Checker`)
     * every download announced to the client is in the store;
     * every byte the store counts as done is on the disk, and is the byte of
       the file version the store names (its ETag);
     * a download the store calls completed has its whole file under its name.
+
+And over the whole recording (:func:`lag`): the store on the disk is never
+more than a few seconds of a download's writes behind it (a resume fetches
+little again).
 """
 
 from __future__ import annotations
@@ -101,7 +105,8 @@ class RecordingFile:
 
     def write_at(self, data: bytes | memoryview, offset: int) -> int:
         written = self._inner.write_at(data, offset)
-        self._journal.add("write", self._ino, offset, bytes(memoryview(data)[:written]))
+        self._journal.add("write", self._ino, offset, bytes(memoryview(data)[:written]),
+                          time.monotonic())
         return written
 
     def allocate(self, size: int) -> None:
@@ -248,7 +253,7 @@ def replay(events: list[Event]) -> tuple[Model, Iterator[Cut]]:
                 names[path] = created[path] = ino
                 live[ino] = bytearray()
             elif kind == "write":
-                _, ino, offset, data = event
+                _, ino, offset, data, _ = event
                 content = live.setdefault(ino, bytearray())
                 if len(content) < offset:
                     content.extend(bytes(offset - len(content)))
@@ -317,7 +322,7 @@ def torn(events: list[Event], cut: Cut, chance: random.Random) -> dict[str, byte
             continue
         content = files[by_inode[event[1]]]
         if event[0] == "write":
-            _, _, offset, data = event
+            _, _, offset, data, _ = event
             if len(content) < offset:
                 content.extend(bytes(offset - len(content)))
             content[offset:offset + len(data)] = data
@@ -439,3 +444,37 @@ class Checker:
                 return (f"counts bytes {start}-{start + done} of piece {start}-{end} done, "
                         f"but byte {bad} on the disk is not the file's")
         return None
+
+
+def lag(events: list[Event], window: float) -> list[str]:
+    """Where the last durable store counts fewer bytes of a running download
+    than were written to its ``.part`` ``window`` seconds or more before.
+
+    Bytes written are summed per file since it was last emptied (a download
+    starting over truncates it), so the sum is what a checkpoint would count."""
+    found: list[str] = []
+    created: dict[str, int] = {}
+    written: dict[int, list[tuple[float, int]]] = {}  # inode -> (time, bytes so far)
+    claimed: dict[int, int] = {}  # inode -> bytes the last durable store counts done
+    for event in events:
+        kind = event[0]
+        if kind == "create":
+            created[event[1]] = event[2]
+            written[event[2]] = [(0.0, 0)]
+        elif kind == "truncate" and event[2] == 0:
+            written[event[1]] = [(0.0, 0)]
+        elif kind == "commit" and event[1]:
+            claimed = {}
+            for row in rows(event[2]):
+                part = os.path.join(row.directory, row.name + ".part")
+                if row.state != "completed" and part in created:
+                    claimed[created[part]] = sum(done for _, _, done in row.pieces)
+        elif kind == "write":
+            _, ino, _, data, when = event
+            history = written.setdefault(ino, [(0.0, 0)])
+            history.append((when, history[-1][1] + len(data)))
+            old = [total for moment, total in history if moment <= when - window]
+            if ino in claimed and old and claimed[ino] < old[-1]:
+                found.append(f"at {when:.2f} the store counts {claimed[ino]} bytes of inode "
+                             f"{ino}; {old[-1]} had been written {window} s before")
+    return found
