@@ -78,3 +78,18 @@ def test_a_store_of_schema_1_gains_error_codes_and_keeps_its_downloads(tmp_path:
     store.close()
     (again,) = Store(path).load()
     assert again.error_code == ErrorCode.NOT_FOUND
+
+
+def test_extra_request_headers_survive_a_reopen(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    Store(path).add("http://h/a", "/dl", State.QUEUED, headers={"Cookie": "session=1"})
+    (loaded,) = Store(path).load()
+    assert loaded.headers == {"Cookie": "session=1"}
+
+
+def test_a_failed_transaction_is_rolled_back_and_the_store_goes_on(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.sqlite3")
+    with pytest.raises(sqlite3.IntegrityError):  # pieces of a download that does not exist
+        store.checkpoint({999: [(0, 10, 5)]})
+    record = store.add("http://h/a", "/dl", State.QUEUED)
+    assert [r.id for r in store.load()] == [record.id]
