@@ -20,8 +20,10 @@ The model (:func:`replay`), pessimistic where the kernel is free to choose
     * The store: SQLite in WAL mode.  A transaction committed with
       ``synchronous=FULL`` (the store's durable ones) is on the disk, with every
       commit before it, when it returns; one committed with ``NORMAL`` is in the
-      WAL but not synced.  Recovery keeps the longest valid run of WAL frames
-      (they are checksummed in a chain), so after a cut the store is as of *one*
+      WAL but not synced.  Which level a commit ran under is read from SQLite's
+      trace of the statements (:class:`SyncLevel`), not taken from the store.
+      Recovery keeps the longest valid run of WAL frames (they are checksummed
+      in a chain), so after a cut the store is as of *one*
       of the commits from the last durable one to the last one made: the cut
       may pick any of them (:attr:`Cut.stores`).
 
@@ -29,7 +31,8 @@ The invariants checked at every cut point (:class:`Checker`)
     * every download announced to the client is in the store;
     * every byte the store counts as done is on the disk, and is the byte of
       the file version the store names (its ETag);
-    * a download the store calls completed has its whole file under its name.
+    * a download the store calls completed has its whole file under its name;
+    * a download of known size has pieces that tile it exactly.
 
 And over the whole recording (:func:`lag`): the store on the disk is never
 more than a few seconds of a download's writes behind it (a resume fetches
@@ -171,6 +174,27 @@ class RecordingIO:
         return self._inner.raise_open_file_limit(wanted)
 
 
+class SyncLevel:
+    """What SQLite was told, seen through its trace callback: the
+    ``synchronous`` level in force and whether the last COMMIT ran under FULL
+    (so the model judges durability by what SQLite did, not by what the store
+    meant)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        (level,) = db.execute("PRAGMA synchronous").fetchone()
+        self.full = level >= 2  # FULL (2) or EXTRA (3)
+        self.last_commit_full = False
+        db.set_trace_callback(self.saw)
+
+    def saw(self, statement: str) -> None:
+        words = statement.replace("=", " ").split()
+        upper = [w.upper() for w in words]
+        if upper[:2] == ["PRAGMA", "SYNCHRONOUS"] and len(upper) > 2:
+            self.full = upper[2] in ("FULL", "EXTRA", "2", "3")
+        elif upper[:1] in (["COMMIT"], ["END"]):
+            self.last_commit_full = self.full
+
+
 def record_store_commits(journal: Journal) -> None:
     """Note every commit of :class:`engine.store.Store` with the database as of then."""
     from engine.store import Store
@@ -178,6 +202,7 @@ def record_store_commits(journal: Journal) -> None:
     init, transaction, save = Store.__init__, Store._transaction, Store.save
     commits = itertools.count()
     made = [0]  # commits noted so far
+    levels: dict[int, SyncLevel] = {}
 
     def snapshot(store: Store, durable: bool) -> None:
         made[0] = next(commits) + 1
@@ -185,19 +210,20 @@ def record_store_commits(journal: Journal) -> None:
 
     def recorded_init(self: Store, path: Path) -> None:
         init(self, path)
+        levels[id(self)] = SyncLevel(self._db)
         snapshot(self, False)  # the schema, not yet synced
 
     @contextlib.contextmanager
     def recorded_transaction(self: Store, *, durable: bool = False) -> Iterator[None]:
         with transaction(self, durable=durable):
             yield
-        snapshot(self, durable)
+        snapshot(self, levels[id(self)].last_commit_full)
 
     def recorded_save(self: Store, record: Any, **options: Any) -> None:
         before = made[0]
         save(self, record, **options)
-        if made[0] == before:  # one statement, committed on its own (not synced)
-            snapshot(self, False)
+        if made[0] == before:  # one statement, committed on its own
+            snapshot(self, levels[id(self)].full)
 
     Store.__init__ = recorded_init  # type: ignore[method-assign]
     Store._transaction = recorded_transaction  # type: ignore[method-assign,assignment]
@@ -427,6 +453,12 @@ class Checker:
     def _judge(self, row: Row, path: str, ino: int, content: bytes,
                completed: bool) -> str | None:
         claimed = sum(done for _, _, done in row.pieces)
+        if row.size is not None and row.pieces:
+            ends = [0] + [end for _, end, _ in row.pieces]
+            if [start for start, _, _ in row.pieces] != ends[:-1] or ends[-1] != row.size:
+                return f"its pieces {row.pieces} do not tile the {row.size} bytes"
+        elif row.size and not row.pieces:
+            return f"it has a size ({row.size}) but no pieces"
         if ino < 0:
             if completed:
                 return f"completed, but {path} is not on the disk"
