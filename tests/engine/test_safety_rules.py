@@ -196,3 +196,34 @@ def test_a_split_during_a_read_never_writes_past_the_piece(home, fault_server,
     assert isinstance(segments, p.Segments) and len(segments.segments) > 4  # it did split
     for piece in segments.segments:  # each piece counts its own bytes, no more
         assert piece.end is not None and piece.done == piece.end - piece.start
+
+
+def test_the_whole_size_is_reserved_on_disk_at_the_start(worker, fault_server,
+                                                         downloads) -> None:
+    """A full disk shows at once, not after hours: the .part has its full
+    size from the start, whatever has arrived."""
+    size = 3 * MiB
+    paused = started_then_paused(worker, fault_server.data_url(size, "reserved.bin",
+                                                               throttle=MiB),
+                                 downloads, 200_000, connections=1)
+    assert paused.done < size
+    assert (downloads / "reserved.bin.part").stat().st_size == size
+
+
+def test_a_completed_download_is_complete_for_the_next_worker(home, fault_server,
+                                                              downloads) -> None:
+    size = 300_000
+    first = WorkerProcess(home, settings=FAST)
+    try:
+        info = fetch(first, fault_server.data_url(size, "done.bin"), downloads)
+        assert info.state is S.COMPLETED, info.error
+        assert first.shutdown() == 0
+    finally:
+        first.close()
+    second = WorkerProcess(home, settings=FAST)
+    try:
+        again = second.downloads[info.id]
+    finally:
+        second.close()
+    assert (again.state, again.done, again.size) == (S.COMPLETED, size, size)
+    assert sha256(Path(again.path)) == sha256_of(size)
