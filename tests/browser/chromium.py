@@ -15,6 +15,7 @@ from selenium.webdriver.common.by import By
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 WAIT = 30.0
+DEAD_PORT = 9  # discard: nothing listens there
 
 
 class Browser:
@@ -28,6 +29,8 @@ class Browser:
         for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
                          "--disable-background-networking", "--disable-component-update",
                          "--disable-sync", "--window-size=1100,800", f"--lang={language}",
+                         # Anything but loopback (never proxied) goes to a dead proxy.
+                         f"--proxy-server=http://127.0.0.1:{DEAD_PORT}",
                          f"--user-data-dir={profile}", f"--load-extension={extension}"):
             options.add_argument(argument)
         options.add_experimental_option("prefs", {

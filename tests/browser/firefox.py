@@ -20,6 +20,7 @@ import websocket
 FIREFOX = shutil.which("firefox-esr") or shutil.which("firefox")
 _LISTENING = re.compile(rb"WebDriver BiDi listening on (ws://127\.0\.0\.1:\d+)")
 START_TIMEOUT = 60.0
+DEAD_PORT = 9  # discard: nothing listens there
 
 
 class BidiError(Exception):
@@ -35,7 +36,13 @@ class Firefox:
         downloads.mkdir(parents=True, exist_ok=True)
         prefs = {"browser.download.dir": str(downloads), "browser.download.folderList": 2,
                  "browser.download.useDownloadDir": True,
-                 "browser.download.always_ask_before_handling_new_types": False}
+                 "browser.download.always_ask_before_handling_new_types": False,
+                 # Firefox's own services (Remote Settings, telemetry, updates) go to
+                 # a dead local proxy: nothing leaves 127.0.0.1, which is never proxied.
+                 "network.proxy.type": 1, "network.proxy.http": "127.0.0.1",
+                 "network.proxy.http_port": DEAD_PORT, "network.proxy.share_proxy_settings": True,
+                 "network.proxy.allow_hijacking_localhost": False,
+                 "network.dns.disablePrefetch": True}
         (profile / "user.js").write_text("".join(
             f"user_pref({json.dumps(name)}, {json.dumps(value)});\n"
             for name, value in prefs.items()), encoding="utf-8")
