@@ -15,6 +15,7 @@ import hashlib
 import http.client
 import logging
 import re
+import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -183,6 +184,14 @@ class Download:
         if reason:
             raise DownloadError(reason, code=ErrorCode.BAD_URL, transient=False)
         first: requests.Response | None = None
+        if record.name and not self._part_path().exists() and self._renamed_before_a_crash():
+            log.info("download %d: %s was complete before the worker stopped", record.id,
+                     record.name)
+            for piece in record.pieces:
+                piece.done = piece.end - piece.start if piece.end is not None else piece.done
+            self.ctx.update(record, state=State.COMPLETED, error="", error_code="",
+                            pieces=True, durable=True)
+            return
         if not record.name or not self._part_path().exists():
             first = self._start_fresh()
         else:
@@ -215,6 +224,18 @@ class Download:
 
     def _part_path(self) -> Path:
         return part_path(Path(self.record.directory), self.record.name)
+
+    def _renamed_before_a_crash(self) -> bool:
+        """True when the worker stopped between moving the finished ``.part`` to
+        its name and recording that (the folder sync between the two takes a
+        while): the ``.part`` is gone and a whole file of the size has its name."""
+        record = self.record
+        try:
+            found = (Path(record.directory) / record.name).lstat()
+        except OSError:
+            return False
+        return (record.size is not None and stat.S_ISREG(found.st_mode)
+                and found.st_size == record.size)
 
     def _start_fresh(self, *, restart: bool = False) -> requests.Response:
         """Probe with a GET, pick and reserve the name, plan the pieces; with
@@ -258,6 +279,8 @@ class Download:
                         decoded=decoded, resumable=resumable, pieces=True, durable=restart)
         if restart:
             self._part.empty(size)
+        else:
+            self._part.sync_name()  # recorded first, so a kill meanwhile orphans nothing
         log.info("download %d: %s -> %s (%s bytes, %d pieces)", record.id,
                  redact(response.url), name, size, len(record.pieces))
         return response

@@ -37,11 +37,15 @@ class PartFile:
 
     @classmethod
     def reserve(cls, directory: Path, wanted: str) -> PartFile:
-        """Create the ``.part`` of the first free name like ``wanted`` and open it.
-        The name is made durable at once: the store will count bytes in it."""
-        name = filenames.reserve(directory, wanted)
-        _sync_directory(directory)
-        return cls.open(directory, name)
+        """Create the ``.part`` of the first free name like ``wanted`` and open
+        it.  Record the name, then :meth:`sync_name` before writing a byte:
+        synced first, a worker killed during the sync would leave a ``.part``
+        no record names, and its download would start again under ``(1)``."""
+        return cls.open(directory, filenames.reserve(directory, wanted))
+
+    def sync_name(self) -> None:
+        """Make the ``.part``'s name durable (the store will count bytes in it)."""
+        _sync_directory(self.directory)
 
     @property
     def path(self) -> Path:

@@ -13,6 +13,7 @@ tests (a patched subprocess) keep checking it with real concurrency.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -209,3 +210,49 @@ def test_every_command_has_a_handler_or_is_the_workers_own(
     scheduler.handle(p.Shutdown())
     (refused,) = [e for e in emit.errors() if e.code == p.ErrorCode.UNKNOWN_COMMAND]
     assert refused.command == "shutdown"
+
+
+class Killed(BaseException):
+    """The worker dies here (as by SIGKILL at a point where its greenlet yields)."""
+
+
+class DiesAtTheNthFolderSync(diskio.PosixIO):
+    def __init__(self, nth: int) -> None:
+        self.left = nth
+
+    def sync_directory(self, path: Path) -> None:
+        self.left -= 1
+        if self.left == 0:
+            raise Killed
+        super().sync_directory(path)
+
+
+@pytest.mark.parametrize("nth", [1, 2], ids=["after-creating-the-part", "after-the-rename"])
+def test_a_worker_killed_while_it_syncs_the_folder_leaves_one_file_under_its_name(
+        tmp_path: Path, fault_server, nth: int) -> None:
+    size = 300_000
+    url = fault_server.data_url(size, "sync.bin", seed=9)
+    store = Store(tmp_path / "downloads.sqlite3")
+    dying = Scheduler(store, Collected(), Settings(directory=str(tmp_path)))
+    previous = diskio.install(DiesAtTheNthFolderSync(nth))
+    try:
+        dying.start()
+        add(dying, url, tmp_path / "dl")
+        assert gevent.wait([dying.idle], timeout=30)
+    finally:
+        diskio.install(previous)
+        dying._loops and gevent.killall(dying._loops)  # the process is gone: no clean stop
+        store.close()
+    store = Store(tmp_path / "downloads.sqlite3")
+    again = Scheduler(store, Collected(), Settings(directory=str(tmp_path)))
+    try:
+        again.start()
+        run_until_idle(again)
+        (record,) = again.records.values()
+        assert record.state is p.State.COMPLETED, record.error
+    finally:
+        again.stop()
+        store.close()
+    assert sorted(os.listdir(tmp_path / "dl")) == ["sync.bin"]
+    assert hashlib.sha256((tmp_path / "dl" / "sync.bin").read_bytes()).hexdigest() == \
+        sha256_of(size, 9)
