@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import sysconfig
+import time
 import tomllib
 from pathlib import Path
 
@@ -15,6 +17,7 @@ import pytest
 
 from tests.clone import copy_source_tree
 from tests.pythons import old_python
+from tests.servers.harness import wait_for_window
 from tests.servers.payload import payload
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,7 +54,7 @@ def _run(command: list[str], env: dict[str, str], cwd: Path, timeout: float = 60
 @pytest.mark.slow
 @pytest.mark.timeout(900)
 def test_install_upgrade_and_uninstall_in_a_home_of_its_own(
-    tmp_path, fault_server, download_dir
+    tmp_path, fault_server, download_dir, xvfb
 ) -> None:
     clone = copy_source_tree(tmp_path / "clone")
     home = tmp_path / "home"
@@ -88,6 +91,8 @@ def test_install_upgrade_and_uninstall_in_a_home_of_its_own(
     program = exec_line.removeprefix("Exec=").split()[0]
     assert os.access(program, os.X_OK) and not program.startswith(str(clone))
     assert (home / ".local/share/icons/hicolor/48x48/apps/greenget.png").exists()
+    if shutil.which("gio") and shutil.which("xdotool"):
+        _double_click(entry_file, xvfb, tmp_path / "desktop-user")
 
     # The installed copy does not need the clone; running the script again upgrades it.
     (clone / "pyproject.toml").write_text(
@@ -105,6 +110,27 @@ def test_install_upgrade_and_uninstall_in_a_home_of_its_own(
     assert gone.returncode == 0, gone.stderr
     assert _tree(home) == before  # everything it added, and nothing else, is gone
     assert _base_site_packages() == system_packages
+
+
+def _double_click(entry: Path, display: str, somewhere: Path) -> None:
+    """Start the menu entry as a file manager does (``gio launch``), see its window, close it.
+    Everything the app writes goes to ``somewhere``, not to the installing user's home."""
+    env = {"HOME": str(somewhere), "PATH": SYSTEM_PATH, "DISPLAY": display,
+           "GREENGET_HOME": str(somewhere / "state"), "XDG_CONFIG_HOME": str(somewhere / "config"),
+           "XDG_CACHE_HOME": str(somewhere / "cache"), "XDG_DATA_HOME": str(somewhere / "data")}
+    # Not through pipes: the app inherits gio's stdout and stderr and keeps them open.
+    launched = subprocess.run(["gio", "launch", str(entry)], env=env, timeout=60,
+                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    assert launched.returncode == 0
+    window = wait_for_window(display, "Greenget", None)
+    assert window, "the menu entry opened no window"
+    pid = int(_run(["xdotool", "getwindowpid", window], {**env}, somewhere.parent).stdout)
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 30
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not Path(f"/proc/{pid}").exists()
 
 
 @pytest.mark.skipif(old_python() is None, reason="no Python older than 3.11 on this machine")

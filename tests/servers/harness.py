@@ -416,13 +416,13 @@ def run_xvfb(screen: str = "1366x850x24") -> Iterator[str]:
         stop_process(process)
 
 
-def wait_for_window(display: str, name: str, process: subprocess.Popen,
+def wait_for_window(display: str, name: str, process: subprocess.Popen | None,
                     timeout: float = 60.0) -> str:
     """The id of a visible window called ``name`` on ``display`` (xdotool), waiting while
-    ``process`` runs; ``""`` if it exits or ``timeout`` passes first."""
+    ``process`` (if given) runs; ``""`` if it exits or ``timeout`` passes first."""
     env = {**os.environ, "DISPLAY": display}
     deadline = time.monotonic() + timeout
-    while process.poll() is None and time.monotonic() < deadline:
+    while (process is None or process.poll() is None) and time.monotonic() < deadline:
         found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", name],
                                env=env, capture_output=True, text=True, check=False)
         if found.stdout.strip():
