@@ -227,3 +227,15 @@ def test_a_completed_download_is_complete_for_the_next_worker(home, fault_server
         second.close()
     assert (again.state, again.done, again.size) == (S.COMPLETED, size, size)
     assert sha256(Path(again.path)) == sha256_of(size)
+
+
+def test_a_stream_without_ranges_cut_short_starts_again_from_byte_zero(worker, fault_server,
+                                                                       downloads) -> None:
+    size = 2 * MiB
+    key = f"norange-again-{time.monotonic_ns()}"
+    info = fetch(worker, fault_server.data_url(size, "again.bin", ranges=0, truncate=700_000,
+                                               fail=1, key=key), downloads)
+    assert info.state is S.COMPLETED, info.error
+    assert sha256(Path(info.path)) == sha256_of(size)
+    tries = requests_for(fault_server, key)
+    assert [r["range"] for r in tries] == [None, None]  # the whole file, twice
