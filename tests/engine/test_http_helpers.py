@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
+from requests.structures import CaseInsensitiveDict
 
 from engine.http import (
     ContentRange,
     Validators,
     parse_content_range,
     retry_after_seconds,
+    server_digest,
     unsatisfied_range_size,
     with_range,
 )
@@ -82,3 +86,26 @@ def test_good_urls_pass(url: str) -> None:
 def test_credentials_are_masked() -> None:
     assert redact("http://user:secret@h:81/x?q") == "http://***@h:81/x?q"
     assert redact("http://h/x") == "http://h/x"
+
+
+_SHA256 = bytes(range(32))
+_SHA512 = bytes(range(64))
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode()
+
+
+@pytest.mark.parametrize(("headers", "expected"), [
+    ({"Repr-Digest": f"sha-256=:{_b64(_SHA256)}:"}, f"sha256={_SHA256.hex()}"),
+    ({"Digest": f"SHA-512={_b64(_SHA512)}"}, f"sha512={_SHA512.hex()}"),
+    # A bad entry is skipped, not the end of the list.
+    ({"Repr-Digest": f"sha-256=:@@@@:, sha-512=:{_b64(_SHA512)}:"}, f"sha512={_SHA512.hex()}"),
+    ({"Repr-Digest": f"sha-256=:{_b64(_SHA256[:20])}:"}, None),  # the wrong length
+    ({"Repr-Digest": f"sha-256=:{_b64(_SHA256)[:10]}!{_b64(_SHA256)[10:]}:"}, None),  # not base64
+    ({"Repr-Digest": "sha-256=:é" + "A" * 43 + ":"}, None),  # not even ASCII
+    ({"Repr-Digest": f"md5=:{_b64(_SHA256[:16])}:"}, None),  # an algorithm not trusted
+])
+def test_a_server_digest_is_taken_only_when_it_is_whole(headers: dict[str, str],
+                                                         expected: str | None) -> None:
+    assert server_digest(CaseInsensitiveDict(headers)) == expected
