@@ -486,10 +486,15 @@ class Scheduler:
             return
         taken = {}
         for i, running in chosen.items():
-            taken[i] = (running, running.download.checkpoint_counts())
+            record = running.download.record
+            taken[i] = (running, record.pieces, running.download.checkpoint_counts())
             running.checkpointed = running.download.received
-        for running, _counts in taken.values():
+        for running, _plan, _counts in taken.values():
             running.download.flush()
-        # A download that ended or was halted meanwhile has saved newer counts.
-        self.store.checkpoint({i: counts for i, (running, counts) in taken.items()
-                               if self.running.get(i) is running})
+        # The flushes yield to the hub.  A download that ended or was halted
+        # meanwhile has saved newer counts; one whose pieces were planned anew
+        # meanwhile (its probe answered, or it started over) has saved its new
+        # plan, and counts of the old one must not overwrite it.
+        self.store.checkpoint({i: counts for i, (running, plan, counts) in taken.items()
+                               if self.running.get(i) is running
+                               and running.download.record.pieces is plan})

@@ -23,7 +23,9 @@ import pytest
 
 from engine import diskio
 from engine import protocol as p
-from engine.scheduler import Scheduler
+from engine.download import Download
+from engine.scheduler import Running, Scheduler
+from engine.segments import Piece
 from engine.settings import Settings
 from engine.store import Store
 from tests.servers.payload import sha256_of
@@ -256,3 +258,27 @@ def test_a_worker_killed_while_it_syncs_the_folder_leaves_one_file_under_its_nam
     assert sorted(os.listdir(tmp_path / "dl")) == ["sync.bin"]
     assert hashlib.sha256((tmp_path / "dl" / "sync.bin").read_bytes()).hexdigest() == \
         sha256_of(size, 9)
+
+
+def test_a_checkpoint_never_overwrites_a_plan_made_while_it_flushed(
+        scheduler: Scheduler, tmp_path: Path) -> None:
+    """The checkpoint takes the counts, then flushes (which yields to the hub),
+    then commits.  A download whose probe answered during the flush has stored
+    its new plan; the counts taken before (no pieces yet) must not erase it, or
+    the next worker finds a named .part with nothing to fetch ("received 0
+    bytes").  Seen in the crash soak; here the flush itself makes the plan."""
+    (record,) = scheduler.add(["http://127.0.0.1:9/never.bin"], str(tmp_path),
+                              p.DownloadOptions(paused=True))
+    download = Download(record, scheduler.context)
+    scheduler.running[record.id] = Running(download, gevent.spawn(lambda: None), samples=[])
+    plan = [Piece(0, 100), Piece(100, 200)]
+
+    def probe_answers_meanwhile() -> None:
+        record.pieces = plan
+        scheduler.update(record, name="never.bin", size=200, pieces=True)
+
+    download.flush = probe_answers_meanwhile  # type: ignore[method-assign]
+    scheduler.checkpoint()
+    del scheduler.running[record.id]
+    (stored,) = [r for r in scheduler.store.load() if r.id == record.id]
+    assert [(piece.start, piece.end) for piece in stored.pieces] == [(0, 100), (100, 200)]
