@@ -34,6 +34,12 @@ class Actions:
     copy_url: QAction
     refresh_link: QAction
     limit_speed: QAction
+    copy_path: QAction
+    redownload: QAction
+    properties: QAction
+    remove_completed: QAction
+    pause_or_resume: QAction
+    activate: QAction
     settings: QAction
     quit: QAction
 
@@ -93,7 +99,7 @@ def create_actions(parent: QObject) -> Actions:
         ),
         open_file=_action(
             parent, translate("Actions", "&Open"), ("open-file", "document-open"),
-            translate("Actions", "Open the downloaded file"), "Return",
+            translate("Actions", "Open the downloaded file"),
         ),
         open_folder=_action(
             parent, translate("Actions", "Open &folder"), ("open-folder", "folder-open"),
@@ -115,6 +121,34 @@ def create_actions(parent: QObject) -> Actions:
             parent, translate("Actions", "Speed l&imit…"), ("limit", ""),
             translate("Actions", "Limit the speed of the selected downloads"),
         ),
+        copy_path=_action(
+            parent, translate("Actions", "Copy &path"), ("copy", "edit-copy"),
+            translate("Actions", "Copy where the files are saved"), "Ctrl+Shift+C",
+        ),
+        redownload=_action(
+            parent, translate("Actions", "Down&load again"), ("retry", "view-refresh"),
+            translate("Actions", "Download the selected links once more, under new names"),
+        ),
+        properties=_action(
+            parent, translate("Actions", "P&roperties"), ("", "document-properties"),
+            translate("Actions", "Show the details of the selected download"), "Alt+Return",
+        ),
+        remove_completed=_action(
+            parent, translate("Actions", "Remove &completed"), ("", "edit-clear"),
+            translate("Actions", "Remove every completed download from the list (the files "
+                                 "stay)"),
+        ),
+        pause_or_resume=_action(
+            parent, translate("Actions", "Pause or resume"), ("", ""),
+            translate("Actions", "Pause the selected downloads, or resume them (Space)"),
+            "Space",
+        ),
+        activate=_action(
+            parent, translate("Actions", "Open or show details"), ("", ""),
+            translate("Actions", "Open a completed file; show the details of any other "
+                                 "download (Enter)"),
+            "Return",
+        ),
         settings=_action(
             parent, translate("Actions", "&Settings…"), ("settings", "preferences-system"),
             translate("Actions", "Change Greenget's settings"), "Ctrl+,",
@@ -124,8 +158,9 @@ def create_actions(parent: QObject) -> Actions:
             translate("Actions", "Quit Greenget"), keys.Quit,
         ),
     )
-    # Open acts on the table only: Return elsewhere (the filter box) is theirs.
-    actions.open_file.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    # Return and Space act on the table only: elsewhere (the filter box) they are theirs.
+    for action in (actions.activate, actions.pause_or_resume):
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
     return actions
 
 
@@ -143,5 +178,11 @@ def update_enabled(actions: Actions, selected: Selected, summary: Summary) -> No
     actions.copy_url.setEnabled(some)
     actions.refresh_link.setEnabled(selected.total == 1 and unfinished == 1)
     actions.limit_speed.setEnabled(unfinished > 0)
+    actions.copy_path.setEnabled(some)
+    actions.redownload.setEnabled(some)
+    actions.properties.setEnabled(some)
+    actions.pause_or_resume.setEnabled(selected.has(*PAUSABLE, State.PAUSED, State.FAILED))
+    actions.activate.setEnabled(some)
+    actions.remove_completed.setEnabled(summary.count(State.COMPLETED) > 0)
     actions.resume_all.setEnabled(summary.count(State.PAUSED) > 0)
     actions.pause_all.setEnabled(summary.count(*PAUSABLE) > 0)

@@ -7,7 +7,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -71,6 +72,7 @@ class AddDialog(QDialog):
             self.tr("One URL per line, e.g. https://example.com/file.zip")
         )
         self._urls.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self._urls.setTabChangesFocus(True)  # Tab moves on; a URL has no tabs
         self._urls.setPlainText(text)
         self._report = QLabel(self)
         self._report.setWordWrap(True)
@@ -108,6 +110,7 @@ class AddDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
         self._buttons.accepted.connect(self.accept)
+        self._urls.installEventFilter(self)  # Ctrl+Enter there adds, as anywhere else
         self._buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
@@ -125,6 +128,23 @@ class AddDialog(QDialog):
         self._checksum.textChanged.connect(self._check)
         self._directory.textChanged.connect(self._check)
         self._check()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self._urls
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            self._accept_if_ready()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _accept_if_ready(self) -> None:
+        self._check()
+        if self._buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled():
+            self.accept()
 
     def request(self) -> AddRequest:
         """The URLs to add and how; valid once the dialog was accepted."""
@@ -174,7 +194,8 @@ class AddDialog(QDialog):
             problems.append(fill(text, quoted))
         checksum = parse_checksum(self._checksum.text())
         if checksum is None:
-            problems.append(self.tr("The checksum should look like sha256=<hex digits>."))
+            problems.append(html.escape(
+                self.tr("The checksum should look like sha256=<hex digits>.")))
         elif checksum and len(urls) > 1:
             problems.append(
                 self.tr("The checksum will be checked against every one of these files.")

@@ -13,6 +13,16 @@ _PLACE_HOLDER = re.compile(r"%([1-9])")
 _SIZE_FORMAT = QLocale.DataSizeFormat.DataSizeTraditionalFormat  # "1.5 MB", like Explorer/IDM
 
 
+def display_locale() -> QLocale:
+    """The person's locale for numbers and dates; under the C (POSIX) locale,
+    which chooses none, American English, so a date reads "12/2/26 1:38 PM"
+    and 10,000 has its separator, not "2 12 2026 13:38" and 10000."""
+    locale = QLocale()
+    if locale.language() == QLocale.Language.C:
+        return QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+    return locale
+
+
 def format_size(locale: QLocale, size: int | None) -> str:
     """``size`` bytes in human units; a dash when unknown."""
     if size is None:

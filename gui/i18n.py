@@ -6,6 +6,7 @@ import logging
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
+from gui.formatting import display_locale
 from gui.icons import RESOURCES
 
 log = logging.getLogger(__name__)
@@ -19,6 +20,7 @@ def install_translators(app: QCoreApplication, locale: QLocale | None = None) ->
     ``LANG``/``LC_*``) into ``app``; returns the files loaded.  English needs
     none: it is the language of the source."""
     locale = locale or QLocale()
+    QLocale.setDefault(display_locale())  # what %Ln and the table's numbers follow
     qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     loaded: list[str] = []
     for name, folder in ((CATALOGUE, str(TRANSLATIONS)), ("qtbase", qt_folder)):

@@ -58,7 +58,7 @@ from gui.engine_client import START_COMMAND, EngineClient, WorkerState
 from gui.engine_settings import EngineSettings
 from gui.formatting import fill, format_speed
 from gui.icons import app_icon
-from gui.model import DownloadTableModel, Row
+from gui.model import Column, DownloadTableModel, Row
 from gui.notifications import Finished, Notice, Notifier
 from gui.prompts import Duplicates, ask_about_duplicates, confirm_quit, confirm_remove
 from gui.proxy import DownloadFilterProxy
@@ -107,6 +107,8 @@ class MainWindow(QMainWindow):
         self._told_about_tray = False
         self._notice_id: int | None = None
         self._offered: list[str] = []
+        self._next_after_removal: int | None = None
+        self.column_menu: QMenu | None = None
         self._errors: list[str] = []
         self.add_dialog: AddDialog | None = None
         self.settings_dialog: SettingsDialog | None = None
@@ -206,9 +208,10 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self._engine)
         status.addPermanentWidget(self._speed)
 
-        # Shortcuts work anywhere in the window, except Open (the table only).
-        self.addActions([act for act in a.all() if act is not a.open_file])
-        self.view.addAction(a.open_file)
+        # Shortcuts work anywhere in the window, Return and Space in the table only.
+        table_only = (a.activate, a.pause_or_resume)
+        self.addActions([act for act in a.all() if act not in table_only])
+        self.view.addActions(list(table_only))
         focus_filter = QAction(self)
         focus_filter.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
         focus_filter.triggered.connect(lambda: self.filter_box.setFocus())
@@ -224,13 +227,15 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(a.quit)
         downloads = bar.addMenu(self.tr("&Downloads"))
-        downloads.addActions([a.resume, a.pause, a.retry, a.remove])
+        downloads.addActions([a.resume, a.pause, a.retry, a.redownload, a.remove])
         downloads.addSeparator()
-        downloads.addActions([a.resume_all, a.pause_all])
+        downloads.addActions([a.resume_all, a.pause_all, a.remove_completed])
         downloads.addSeparator()
         downloads.addActions([a.refresh_link, a.limit_speed])
         downloads.addSeparator()
-        downloads.addActions([a.open_file, a.open_folder, a.copy_url])
+        downloads.addActions([a.open_file, a.open_folder, a.copy_url, a.copy_path])
+        downloads.addSeparator()
+        downloads.addAction(a.properties)
         view_menu = bar.addMenu(self.tr("&View"))
         show_details = self.details_dock.toggleViewAction()
         show_details.setText(self.tr("&Details"))
@@ -252,6 +257,7 @@ class MainWindow(QMainWindow):
         c.progressReceived.connect(self.model.apply_progress)
         c.progressReceived.connect(self.history.record)
         c.downloadsRemoved.connect(self.model.remove_downloads)
+        c.downloadsRemoved.connect(self._select_after_removal)
         c.downloadsRemoved.connect(self.history.forget)
         c.downloadsRemoved.connect(self.states.forget)
         c.errorReported.connect(self._on_error)
@@ -269,7 +275,8 @@ class MainWindow(QMainWindow):
             signal.connect(self._schedule_refresh)
         self.view.selectionModel().selectionChanged.connect(self._on_selection)
         self.view.customContextMenuRequested.connect(self._context_menu)
-        self.view.doubleClicked.connect(lambda _index: self.open_files())
+        self.view.doubleClicked.connect(lambda _index: self.activate())
+        self.view.horizontalHeader().customContextMenuRequested.connect(self._column_menu)
         self.filter_box.textChanged.connect(self._on_filter)
         self.state_box.currentIndexChanged.connect(self._on_filter)
 
@@ -283,6 +290,12 @@ class MainWindow(QMainWindow):
         a.resume_all.triggered.connect(lambda: self._client.send(Resume(all=True)))
         a.pause_all.triggered.connect(lambda: self._client.send(Pause(all=True)))
         a.open_file.triggered.connect(self.open_files)
+        a.activate.triggered.connect(self.activate)
+        a.pause_or_resume.triggered.connect(self.pause_or_resume)
+        a.properties.triggered.connect(self.show_details)
+        a.copy_path.triggered.connect(self.copy_paths)
+        a.redownload.triggered.connect(self.redownload)
+        a.remove_completed.triggered.connect(self.remove_completed)
         a.open_folder.triggered.connect(self.open_folders)
         a.copy_url.triggered.connect(self.copy_urls)
         a.refresh_link.triggered.connect(self.refresh_link)
@@ -305,6 +318,8 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(s.geometry)
         if s.window_state is not None:
             self.restoreState(s.window_state)
+        else:
+            self.details_dock.hide()  # the list gets the room; details on demand
         header = self.view.horizontalHeader()
         if s.header is not None and header.restoreState(s.header):
             self.view.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
@@ -421,17 +436,18 @@ class MainWindow(QMainWindow):
         summary = self.model.summary()
         update_enabled(self.acts, self.selection.selected(), summary)
         active = summary.count(State.DOWNLOADING, State.RETRYING)
-        parts = [self.tr("%n active", "", active),
-                 self.tr("%n queued", "", summary.count(State.QUEUED))]
+        parts = [self.tr("%Ln active", "", active),
+                 self.tr("%Ln queued", "", summary.count(State.QUEUED))]
         paused, failed = summary.count(State.PAUSED), summary.count(State.FAILED)
         if paused:
-            parts.append(self.tr("%n paused", "", paused))
+            parts.append(self.tr("%Ln paused", "", paused))
         if failed:
-            parts.append(self.tr("%n failed", "", failed))
-        parts.append(self.tr("%n completed", "", summary.count(State.COMPLETED)))
+            parts.append(self.tr("%Ln failed", "", failed))
+        parts.append(self.tr("%Ln completed", "", summary.count(State.COMPLETED)))
         self._counts.setText(" · ".join(parts))
         speed = format_speed(self.model.locale, summary.speed)
         self._speed.setText(f"↓ {speed}" if speed else "")
+        self.tray.set_summary(" · ".join(parts[:2]))
         tip = f"Greenget\n{parts[0]}"
         self.tray.set_tooltip(f"{tip} · ↓ {speed}" if speed else tip)
         hint = EMPTY_HINT if self.model.rowCount() == 0 else NO_MATCH_HINT
@@ -447,11 +463,14 @@ class MainWindow(QMainWindow):
     ) -> None:
         """Ask the worker to add ``urls`` (in batches) to ``directory``."""
         urls = self._without_duplicates(urls)
-        if not urls:
-            return
-        directory = directory or self._settings.download_dir
-        if options is None:
-            options = DownloadOptions(connections=self._settings.connections or None)
+        if urls:
+            self._send_add(urls, directory or self._settings.download_dir,
+                           options or self._default_options())
+
+    def _default_options(self) -> DownloadOptions:
+        return DownloadOptions(connections=self._settings.connections or None)
+
+    def _send_add(self, urls: Sequence[str], directory: str, options: DownloadOptions) -> None:
         for start in range(0, len(urls), ADD_BATCH):
             self._client.send(Add(tuple(urls[start : start + ADD_BATCH]), directory, options))
         count = len(urls)
@@ -559,7 +578,69 @@ class MainWindow(QMainWindow):
         answer = self.confirm_remove(len(rows), completed)
         if answer is not None:
             ids = tuple(row.info.id for row in rows)
+            self._next_after_removal = self._row_after({row.info.id for row in rows})
             self._client.send(Remove(ids=ids, delete_files=answer))
+
+    def _row_after(self, leaving: set[int]) -> int | None:
+        """The download to select once ``leaving`` are gone: the next row
+        below the last of them that stays, else the nearest one above."""
+        positions = [self.proxy.position(i) for i in leaving]
+        shown = [p for p in positions if p >= 0]
+        if not shown:
+            return None
+        for position in [*range(max(shown) + 1, self.proxy.rowCount()),
+                         *range(min(shown) - 1, -1, -1)]:
+            download_id = self.proxy.row_at(position).info.id
+            if download_id not in leaving:
+                return download_id
+        return None
+
+    def _select_after_removal(self, _ids: list[int]) -> None:
+        download_id, self._next_after_removal = self._next_after_removal, None
+        if download_id is not None and self.proxy.position(download_id) >= 0:
+            self.view.setCurrentIndex(self.proxy.index(self.proxy.position(download_id), 0))
+            self.view.selectRow(self.proxy.position(download_id))
+
+    def remove_completed(self) -> None:
+        """Take every completed download off the list; the files stay."""
+        ids = tuple(self.model.ids_in_state(State.COMPLETED))
+        if ids:
+            self._client.send(Remove(ids=ids, delete_files=False))
+
+    def activate(self) -> None:
+        """Enter or a double-click: open a completed file, else show the details."""
+        download_id = self._focused_id()
+        row = self.model.find(download_id) if download_id is not None else None
+        if row is None:
+            return
+        if row.info.state is State.COMPLETED:
+            self.open_files()
+        else:
+            self.show_details()
+
+    def show_details(self) -> None:
+        self.details_dock.show()
+        self.details_dock.raise_()
+
+    def pause_or_resume(self) -> None:
+        """Space: pause what runs or waits among the selection, else resume it."""
+        selected = self.selection.selected()
+        if selected.has(*PAUSABLE):
+            self._send_for(Pause, PAUSABLE)
+        else:
+            self._send_for(Resume, {State.PAUSED})
+            self._send_for(Retry, {State.FAILED})
+
+    def copy_paths(self) -> None:
+        paths = [row.info.path or row.info.directory for row in self.selected_rows()]
+        if paths:
+            QGuiApplication.clipboard().setText("\n".join(paths))
+
+    def redownload(self) -> None:
+        """The selected links once more, as new downloads (the old ones stay)."""
+        urls = [row.info.url for row in self.selected_rows()]
+        if urls:
+            self._send_add(urls, self._settings.download_dir, self._default_options())
 
     def confirm_remove(self, count: int, completed: int) -> bool | None:
         """Ask before removing; ``None`` to cancel, else whether to delete the
@@ -663,16 +744,31 @@ class MainWindow(QMainWindow):
         self.settings_dialog.raise_()
         self.settings_dialog.activateWindow()
 
+    def _column_menu(self, position: QPoint) -> None:
+        """Right-click on the header: choose the columns (the name stays)."""
+        header = self.view.horizontalHeader()
+        menu = QMenu(self)
+        for column in Column:
+            if column is Column.NAME:
+                continue
+            action = menu.addAction(self.model.headerData(column, Qt.Orientation.Horizontal))
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.toggled.connect(lambda shown, c=column: self.view.setColumnHidden(c, not shown))
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.column_menu = menu
+        menu.popup(header.mapToGlobal(position))
+
     def _context_menu(self, position: QPoint) -> None:
         a = self.acts
         menu = QMenu(self)
-        menu.addActions([a.open_file, a.open_folder, a.copy_url])
+        menu.addActions([a.open_file, a.open_folder, a.copy_url, a.copy_path])
         menu.addSeparator()
-        menu.addActions([a.resume, a.pause, a.retry])
+        menu.addActions([a.resume, a.pause, a.retry, a.redownload])
         menu.addSeparator()
         menu.addActions([a.refresh_link, a.limit_speed])
         menu.addSeparator()
-        menu.addAction(a.remove)
+        menu.addActions([a.properties, a.remove])
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.popup(self.view.viewport().mapToGlobal(position))
 

@@ -25,7 +25,14 @@ from PySide6.QtCore import (
 
 from engine import naming
 from engine.protocol import ACTIVE_STATES, DownloadInfo, ProgressItem, State
-from gui.formatting import fill, format_duration, format_percent, format_size, format_speed
+from gui.formatting import (
+    display_locale,
+    fill,
+    format_duration,
+    format_percent,
+    format_size,
+    format_speed,
+)
 from gui.icons import state_icon
 from gui.states import SORT_ORDER, state_label
 from gui.urls import mask_credentials
@@ -217,7 +224,7 @@ class DownloadTableModel(QAbstractTableModel):
         self._index: dict[int, int] = {}  # download id → row
         self._moving: set[int] = set()  # ids whose last known speed is not zero
         self._counts: collections.Counter[State] = collections.Counter()  # rows per state
-        self._locale = QLocale()
+        self._locale = display_locale()
 
     # ------------------------------------------------------------ reading
 
@@ -328,6 +335,9 @@ class DownloadTableModel(QAbstractTableModel):
     def find(self, download_id: int) -> Row | None:
         position = self._index.get(download_id)
         return None if position is None else self._rows[position]
+
+    def ids_in_state(self, state: State) -> list[int]:
+        return [row.info.id for row in self._rows if row.info.state is state]
 
     def ids_by_url(self) -> dict[str, int]:
         """Each URL in the list and the id of its (latest) download."""

@@ -39,6 +39,8 @@ class Tray(QObject):
         self.menu = QMenu(window)
         self.toggle_action = self.menu.addAction(self.tr("&Show Greenget"))
         self.toggle_action.triggered.connect(self.toggleRequested)
+        self.summary_action = self.menu.addAction("")  # "3 active · 120 queued"
+        self.summary_action.setEnabled(False)
         self.menu.addSeparator()
         self.menu.addActions(actions)
         self.menu.addSeparator()
@@ -56,6 +58,11 @@ class Tray(QObject):
         """Keep the first menu entry saying what it will do."""
         text = self.tr("&Hide Greenget") if shown else self.tr("&Show Greenget")
         self.toggle_action.setText(text)
+
+    def set_summary(self, text: str) -> None:
+        """The line at the top of the menu that says what is going on."""
+        if self.summary_action.text() != text:
+            self.summary_action.setText(text)
 
     def set_tooltip(self, text: str) -> None:
         if self.icon.toolTip() != text:

@@ -61,6 +61,7 @@ class DownloadView(QTableView):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.setSortingEnabled(True)
         self.setWordWrap(False)
+        self.setTabKeyNavigation(False)  # Tab leaves the table, as in a list elsewhere
         self.setShowGrid(False)
         self.setAlternatingRowColors(True)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -75,6 +76,7 @@ class DownloadView(QTableView):
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
         header.setSortIndicatorShown(True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)  # columns
 
     def setModel(self, model: QAbstractItemModel | None) -> None:
         super().setModel(model)

@@ -4,152 +4,212 @@
 <context>
     <name>Actions</name>
     <message>
-        <location filename="../../gui/actions.py" line="63"/>
+        <location filename="../../gui/actions.py" line="69"/>
         <source>&amp;Add…</source>
         <translation>添加(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="64"/>
+        <location filename="../../gui/actions.py" line="70"/>
         <source>Add downloads (Ctrl+N)</source>
         <translation>添加下载 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="67"/>
+        <location filename="../../gui/actions.py" line="73"/>
         <source>&amp;Paste URLs</source>
         <translation>粘贴链接(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="68"/>
+        <location filename="../../gui/actions.py" line="74"/>
         <source>Queue every URL in the clipboard (Ctrl+V)</source>
         <translation>将剪贴板中的所有链接加入队列 (Ctrl+V)</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="71"/>
+        <location filename="../../gui/actions.py" line="77"/>
         <source>&amp;Resume</source>
         <translation>继续(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="72"/>
+        <location filename="../../gui/actions.py" line="78"/>
         <source>Resume the selected downloads</source>
         <translation>继续选中的下载</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="75"/>
+        <location filename="../../gui/actions.py" line="81"/>
         <source>Pa&amp;use</source>
         <translation>暂停(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="76"/>
+        <location filename="../../gui/actions.py" line="82"/>
         <source>Pause the selected downloads</source>
         <translation>暂停选中的下载</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="79"/>
+        <location filename="../../gui/actions.py" line="85"/>
         <source>Re&amp;try</source>
         <translation>重试(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="80"/>
+        <location filename="../../gui/actions.py" line="86"/>
         <source>Retry the failed downloads</source>
         <translation>重试失败的下载</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="83"/>
+        <location filename="../../gui/actions.py" line="89"/>
         <source>Re&amp;move…</source>
         <translation>移除(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="84"/>
+        <location filename="../../gui/actions.py" line="90"/>
         <source>Remove the selected downloads (Del)</source>
         <translation>移除选中的下载 (Del)</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="87"/>
+        <location filename="../../gui/actions.py" line="93"/>
         <source>Resume a&amp;ll</source>
         <translation>全部继续(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="88"/>
+        <location filename="../../gui/actions.py" line="94"/>
         <source>Resume every paused download</source>
         <translation>继续所有已暂停的下载</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="91"/>
+        <location filename="../../gui/actions.py" line="97"/>
         <source>Pause all</source>
         <translation>全部暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="92"/>
+        <location filename="../../gui/actions.py" line="98"/>
         <source>Pause every unfinished download</source>
         <translation>暂停所有未完成的下载</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="95"/>
+        <location filename="../../gui/actions.py" line="101"/>
         <source>&amp;Open</source>
         <translation>打开(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="96"/>
+        <location filename="../../gui/actions.py" line="102"/>
         <source>Open the downloaded file</source>
         <translation>打开下载的文件</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="99"/>
+        <location filename="../../gui/actions.py" line="105"/>
         <source>Open &amp;folder</source>
         <translation>打开文件夹(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="100"/>
+        <location filename="../../gui/actions.py" line="106"/>
         <source>Open the folder it is saved in</source>
         <translation>打开保存它的文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="103"/>
+        <location filename="../../gui/actions.py" line="109"/>
         <source>&amp;Copy URL</source>
         <translation>复制链接(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="104"/>
+        <location filename="../../gui/actions.py" line="110"/>
         <source>Copy the URLs</source>
         <translation>复制链接</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="107"/>
+        <location filename="../../gui/actions.py" line="113"/>
         <source>Refresh &amp;link…</source>
         <translation>更新链接(&amp;K)…</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="108"/>
+        <location filename="../../gui/actions.py" line="114"/>
         <source>Give the download a new link (when the old one expired); it carries on from its bytes</source>
         <translation>为下载提供新链接（旧链接过期时）；下载从已有数据处继续</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="115"/>
+        <location filename="../../gui/actions.py" line="121"/>
         <source>Speed l&amp;imit…</source>
         <translation>限速(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="116"/>
+        <location filename="../../gui/actions.py" line="122"/>
         <source>Limit the speed of the selected downloads</source>
         <translation>限制选中下载的速度</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="119"/>
+        <location filename="../../gui/actions.py" line="125"/>
+        <source>Copy &amp;path</source>
+        <translation>复制路径(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="126"/>
+        <source>Copy where the files are saved</source>
+        <translation>复制文件的保存位置</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="129"/>
+        <source>Down&amp;load again</source>
+        <translation>重新下载(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="130"/>
+        <source>Download the selected links once more, under new names</source>
+        <translation>以新名称再次下载所选链接</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="133"/>
+        <source>P&amp;roperties</source>
+        <translation>属性(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="134"/>
+        <source>Show the details of the selected download</source>
+        <translation>显示所选下载的详细信息</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="137"/>
+        <source>Remove &amp;completed</source>
+        <translation>移除已完成(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="138"/>
+        <source>Remove every completed download from the list (the files stay)</source>
+        <translation>从列表中移除所有已完成的下载（文件保留）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="142"/>
+        <source>Pause or resume</source>
+        <translation>暂停或继续</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="143"/>
+        <source>Pause the selected downloads, or resume them (Space)</source>
+        <translation>暂停所选下载，或继续它们（空格键）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="147"/>
+        <source>Open or show details</source>
+        <translation>打开或显示详细信息</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="148"/>
+        <source>Open a completed file; show the details of any other download (Enter)</source>
+        <translation>打开已完成的文件；其他下载则显示详细信息（回车键）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="153"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="120"/>
+        <location filename="../../gui/actions.py" line="154"/>
         <source>Change Greenget&apos;s settings</source>
         <translation>更改 Greenget 的设置</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="123"/>
+        <location filename="../../gui/actions.py" line="157"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="124"/>
+        <location filename="../../gui/actions.py" line="158"/>
         <source>Quit Greenget</source>
         <translation>退出 Greenget</translation>
     </message>
@@ -157,127 +217,127 @@
 <context>
     <name>AddDialog</name>
     <message>
-        <location filename="../../gui/add_dialog.py" line="65"/>
+        <location filename="../../gui/add_dialog.py" line="66"/>
         <source>Add downloads</source>
         <translation>添加下载</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="71"/>
+        <location filename="../../gui/add_dialog.py" line="72"/>
         <source>One URL per line, e.g. https://example.com/file.zip</source>
         <translation>每行一个链接，例如 https://example.com/file.zip</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="80"/>
+        <location filename="../../gui/add_dialog.py" line="82"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="86"/>
+        <location filename="../../gui/add_dialog.py" line="88"/>
         <source>Add &amp;paused (start them later)</source>
         <translation>添加为暂停状态（稍后开始）(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="89"/>
+        <location filename="../../gui/add_dialog.py" line="91"/>
         <source>Default</source>
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="92"/>
+        <location filename="../../gui/add_dialog.py" line="94"/>
         <source>Parallel connections per download, for servers that allow it</source>
         <translation>每个下载的并行连接数（服务器支持时）</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="96"/>
+        <location filename="../../gui/add_dialog.py" line="98"/>
         <source>Optional: sha256=… (checked when the download ends)</source>
         <translation>可选：sha256=…（下载结束时校验）</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="100"/>
+        <location filename="../../gui/add_dialog.py" line="102"/>
         <source>&amp;Save to:</source>
         <translation>保存到(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="103"/>
+        <location filename="../../gui/add_dialog.py" line="105"/>
         <source>C&amp;onnections:</source>
         <translation>连接数(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="104"/>
+        <location filename="../../gui/add_dialog.py" line="106"/>
         <source>C&amp;hecksum:</source>
         <translation>校验和(&amp;H)：</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="114"/>
+        <location filename="../../gui/add_dialog.py" line="117"/>
         <source>&amp;URLs:</source>
         <translation>链接(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="151"/>
+        <location filename="../../gui/add_dialog.py" line="171"/>
         <source>Save downloads to</source>
         <translation>下载保存位置</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="163"/>
+        <location filename="../../gui/add_dialog.py" line="183"/>
         <source>line %1: “%2”</source>
         <translation>第 %1 行：“%2”</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="167"/>
+        <location filename="../../gui/add_dialog.py" line="187"/>
         <source>%1 and %2 more</source>
         <translation>%1 等另外 %2 行</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/add_dialog.py" line="170"/>
+        <location filename="../../gui/add_dialog.py" line="190"/>
         <source>%n line is not an http(s) URL and will be skipped: %1.</source>
         <translation>
             <numerusform>%n 行不是 http(s) 链接，将被跳过：%1。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/add_dialog.py" line="172"/>
+        <location filename="../../gui/add_dialog.py" line="192"/>
         <source>%n lines are not an http(s) URL and will be skipped: %1.</source>
         <translation>
             <numerusform>%n 行不是 http(s) 链接，将被跳过：%1。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="177"/>
+        <location filename="../../gui/add_dialog.py" line="198"/>
         <source>The checksum should look like sha256=&lt;hex digits&gt;.</source>
         <translation>校验和的格式应为 sha256=&lt;十六进制数字&gt;。</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="180"/>
+        <location filename="../../gui/add_dialog.py" line="201"/>
         <source>The checksum will be checked against every one of these files.</source>
         <translation>每个文件都会用该校验和进行校验。</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="183"/>
+        <location filename="../../gui/add_dialog.py" line="204"/>
         <source>Choose a folder to save to.</source>
         <translation>请选择保存的文件夹。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/add_dialog.py" line="185"/>
+        <location filename="../../gui/add_dialog.py" line="206"/>
         <source>%n URL to add.</source>
         <translation>
             <numerusform>将添加 %n 个链接。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/add_dialog.py" line="185"/>
+        <location filename="../../gui/add_dialog.py" line="206"/>
         <source>%n URLs to add.</source>
         <translation>
             <numerusform>将添加 %n 个链接。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/add_dialog.py" line="188"/>
+        <location filename="../../gui/add_dialog.py" line="209"/>
         <source>Add %n</source>
         <translation>
             <numerusform>添加 %n 个</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="188"/>
+        <location filename="../../gui/add_dialog.py" line="209"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
@@ -294,42 +354,42 @@
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../gui/model.py" line="50"/>
+        <location filename="../../gui/model.py" line="57"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="51"/>
+        <location filename="../../gui/model.py" line="58"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="52"/>
+        <location filename="../../gui/model.py" line="59"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="53"/>
+        <location filename="../../gui/model.py" line="60"/>
         <source>Speed</source>
         <translation>速度</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="54"/>
+        <location filename="../../gui/model.py" line="61"/>
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="55"/>
+        <location filename="../../gui/model.py" line="62"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="56"/>
+        <location filename="../../gui/model.py" line="63"/>
         <source>Added</source>
         <translation>添加时间</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="306"/>
+        <location filename="../../gui/model.py" line="313"/>
         <source>%1 of %2</source>
         <translation>%1 / %2</translation>
     </message>
@@ -473,22 +533,22 @@
 <context>
     <name>Formatting</name>
     <message>
-        <location filename="../../gui/formatting.py" line="43"/>
+        <location filename="../../gui/formatting.py" line="53"/>
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
     <message>
-        <location filename="../../gui/formatting.py" line="46"/>
+        <location filename="../../gui/formatting.py" line="56"/>
         <source>%1 min %2 s</source>
         <translation>%1 分 %2 秒</translation>
     </message>
     <message>
-        <location filename="../../gui/formatting.py" line="50"/>
+        <location filename="../../gui/formatting.py" line="60"/>
         <source>%1 h %2 min</source>
         <translation>%1 小时 %2 分</translation>
     </message>
     <message>
-        <location filename="../../gui/formatting.py" line="53"/>
+        <location filename="../../gui/formatting.py" line="63"/>
         <source>%1 d %2 h</source>
         <translation>%1 天 %2 小时</translation>
     </message>
@@ -510,232 +570,232 @@ Paste links with Ctrl+V, drop them here, or click Add.</source>
         <translation>没有符合筛选条件的下载。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="128"/>
+        <location filename="../../gui/main_window.py" line="130"/>
         <source>Details</source>
         <translation>详细信息</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="157"/>
+        <location filename="../../gui/main_window.py" line="159"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="173"/>
+        <location filename="../../gui/main_window.py" line="175"/>
         <source>Filter by name or URL  (Ctrl+F)</source>
         <translation>按名称或链接筛选  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="174"/>
+        <location filename="../../gui/main_window.py" line="176"/>
         <source>Filter</source>
         <translation>筛选</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="180"/>
+        <location filename="../../gui/main_window.py" line="182"/>
         <source>Show downloads in this state</source>
         <translation>显示处于此状态的下载</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="181"/>
+        <location filename="../../gui/main_window.py" line="183"/>
         <source>State filter</source>
         <translation>状态筛选</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="220"/>
+        <location filename="../../gui/main_window.py" line="223"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="226"/>
+        <location filename="../../gui/main_window.py" line="229"/>
         <source>&amp;Downloads</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="234"/>
+        <location filename="../../gui/main_window.py" line="239"/>
         <source>&amp;View</source>
         <translation>查看(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="236"/>
+        <location filename="../../gui/main_window.py" line="241"/>
         <source>&amp;Details</source>
         <translation>详细信息(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="238"/>
+        <location filename="../../gui/main_window.py" line="243"/>
         <source>Show or hide the details of the selected download</source>
         <translation>显示或隐藏选中下载的详细信息</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="240"/>
+        <location filename="../../gui/main_window.py" line="245"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="241"/>
+        <location filename="../../gui/main_window.py" line="246"/>
         <source>&amp;About Greenget</source>
         <translation>关于 Greenget(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="377"/>
+        <location filename="../../gui/main_window.py" line="392"/>
         <source>Downloads carry on here. Quit from this icon&apos;s menu.</source>
         <translation>下载会在这里继续。要退出，请使用此图标的菜单。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="424"/>
-        <source>%n active</source>
+        <location filename="../../gui/main_window.py" line="439"/>
+        <source>%Ln active</source>
         <translation>
-            <numerusform>%n 个进行中</numerusform>
+            <numerusform>%Ln 个进行中</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="425"/>
-        <source>%n queued</source>
+        <location filename="../../gui/main_window.py" line="440"/>
+        <source>%Ln queued</source>
         <translation>
-            <numerusform>%n 个排队中</numerusform>
+            <numerusform>%Ln 个排队中</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="428"/>
-        <source>%n paused</source>
+        <location filename="../../gui/main_window.py" line="443"/>
+        <source>%Ln paused</source>
         <translation>
-            <numerusform>%n 个已暂停</numerusform>
+            <numerusform>%Ln 个已暂停</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="430"/>
-        <source>%n failed</source>
+        <location filename="../../gui/main_window.py" line="445"/>
+        <source>%Ln failed</source>
         <translation>
-            <numerusform>%n 个失败</numerusform>
+            <numerusform>%Ln 个失败</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="431"/>
-        <source>%n completed</source>
+        <location filename="../../gui/main_window.py" line="446"/>
+        <source>%Ln completed</source>
         <translation>
-            <numerusform>%n 个已完成</numerusform>
+            <numerusform>%Ln 个已完成</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="459"/>
+        <location filename="../../gui/main_window.py" line="478"/>
         <source>Adding %n download…</source>
         <translation>
             <numerusform>正在添加 %n 个下载…</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="461"/>
+        <location filename="../../gui/main_window.py" line="480"/>
         <source>Adding %n downloads…</source>
         <translation>
             <numerusform>正在添加 %n 个下载…</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="497"/>
+        <location filename="../../gui/main_window.py" line="516"/>
         <source>There are no http(s) links in the clipboard.</source>
         <translation>剪贴板中没有 http(s) 链接。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="544"/>
+        <location filename="../../gui/main_window.py" line="563"/>
         <source>Only http(s) links can be downloaded.</source>
         <translation>只能下载 http(s) 链接。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="578"/>
+        <location filename="../../gui/main_window.py" line="659"/>
         <source>No application is set up to open %1.</source>
         <translation>没有可以打开 %1 的应用程序。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="585"/>
+        <location filename="../../gui/main_window.py" line="666"/>
         <source>No file manager is set up to show the folder %1.</source>
         <translation>没有可以显示文件夹 %1 的文件管理器。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="612"/>
+        <location filename="../../gui/main_window.py" line="693"/>
         <source>That is not an http(s) link.</source>
         <translation>这不是 http(s) 链接。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="621"/>
+        <location filename="../../gui/main_window.py" line="702"/>
         <source>Refresh link</source>
         <translation>更新链接</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="623"/>
+        <location filename="../../gui/main_window.py" line="704"/>
         <source>A new link to the same file for “%1”:
 (the download carries on from where it stopped)</source>
         <translation>为“%1”输入指向同一文件的新链接：
 （下载将从中断处继续）</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="647"/>
+        <location filename="../../gui/main_window.py" line="728"/>
         <source>Speed limit</source>
         <translation>限速</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="648"/>
+        <location filename="../../gui/main_window.py" line="729"/>
         <source>Speed limit in KB/s (0 for no limit):</source>
         <translation>限速，单位 KB/s（0 表示不限速）：</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="682"/>
+        <location filename="../../gui/main_window.py" line="778"/>
         <source>About Greenget</source>
         <translation>关于 Greenget</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="684"/>
+        <location filename="../../gui/main_window.py" line="780"/>
         <source>A download manager that resumes after any crash.</source>
         <translation>一款在任何崩溃后都能继续下载的下载管理器。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="686"/>
+        <location filename="../../gui/main_window.py" line="782"/>
         <source>Protocol %1.</source>
         <translation>协议版本 %1。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="741"/>
+        <location filename="../../gui/main_window.py" line="837"/>
         <source>Download the copied link %1?</source>
         <translation>下载复制的链接 %1？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="743"/>
+        <location filename="../../gui/main_window.py" line="839"/>
         <source>Download the %n copied links?</source>
         <translation>
             <numerusform>下载复制的 %n 个链接？</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="746"/>
+        <location filename="../../gui/main_window.py" line="842"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="758"/>
+        <location filename="../../gui/main_window.py" line="854"/>
         <source>Download engine: pid %1</source>
         <translation>下载引擎：进程号 %1</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="761"/>
+        <location filename="../../gui/main_window.py" line="857"/>
         <source>The download engine is running again; downloads carry on.</source>
         <translation>下载引擎已重新运行，下载将继续。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="767"/>
+        <location filename="../../gui/main_window.py" line="863"/>
         <source>Engine restarting…</source>
         <translation>引擎正在重启…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="771"/>
+        <location filename="../../gui/main_window.py" line="867"/>
         <source>The download engine stopped unexpectedly. Restarting it in %n s; downloads will carry on from where they were.</source>
         <translation>
             <numerusform>下载引擎意外停止。将在 %n 秒后重启，下载会从中断处继续。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="775"/>
+        <location filename="../../gui/main_window.py" line="871"/>
         <source>Restart now</source>
         <translation>立即重启</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="777"/>
+        <location filename="../../gui/main_window.py" line="873"/>
         <source>%1.
 
 Its last messages:
@@ -746,17 +806,17 @@ Its last messages:
 %2</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="782"/>
+        <location filename="../../gui/main_window.py" line="878"/>
         <source>Engine stopped</source>
         <translation>引擎已停止</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="784"/>
+        <location filename="../../gui/main_window.py" line="880"/>
         <source>Try again</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="801"/>
+        <location filename="../../gui/main_window.py" line="897"/>
         <source>%1 requests could not be carried out. The last: %2</source>
         <translation>有 %1 个请求无法执行。最后一个：%2</translation>
     </message>
@@ -1274,12 +1334,12 @@ Its last messages:
     <name>Tray</name>
     <message>
         <location filename="../../gui/tray.py" line="40"/>
-        <location filename="../../gui/tray.py" line="57"/>
+        <location filename="../../gui/tray.py" line="59"/>
         <source>&amp;Show Greenget</source>
         <translation>显示 Greenget(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/tray.py" line="57"/>
+        <location filename="../../gui/tray.py" line="59"/>
         <source>&amp;Hide Greenget</source>
         <translation>隐藏 Greenget(&amp;H)</translation>
     </message>

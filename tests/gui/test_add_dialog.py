@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
 
 from gui.add_dialog import AddDialog, parse_checksum
 
@@ -62,3 +64,25 @@ def test_ten_thousand_lines_with_bad_ones(qtbot, tmp_path) -> None:
     assert dialog._buttons.button(dialog._buttons.StandardButton.Ok).text() == "Add 9000"
     print(f"\nAdd dialog with 10,000 lines ready in {elapsed * 1000:.0f} ms")
     assert elapsed < 2.0
+
+
+def test_ctrl_enter_adds_and_tab_leaves_the_urls(qtbot) -> None:
+    dialog = AddDialog(None, text="http://127.0.0.1/one.bin", directory="/tmp")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog._urls.setFocus()
+    qtbot.keyClick(dialog._urls, Qt.Key.Key_Tab)
+    assert dialog._urls.toPlainText() == "http://127.0.0.1/one.bin"  # no tab typed
+    assert not dialog._urls.hasFocus()
+    dialog._urls.setFocus()
+    with qtbot.waitSignal(dialog.accepted, timeout=2000):
+        qtbot.keyClick(dialog._urls, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_the_checksum_hint_shows_its_placeholder(qtbot) -> None:
+    dialog = AddDialog(None, text="http://127.0.0.1/one.bin", directory="/tmp")
+    qtbot.addWidget(dialog)
+    dialog._checksum.setText("nonsense")
+    shown = QTextDocument()
+    shown.setHtml(dialog.report)  # the label shows rich text
+    assert "sha256=<hex digits>" in shown.toPlainText()

@@ -15,6 +15,7 @@ from gui.main_window import MainWindow
 from gui.notifications import Finished, compose
 from gui.settings import Settings
 from tests.gui.conftest import fake_worker
+from tests.gui.message_boxes import answer_next_box
 from tests.gui.test_model import every_state
 
 
@@ -56,10 +57,13 @@ def test_tray_menu_and_close_to_tray(qtbot, tray_window, tmp_path, monkeypatch) 
     log = tmp_path / "commands.jsonl"
     monkeypatch.setenv("FAKE_WORKER_LOG", str(log))
     window = tray_window()
-    assert menu_texts(window) == ["Hide Greenget", "Resume all", "Pause all", "Quit"]
+    assert menu_texts(window) == [
+        "Hide Greenget", "0 active · 0 queued", "Resume all", "Pause all", "Quit"]
     window.model.load_snapshot(every_state())
     window.refresh()
     assert window.tray.icon.toolTip().startswith("Greenget\n3 active")
+    assert menu_texts(window)[1] == "3 active · 1 queued"  # what is going on, at a glance
+    assert not window.tray.summary_action.isEnabled()
 
     window.close()  # to the tray: the worker keeps downloading
     assert not window.isVisible() and window._client.state is WorkerState.RUNNING
@@ -70,14 +74,17 @@ def test_tray_menu_and_close_to_tray(qtbot, tray_window, tmp_path, monkeypatch) 
     assert not window.isVisible()
 
     window.acts.pause_all.setEnabled(True)
-    window.tray.menu.actions()[3].trigger()  # Pause all
+    window.tray.menu.actions()[4].trigger()  # Pause all
     qtbot.waitUntil(
         lambda: log.exists() and '"type":"pause"' in log.read_text(), timeout=5000
     )
     assert json.loads(log.read_text().splitlines()[-1])["all"] is True
 
+    asked: list[str] = []
     with qtbot.waitSignal(window.closed, timeout=10_000):
+        answer_next_box("Quit", asked)  # three are running: it asks first
         window.acts.quit.trigger()  # from the tray menu: really quits
+    assert asked == ["3 downloads are running. Quit anyway?"]
     assert window._client.state is WorkerState.STOPPED
 
 

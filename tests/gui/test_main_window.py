@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QMenu
 
 from engine.protocol import DownloadInfo, Error, State
 from gui.main_window import EMPTY_HINT, MainWindow
-from gui.model import Column
+from gui.model import Column, DownloadTableModel
 from gui.settings import Settings
 from tests.gui.conftest import worst_gap
 from tests.gui.message_boxes import answer_next_box
@@ -216,8 +216,8 @@ def test_context_menu_offers_the_actions(qtbot, make_window) -> None:
     menu = QApplication.activePopupWidget()
     texts = [a.text().replace("&", "") for a in menu.actions() if not a.isSeparator()]
     assert texts == [
-        "Open", "Open folder", "Copy URL", "Resume", "Pause", "Retry", "Refresh link…",
-        "Speed limit…", "Remove…",
+        "Open", "Open folder", "Copy URL", "Copy path", "Resume", "Pause", "Retry",
+        "Download again", "Refresh link…", "Speed limit…", "Properties", "Remove…",
     ]
     menu.close()
 
@@ -307,3 +307,67 @@ def test_quitting_with_downloads_running_asks_first(qtbot, make_window) -> None:
         answer_next_box("Quit", seen)
         window.acts.quit.trigger()
     assert len(seen) == 2 and not window.isVisible()
+
+
+def test_the_keyboard_in_the_table(qtbot, make_window) -> None:
+    window = make_window()
+    window.model.load_snapshot(every_state())
+    view = window.view
+    view.setFocus()
+    window.select_download(2)  # downloading
+    qtbot.keyClick(view, Qt.Key.Key_Space)  # pauses (the fake worker answers)
+    qtbot.waitUntil(lambda: window.model.find(2).info.state is State.PAUSED, timeout=5000)
+    window.refresh()
+    qtbot.keyClick(view, Qt.Key.Key_Space)  # and resumes
+    qtbot.waitUntil(lambda: window.model.find(2).info.state is State.QUEUED, timeout=5000)
+
+    assert not window.details_dock.isVisible()
+    qtbot.keyClick(view, Qt.Key.Key_Return)  # an unfinished row: its details
+    assert window.details_dock.isVisible() and window.details.download_id == 2
+
+    # Delete: once they are gone the selection moves to the row below.
+    next_id = window.proxy.row_at(window.proxy.position(2) + 1).info.id
+    window.confirm_remove = lambda _count, _completed: False
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: window.model.find(2) is None, timeout=5000)
+    assert [r.info.id for r in window.selected_rows()] == [next_id]
+
+    qtbot.keyClick(view, Qt.Key.Key_Tab)  # Tab leaves the table, not cell to cell
+    assert not view.hasFocus()
+
+
+def test_column_chooser_on_the_header_is_remembered(qtbot, make_window) -> None:
+    window = make_window()
+    header = window.view.horizontalHeader()
+    header.customContextMenuRequested.emit(QPoint(5, 5))
+    menu = window.column_menu
+    texts = [a.text() for a in menu.actions()]
+    assert texts == ["Size", "Progress", "Speed", "Time left", "Status", "Added"]
+    assert all(a.isChecked() for a in menu.actions())
+    menu.actions()[texts.index("Added")].trigger()
+    menu.close()
+    assert header.isSectionHidden(Column.ADDED)
+    with qtbot.waitSignal(window.closed, timeout=10_000):
+        window.close()
+
+    again = make_window()
+    assert again.view.horizontalHeader().isSectionHidden(Column.ADDED)
+
+
+def test_numbers_and_dates_are_readable_under_the_c_locale(qtbot) -> None:
+    from PySide6.QtCore import QLocale
+
+    from gui.formatting import display_locale
+
+    previous = QLocale()
+    QLocale.setDefault(QLocale.c())
+    try:
+        locale = display_locale()
+        assert locale.toString(10_000) == "10,000"
+        model = DownloadTableModel()
+        model.load_snapshot([DownloadInfo(1, "http://127.0.0.1/a", "/tmp", State.QUEUED,
+                                          added=1_764_680_280)])
+        shown = model.index(0, Column.ADDED).data()
+        assert "/" in shown and ("AM" in shown or "PM" in shown), shown  # not "2 12 2025 13:38"
+    finally:
+        QLocale.setDefault(previous)
