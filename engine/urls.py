@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+_SPACE = re.compile(r"\s")  # what str.isspace() calls space, in one C loop
 _USER_INFO = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
 
 
@@ -18,7 +19,7 @@ def check_url(url: str) -> str | None:
         return "The URL is empty."
     if len(url) > 65536:
         return "The URL is too long (over 64 KiB)."
-    if any(c.isspace() for c in url.strip()):
+    if _SPACE.search(url.strip()):
         return "The URL contains spaces; encode them as %20."
     try:
         parts = urlsplit(url.strip())
