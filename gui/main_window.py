@@ -722,11 +722,11 @@ class MainWindow(QMainWindow):
             self._client.send(SetDownloadOptions(ids=ids, speed_limit=limit * KB))
 
     def ask_speed_limit(self, current_kb: int) -> int | None:
-        """A limit in KB/s (0: none), ``None`` if the person cancelled."""
+        """A limit in kB/s (0: none), ``None`` if the person cancelled."""
         value, ok = QInputDialog.getInt(
             self,
             self.tr("Speed limit"),
-            self.tr("Speed limit in KB/s (0 for no limit):"),
+            self.tr("Speed limit in kB/s (0 for Unlimited):"),
             current_kb,
             0,
             MAX_SPEED_KB,

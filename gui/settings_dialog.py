@@ -45,11 +45,11 @@ MIN_PORT = 1024
 
 
 def speed_box(parent: QWidget, bytes_per_second: int) -> QSpinBox:
-    """A speed in KB/s; 0 shows as "Unlimited"."""
+    """A speed in kB/s (as the table writes it); 0 shows as "Unlimited"."""
     box = QSpinBox(parent)
     box.setRange(0, MAX_SPEED_KB)
     box.setSingleStep(100)
-    box.setSuffix(QCoreApplication.translate("SettingsDialog", " KB/s"))
+    box.setSuffix(QCoreApplication.translate("SettingsDialog", " kB/s"))
     box.setSpecialValueText(QCoreApplication.translate("SettingsDialog", "Unlimited"))
     box.setKeyboardTracking(False)  # typing 1000 sends 1000, not 1, 10, 100 first
     box.setValue(round(bytes_per_second / KB))

@@ -150,6 +150,26 @@ def start_server() -> tuple[subprocess.Popen[bytes], str]:
     return server, f"http://127.0.0.1:{port}"
 
 
+def shoot_ten_thousand(window: MainWindow, base: str) -> None:
+    """The window at its default size with 10,000 more downloads (paused, so
+    nothing more is fetched), scrolled to the middle of the list."""
+    geometry = window.geometry()
+    window.resize(1100, 640)  # MainWindow's own first-run size
+    before = window.model.rowCount()
+    urls = [f"{base}/data/{(i % 97 + 1) * 1_000_000}/photo-{i:05}.jpg" for i in range(10_000)]
+    window.queue_urls(urls, options=DownloadOptions(paused=True))
+    wait_until(lambda: window.model.rowCount() >= before + 10_000, timeout=120)
+    pump(1.0)
+    bar = window.view.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    window.view.selectRow(window.proxy.rowCount() // 2 + 3)
+    pump(1.0)
+    shoot("queue-10000.png", window.frameGeometry())
+    window.setGeometry(geometry)
+    bar.setValue(0)
+    pump(0.5)
+
+
 def main() -> int:
     server, base = start_server()
     tray = start_tray()
@@ -242,8 +262,10 @@ def main() -> int:
     client.send(Add((medium,), directory))
     wait_until(lambda: state_of(medium) is State.DOWNLOADING)
     select("fedora-41-workstation.iso")
+    window.show_details()  # hidden until asked: the list has the room
     pump(10.0)  # polls of the segment map, seconds of speed graph
     shoot("details.png")
+    window.details_dock.hide()
 
     window.open_settings()
     settings_dialog = window.settings_dialog
@@ -286,6 +308,9 @@ def main() -> int:
 
     if window.tray.available and not LANGUAGE:
         shoot_tray(window)
+
+    if not LANGUAGE:
+        shoot_ten_thousand(window, base)
 
     # Xvfb has no desktop theme to switch to dark; give the app the palette a
     # dark desktop would (the window uses palette roles only, so it follows).

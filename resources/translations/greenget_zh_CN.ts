@@ -732,8 +732,8 @@ Paste links with Ctrl+V, drop them here, or click Add.</source>
     </message>
     <message>
         <location filename="../../gui/main_window.py" line="729"/>
-        <source>Speed limit in KB/s (0 for no limit):</source>
-        <translation>限速，单位 KB/s（0 表示不限速）：</translation>
+        <source>Speed limit in kB/s (0 for Unlimited):</source>
+        <translation>限速，单位 kB/s（0 表示不限速）：</translation>
     </message>
     <message>
         <location filename="../../gui/main_window.py" line="778"/>
@@ -999,8 +999,8 @@ Its last messages:
     <name>SettingsDialog</name>
     <message>
         <location filename="../../gui/settings_dialog.py" line="52"/>
-        <source> KB/s</source>
-        <translation> KB/s</translation>
+        <source> kB/s</source>
+        <translation> kB/s</translation>
     </message>
     <message>
         <location filename="../../gui/settings_dialog.py" line="53"/>

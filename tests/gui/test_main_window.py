@@ -371,3 +371,17 @@ def test_numbers_and_dates_are_readable_under_the_c_locale(qtbot) -> None:
         assert "/" in shown and ("AM" in shown or "PM" in shown), shown  # not "2 12 2025 13:38"
     finally:
         QLocale.setDefault(previous)
+
+
+def test_one_spelling_of_speed_units(qtbot) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from gui.formatting import display_locale, format_speed
+    from gui.settings_dialog import speed_box
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    box = speed_box(parent, 0)
+    shown_in_the_table = format_speed(display_locale(), 1536).split()[-1]
+    assert box.suffix().strip() == shown_in_the_table == "kB/s"
+    assert box.specialValueText() == "Unlimited"
