@@ -60,6 +60,7 @@ from gui.formatting import fill, format_speed
 from gui.icons import app_icon
 from gui.model import Column, DownloadTableModel, Row
 from gui.notifications import Finished, Notice, Notifier
+from gui.paste import LinkScanner
 from gui.prompts import Duplicates, ask_about_duplicates, confirm_quit, confirm_remove
 from gui.proxy import DownloadFilterProxy
 from gui.selection import SelectionTracker
@@ -136,6 +137,8 @@ class MainWindow(QMainWindow):
             available=tray_available,
         )
         self.notifier = Notifier(self)
+        self.link_scanner = LinkScanner(self)
+        self.link_scanner.found.connect(self._queue_pasted)
         self.clipboard_watcher = ClipboardWatcher(QGuiApplication.clipboard(), self)
         self.clipboard_watcher.enabled = settings.watch_clipboard
         self.filter_box = QLineEdit(self)
@@ -508,7 +511,10 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     def paste_urls(self) -> None:
-        urls = find_urls(QGuiApplication.clipboard().text())
+        """Queue the clipboard's links (found a slice per event-loop turn)."""
+        self.link_scanner.scan(QGuiApplication.clipboard().text())
+
+    def _queue_pasted(self, urls: list[str]) -> None:
         if urls:
             self.queue_urls(urls)
         else:

@@ -385,3 +385,15 @@ def test_one_spelling_of_speed_units(qtbot) -> None:
     shown_in_the_table = format_speed(display_locale(), 1536).split()[-1]
     assert box.suffix().strip() == shown_in_the_table == "kB/s"
     assert box.specialValueText() == "Unlimited"
+
+
+def test_links_are_found_a_slice_at_a_time(qtbot) -> None:
+    from gui.paste import LINES_PER_TURN, LinkScanner
+
+    scanner = LinkScanner()
+    lines = [f"see http://127.0.0.1/{i % 700}.bin, or not" for i in range(3 * LINES_PER_TURN)]
+    with qtbot.waitSignal(scanner.found, timeout=5000) as found:
+        scanner.scan("\n".join(lines[:LINES_PER_TURN]))
+        scanner.scan("ftp://127.0.0.1/no\n" + "\n".join(lines[LINES_PER_TURN:]))
+        assert scanner.busy  # nothing was read yet: the event loop stays free
+    assert found.args[0] == [f"http://127.0.0.1/{i}.bin" for i in range(700)]
