@@ -130,7 +130,7 @@ class Reporter:
 
     def emit(self, message: protocol.Message) -> None:
         if isinstance(message, protocol.Added):
-            self.records[message.download.id] = message.download
+            self.records.update((info.id, info) for info in message.downloads)
         elif isinstance(message, protocol.Changed):
             self._changed(message)
         elif isinstance(message, protocol.Progress):

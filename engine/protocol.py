@@ -16,7 +16,7 @@ Session:
   version and refuses a worker that speaks another one.  A worker that cannot
   start sends an ``error`` with ``fatal`` set (and no ``hello``) and exits.
 * Every line stays under :data:`MAX_LINE_BYTES`.  A list that can grow with
-  the queue (``snapshot``, ``progress``, ``removed``) is split into lines of
+  the queue (``snapshot``, ``added``, ``progress``, ``removed``) is split into lines of
   about :data:`BATCH_BYTES` by :func:`in_batches`; ``snapshot`` and ``progress``
   mark every line but the last of one list with ``more``.
 * The client sends commands at any time.  A command that cannot be carried out
@@ -377,10 +377,11 @@ class Snapshot(Message):
 
 @dataclass(frozen=True)
 class Added(Message):
-    """A download was queued (answer to ``add``)."""
+    """Downloads were queued (answer to ``add``): one list for all the URLs
+    of a command, split into lines of bounded size as ``snapshot`` is."""
 
     TYPE: ClassVar[str] = "added"
-    download: DownloadInfo
+    downloads: tuple[DownloadInfo, ...]
 
 
 @dataclass(frozen=True)

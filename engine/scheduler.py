@@ -180,7 +180,10 @@ class Scheduler:
         )
         for record in added:
             self._remember(record)
-            self.emit(protocol.Added(record.info()))
+        if added:
+            for message in protocol.in_batches([r.info() for r in added],
+                                               lambda infos, _more: protocol.Added(infos)):
+                self.emit(message)
         self._start_queued()
         return added
 

@@ -336,7 +336,7 @@ class EngineClient(QObject):
         added: list[DownloadInfo] = []
         for message in messages:
             if isinstance(message, Added):
-                added.append(message.download)
+                added.extend(message.downloads)
                 continue
             if added:
                 self.downloadsAdded.emit(added)

@@ -73,10 +73,8 @@ class WorkerProcess:
         self.seen.append(message)
         if isinstance(message, p.Error):
             self._errors.append(message)
-        elif isinstance(message, p.Snapshot):
+        elif isinstance(message, p.Snapshot | p.Added):
             self.downloads.update((d.id, d) for d in message.downloads)
-        elif isinstance(message, p.Added):
-            self.downloads[message.download.id] = message.download
         elif isinstance(message, p.Changed) and message.id in self.downloads:
             fields = dict(message.fields)
             if "state" in fields:
@@ -140,10 +138,12 @@ class WorkerProcess:
     def add(self, urls: list[str], directory: Path, **options: object) -> list[int]:
         start = len(self.seen)
         self.send(p.Add(tuple(urls), str(directory), p.DownloadOptions(**options)))
-        self.wait_until(lambda: sum(isinstance(m, p.Added | p.Error)
-                                    for m in self.seen[start:]) >= len(urls),
-                        what="added")
-        return [m.download.id for m in self.seen[start:] if isinstance(m, p.Added)]
+        def answered() -> int:  # each URL is added or refused
+            return sum(len(m.downloads) if isinstance(m, p.Added) else 1
+                       for m in self.seen[start:] if isinstance(m, p.Added | p.Error))
+
+        self.wait_until(lambda: answered() >= len(urls), what="added")
+        return [d.id for m in self.seen[start:] if isinstance(m, p.Added) for d in m.downloads]
 
     def wait_state(self, download_id: int, *states: p.State,
                    timeout: float = 60.0) -> p.DownloadInfo:

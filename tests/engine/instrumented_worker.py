@@ -44,7 +44,8 @@ def _record_announcements(journal: powercut.Journal) -> None:
 
     def recorded_emit(self: worker.Pipe, message: protocol.Message) -> None:
         if isinstance(message, protocol.Added):
-            journal.add("announced", message.download.id)
+            for info in message.downloads:
+                journal.add("announced", info.id)
         emit(self, message)
 
     worker.Pipe.emit = recorded_emit  # type: ignore[method-assign]

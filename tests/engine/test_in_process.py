@@ -83,7 +83,8 @@ def test_a_segmented_download_ends_byte_identical_and_announces_its_life(
     run_until_idle(scheduler)
     path = tmp_path / "dl" / "seg.bin"
     assert hashlib.sha256(path.read_bytes()).hexdigest() == sha256_of(size, 3)
-    assert isinstance(emit.events[0], p.Added) and emit.events[0].download.id == download_id
+    assert isinstance(emit.events[0], p.Added)
+    assert [d.id for d in emit.events[0].downloads] == [download_id]
     assert emit.states(download_id) == ["downloading", "completed"]
     named = [e for e in emit.events if isinstance(e, p.Changed) and "name" in e.fields]
     assert named[0].fields["name"] == "seg.bin" and named[0].fields["size"] == size
@@ -117,8 +118,8 @@ def test_add_refuses_with_a_code_and_applies_the_default_limit(
     first, second = emit.errors()
     assert (first.command, first.code) == ("add", p.ErrorCode.BAD_FOLDER) and first.message
     assert (second.url, second.code) == ("ftp://127.0.0.1/x", p.ErrorCode.BAD_URL)
-    (added,) = [e for e in emit.events if isinstance(e, p.Added)]
-    assert added.download.speed_limit == 64 * 1024 and added.download.state is p.State.PAUSED
+    (added,) = [d for e in emit.events if isinstance(e, p.Added) for d in e.downloads]
+    assert added.speed_limit == 64 * 1024 and added.state is p.State.PAUSED
     assert not scheduler.running
 
 

@@ -73,9 +73,12 @@ def serve(stubborn: bool = False) -> int:
             continue
         match cmd:
             case p.Add():
+                infos = []
                 for url in cmd.urls:
                     next_id += 1
-                    emit(p.Added(p.DownloadInfo(next_id, url, cmd.directory, p.State.QUEUED)))
+                    infos.append(p.DownloadInfo(next_id, url, cmd.directory, p.State.QUEUED))
+                for added in p.in_batches(infos, lambda d, _more: p.Added(d)):
+                    emit(added)
             case p.Pause():
                 for i in cmd.ids:
                     emit(p.Changed(i, {"state": "paused"}))
