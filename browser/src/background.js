@@ -105,7 +105,8 @@ api.contextMenus.onClicked.addListener(async (info, tab) => {
       await badge("!", "#c62828");
     }
   } else if (info.menuItemId === "greenget-all" && tab) {
-    await api.tabs.create({ url: `${LINKS_PAGE}?tab=${tab.id}`, index: tab.index + 1 });
+    await api.tabs.create({ url: api.runtime.getURL(`${LINKS_PAGE}?tab=${tab.id}`),
+                           index: tab.index + 1 });
   }
 });
 

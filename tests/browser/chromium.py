@@ -3,6 +3,7 @@ Selenium through Debian's chromedriver (no browser is downloaded)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from collections.abc import Callable
@@ -22,11 +23,15 @@ class Browser:
     """Chromium with the extension; ``downloads`` is its own download folder."""
 
     def __init__(self, extension: Path, profile: Path, downloads: Path,
-                 language: str = "en-US") -> None:
+                 language: str = "en-US", display: str | None = None) -> None:
+        """Headless, unless given an X ``display`` (for the real context menu)."""
         self.downloads = downloads
+        self.display = display
+        downloads.mkdir(parents=True, exist_ok=True)
         options = webdriver.ChromeOptions()
         options.binary_location = CHROMIUM
-        for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        window = ("--window-position=0,0",) if display else ("--headless=new",)
+        for argument in (*window, "--no-sandbox", "--disable-gpu", "--no-first-run",
                          "--disable-background-networking", "--disable-component-update",
                          "--disable-sync", "--window-size=1100,800", f"--lang={language}",
                          # Anything but loopback (never proxied) goes to a dead proxy.
@@ -38,7 +43,9 @@ class Browser:
             "download.prompt_for_download": False,
             "intl.accept_languages": language,
         })
-        self.driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+        environment = {**os.environ, "DISPLAY": display} if display else None
+        self.driver = webdriver.Chrome(options=options,
+                                       service=Service(CHROMEDRIVER, env=environment))
         self.extension_id = self._find_extension(extension)
 
     def _find_extension(self, extension: Path) -> str:

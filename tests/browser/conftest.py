@@ -81,8 +81,7 @@ def browser(extension_dir: Path, tmp_path: Path) -> Iterator[Browser]:
     if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
         pytest.skip("chromium and chromedriver are not installed "
                     "(apt-get install chromium chromium-driver, or scripts/install --test)")
-    downloads = tmp_path / "browser-downloads"
-    downloads.mkdir()
-    browser = Browser(extension_dir, tmp_path / "chromium-profile", downloads)
+    browser = Browser(extension_dir, tmp_path / "chromium-profile",
+                      tmp_path / "browser-downloads")
     yield browser
     browser.quit()
