@@ -7,10 +7,12 @@
   const line = document.getElementById("greenget-pairing");
   if (!line) return;
   line.textContent = ext.i18n.getMessage("pairing");
-  ext.runtime.sendMessage({ type: "pair" }).then((answer) => {
-    line.textContent = answer.text;
-    line.dataset.state = answer.ok ? "paired" : "failed";
+  const show = (ok, text) => {
+    line.textContent = text;
+    line.dataset.state = ok ? "paired" : "failed";
     const help = document.getElementById("greenget-help");
     if (help) help.hidden = true;
-  });
+  };
+  ext.runtime.sendMessage({ type: "pair" })
+    .then((answer) => show(answer.ok, answer.text), (error) => show(false, error.message));
 })();
