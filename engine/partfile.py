@@ -13,6 +13,7 @@ import logging
 from pathlib import Path
 
 import gevent
+from gevent.event import AsyncResult
 
 from engine import diskio, filenames
 
@@ -126,10 +127,56 @@ class PartFile:
         return self._file
 
 
+class FolderSyncs:
+    """Folder syncs as a group commit: the callers that ask while a sync of the
+    same folder runs share the next one.  Each caller returns once a sync that
+    began after its call has ended (so its new or moved name is durable), but
+    sixteen downloads creating or finishing files in one folder together cost a
+    sync or two, not sixteen (each also a hand-off to the thread pool).  The
+    syncs run off the hub's thread: a busy disk may take a while."""
+
+    def __init__(self) -> None:
+        self._next: dict[Path, AsyncResult[None]] = {}  # the callers of the next sync
+        self._running: set[Path] = set()
+
+    def sync(self, directory: Path) -> None:
+        """Return once ``directory``'s names are durable (``OSError`` if not)."""
+        waiting = self._next.get(directory)
+        if waiting is None:
+            waiting = self._next[directory] = AsyncResult()
+            if directory not in self._running:
+                self._start(directory)
+        waiting.get()
+
+    def _start(self, directory: Path) -> None:
+        self._running.add(directory)
+        gevent.spawn(self._serve, directory)
+
+    def _serve(self, directory: Path) -> None:
+        """Sync for each group that gathered while the previous sync ran."""
+        try:
+            while (waiting := self._next.pop(directory, None)) is not None:
+                try:
+                    gevent.get_hub().threadpool.apply(diskio.current().sync_directory,
+                                                      (directory,))
+                except BaseException as exc:  # the group fails as one caller would have
+                    waiting.set_exception(exc)
+                    if not isinstance(exc, Exception):
+                        raise  # killed: this greenlet ends (others serve any next group)
+                else:
+                    waiting.set(None)
+        finally:
+            self._running.discard(directory)
+            if directory in self._next:  # only after an interruption: serve them anew
+                self._start(directory)
+
+
+_FOLDER_SYNCS = FolderSyncs()
+
+
 def _sync_directory(directory: Path) -> None:
-    """Make the names created or moved in ``directory`` survive a power cut
-    (off the hub's thread: a busy disk may take a while)."""
-    gevent.get_hub().threadpool.apply(diskio.current().sync_directory, (directory,))
+    """Make the names created or moved in ``directory`` survive a power cut."""
+    _FOLDER_SYNCS.sync(directory)
 
 
 def part_path(directory: Path, name: str) -> Path:
