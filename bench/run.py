@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import platform
+import random
 import shutil
 import signal
 import statistics
@@ -107,6 +108,7 @@ class Bench:
         self.prefix = self.tmp / "nginx"
         self.root = self.prefix / "root"
         self.out = self.tmp / "out"
+        self.phases = random.Random(args.seed)  # cases 2 and 7: each run's start phase
         self.homes = self.tmp / "homes"
         self.nginx: Nginx | None = None
         self.servers = contextlib.ExitStack()  # nginx, stopped when the bench ends
@@ -435,6 +437,13 @@ class Bench:
             self.clear_log()
             run = Run(case, tool.name, rnd)
             capped = tool.binary == "curl"
+            # nginx counts limit_rate's allowance in whole seconds of its clock, so a
+            # transfer ends on a second boundary and its time depends on where in the
+            # second it started: start each run at a random phase, not at one set by
+            # the previous run's end plus this tool's start-up.
+            phase = self.phases.uniform(0.0, 1.0)
+            time.sleep(phase)
+            run.extra["phase_s"] = round(phase, 3)
             self.execute(run, tool.command(out), env={**self.env, "GREENGET_HOME": str(home)},
                          ok_codes=(0, 28) if capped else (0,))
             run.server_window, requests = self.server_window(1)
@@ -1146,6 +1155,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                              "versions; or 'live': the installed `greenget` command")
     parser.add_argument("--cases", default="1,2,3,4,5,6,7",
                         help="comma-separated case numbers (default all: 1,2,3,4,5,6,7)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="cases 2 and 7: seed of the random start phases (default 0)")
     parser.add_argument("--quick", action="store_true",
                         help="a ~1 minute smoke version with small sizes and 2 rounds")
     args = parser.parse_args(argv)
