@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -91,6 +93,18 @@ def test_limit_rate_limits(home, fault_server, downloads) -> None:
     assert 800_000 / elapsed <= 200 * 1024 * 1.25
 
 
+def _checkpointed(home: Path) -> int:
+    """Bytes the running ``greenget get`` has recorded as on disk, read from its store."""
+    total = 0
+    for path in (home / "cli").glob("*.sqlite3"):
+        try:
+            with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+                total += db.execute("SELECT COALESCE(SUM(done), 0) FROM segments").fetchone()[0]
+        except sqlite3.Error:  # not created yet
+            continue
+    return total
+
+
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
 def test_an_interrupted_run_resumes_its_part_file(home, nginx, downloads, how) -> None:
     size = 32 * MiB
@@ -103,10 +117,12 @@ def test_an_interrupted_run_resumes_its_part_file(home, nginx, downloads, how) -
          url], cwd=REPO, env={**os.environ, "GREENGET_HOME": str(home)},
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     part = downloads / f"{name}.part"
-    deadline = time.monotonic() + 30
-    while not part.exists() and time.monotonic() < deadline:
+    # A good share of the file, and several checkpoints: wait until the run's
+    # own store (<state>/cli/) has recorded 8 MiB on disk, however slow the machine.
+    deadline = time.monotonic() + 60
+    while _checkpointed(home) < 8 * MiB and process.poll() is None:
+        assert time.monotonic() < deadline, "no 8 MiB checkpointed within a minute"
         time.sleep(0.1)
-    time.sleep(3)  # a good share of the file, and several checkpoints
     process.send_signal(how)
     _, err = process.communicate(timeout=30)
     assert process.returncode != 0
