@@ -10,7 +10,6 @@ from engine.monkey import patch_all
 patch_all()  # first: before ssl, requests or anything else comes in
 
 import argparse
-import dataclasses
 import hashlib
 import logging
 import os
@@ -146,12 +145,9 @@ class Reporter:
         info = self.records.get(message.id)
         if info is None:
             return
-        fields = {k: v for k, v in message.fields.items() if k in info.__dataclass_fields__}
-        if "state" in fields:
-            fields["state"] = State(fields["state"])
-        info = dataclasses.replace(info, **fields)
+        info = protocol.apply(info, message.fields)
         self.records[message.id] = info
-        if "done" in fields:
+        if "done" in message.fields:
             self.done[message.id] = info.done
         if message.id not in self.outcome.wanted:
             return

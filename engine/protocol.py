@@ -384,14 +384,20 @@ class Added(Message):
     downloads: tuple[DownloadInfo, ...]
 
 
+class DownloadChanges(dict[str, Any]):
+    """The fields of a :class:`DownloadInfo` that changed, by name, each of
+    its field's type (``state`` a :class:`State`).  Read from a line, values
+    are checked like every other field's and names this version does not
+    know are dropped; :func:`apply` puts them onto a ``DownloadInfo``."""
+
+
 @dataclass(frozen=True)
 class Changed(Message):
-    """Some fields of download ``id`` changed; ``fields`` maps
-    :class:`DownloadInfo` field names to their new values."""
+    """Some fields of download ``id`` changed (only those)."""
 
     TYPE: ClassVar[str] = "changed"
     id: int
-    fields: dict[str, Any]
+    fields: DownloadChanges
 
 
 @dataclass(frozen=True)
@@ -562,6 +568,12 @@ def _number(value: Any) -> float:
     return float(value)
 
 
+def _text(value: Any) -> str:
+    if not isinstance(value, str):  # a StrEnum (an error code) is text too
+        raise _Mismatch("expected a string")
+    return value
+
+
 def _anything(value: Any) -> Any:
     return value
 
@@ -586,6 +598,8 @@ def _converter(hint: Any) -> Converter:
         return _union(choices, nullable)
     if origin is tuple:
         return _sequence(_converter(typing.get_args(hint)[0]))
+    if hint is DownloadChanges:
+        return _download_changes
     if origin is dict:
         return _mapping
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
@@ -599,7 +613,7 @@ def _converter(hint: Any) -> Converter:
     if hint is float:
         return _number
     if hint is str:
-        return _plain(str, "expected a string")
+        return _text
     raise TypeError(f"unsupported protocol type {hint!r}")  # a bug in this module
 
 
@@ -674,6 +688,41 @@ def _record(cls: type) -> Converter:
         return cls(**kwargs)
 
     return convert
+
+
+@functools.cache
+def _info_fields() -> dict[str, Converter]:
+    hints = typing.get_type_hints(DownloadInfo)
+    return {f.name: _converter(hints[f.name]) for f in dataclasses.fields(DownloadInfo)
+            if f.name != "id"}
+
+
+def _download_changes(value: Any) -> DownloadChanges:
+    if not isinstance(value, dict):
+        raise _Mismatch("expected an object")
+    known = _info_fields()
+    changes = DownloadChanges()
+    for name, new in value.items():
+        convert = known.get(name)
+        if convert is None:
+            continue  # a newer peer's field
+        try:
+            changes[name] = convert(new)
+        except _Mismatch as exc:
+            raise exc.inside(f".{name}") from None
+    return changes
+
+
+def apply(info: DownloadInfo, fields: dict[str, Any]) -> DownloadInfo:
+    """``info`` with the ``fields`` of a ``changed`` event put on it.  The
+    values are checked (and a state's name made a :class:`State`) as the
+    decoder does, so in-process events and tests may pass plain values;
+    raises :class:`ProtocolError` for one that does not fit."""
+    try:
+        changes = _download_changes(fields)
+    except _Mismatch as exc:
+        raise ProtocolError(f"changed{exc.where}: {exc.reason}") from None
+    return dataclasses.replace(info, **changes)
 
 
 def _build(cls: type, obj: dict[str, Any], where: str) -> Any:

@@ -124,7 +124,7 @@ class RpcServer:
     def observe(self, message: protocol.Message) -> None:
         """Send aria2 notifications for the engine's state changes."""
         if isinstance(message, protocol.Changed) and "state" in message.fields:
-            state = protocol.State(message.fields["state"])
+            state = message.fields["state"]
             if state in protocol.ACTIVE_STATES:  # aria2 has no retrying: one start only
                 if message.id in self._active:
                     return

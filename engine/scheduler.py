@@ -371,8 +371,7 @@ class Scheduler:
         if keys:
             info = record.info()
             values = {k: getattr(info, k) for k in keys}
-            self.emit(protocol.Changed(record.id, {
-                k: v.value if isinstance(v, State) else v for k, v in values.items()}))
+            self.emit(protocol.Changed(record.id, protocol.DownloadChanges(values)))
 
     def _start_queued(self) -> None:
         """Start queued downloads while there is room."""

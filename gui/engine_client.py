@@ -84,8 +84,8 @@ class EngineClient(QObject):
 
     connected = Signal(object)  # Hello
     snapshotReceived = Signal(list)  # list[DownloadInfo]
-    downloadsAdded = Signal(list)  # list[DownloadInfo]; consecutive ``added`` lines in one batch
-    downloadChanged = Signal(int, dict)  # id, fields
+    downloadsAdded = Signal(list)  # list[DownloadInfo]; the lines of one ``add`` together
+    downloadChanged = Signal(int, object)  # id, DownloadChanges (as a dict it lost its types)
     progressReceived = Signal(list)  # list[ProgressItem]
     downloadsRemoved = Signal(list)  # list[int]
     segmentsReceived = Signal(object)  # Segments

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import collections
-import dataclasses
 import enum
 import logging
 from collections.abc import Callable, Iterable, Sequence
@@ -24,7 +23,14 @@ from PySide6.QtCore import (
 )
 
 from engine import naming
-from engine.protocol import ACTIVE_STATES, DownloadInfo, ProgressItem, State
+from engine.protocol import (
+    ACTIVE_STATES,
+    DownloadInfo,
+    ProgressItem,
+    ProtocolError,
+    State,
+    apply,
+)
 from gui.formatting import (
     display_locale,
     fill,
@@ -84,7 +90,6 @@ _ALIGNMENT: dict[int, Qt.AlignmentFlag] = {
 _ITEM = Qt.ItemFlag
 ROW_FLAGS = _ITEM.ItemIsEnabled | _ITEM.ItemIsSelectable | _ITEM.ItemNeverHasChildren
 COLUMN_COUNT = len(Column)
-_FIELDS = {f.name for f in dataclasses.fields(DownloadInfo)} - {"id"}
 
 
 class Bar(NamedTuple):
@@ -160,31 +165,6 @@ def _contiguous(rows: Iterable[int]) -> list[tuple[int, int]]:
         else:
             runs.append((row, row))
     return runs
-
-
-def _coerce(name: str, value: Any) -> Any:
-    if name == "state":
-        return State(value)
-    if name == "added":
-        return float(value)
-    return value
-
-
-def merge_fields(info: DownloadInfo, fields: dict[str, Any]) -> DownloadInfo:
-    """``info`` with the changed ``fields`` of a ``changed`` event applied.
-
-    Unknown field names and values that do not fit are logged and skipped.
-    """
-    updates: dict[str, Any] = {}
-    for name, value in fields.items():
-        if name not in _FIELDS:
-            log.debug("download %d: ignoring unknown field %r", info.id, name)
-            continue
-        try:
-            updates[name] = _coerce(name, value)
-        except (TypeError, ValueError):
-            log.warning("download %d: bad value %r for %s", info.id, value, name)
-    return dataclasses.replace(info, **updates)
 
 
 def _speed_key(row: Row) -> float:
@@ -406,7 +386,11 @@ class DownloadTableModel(QAbstractTableModel):
             return
         row = self._rows[position]
         was = row.info.state
-        row.set_info(merge_fields(row.info, fields))
+        try:
+            row.set_info(apply(row.info, fields))
+        except ProtocolError as exc:
+            log.warning("download %d: %s", download_id, exc)
+            return
         if row.info.state is not was:
             self._counts[was] -= 1
             self._counts[row.info.state] += 1

@@ -57,11 +57,7 @@ class StateHistory(QObject):
     def apply_changes(self, download_id: int, fields: dict[str, Any]) -> None:
         last = self._last(download_id)
         if "state" in fields:
-            try:
-                state = State(fields["state"])
-            except ValueError:
-                log.warning("download %d: unknown state %r", download_id, fields["state"])
-                return
+            state = fields["state"]  # a State: the decoder checked it
         elif fields.get("error") and last is not None:
             state = last.state
         else:

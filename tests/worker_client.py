@@ -76,11 +76,7 @@ class WorkerProcess:
         elif isinstance(message, p.Snapshot | p.Added):
             self.downloads.update((d.id, d) for d in message.downloads)
         elif isinstance(message, p.Changed) and message.id in self.downloads:
-            fields = dict(message.fields)
-            if "state" in fields:
-                fields["state"] = p.State(fields["state"])
-            self.downloads[message.id] = dataclasses.replace(self.downloads[message.id],
-                                                             **fields)
+            self.downloads[message.id] = p.apply(self.downloads[message.id], message.fields)
         elif isinstance(message, p.Progress):
             for item in message.items:
                 if item.id in self.downloads:

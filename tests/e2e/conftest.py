@@ -38,7 +38,7 @@ class App:
 
     def _on_changed(self, download_id: int, fields: dict) -> None:
         if "state" in fields:
-            self.history.setdefault(download_id, []).append(State(fields["state"]))
+            self.history.setdefault(download_id, []).append(fields["state"])
 
     def rows(self) -> list[Row]:
         model = self.window.model

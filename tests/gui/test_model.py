@@ -5,8 +5,16 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
-from engine.protocol import DownloadInfo, ProgressItem, State
-from gui.model import BAR_ROLE, ID_ROLE, Column, DownloadTableModel, merge_fields
+from engine.protocol import (
+    Changed,
+    DownloadInfo,
+    ProgressItem,
+    ProtocolError,
+    State,
+    apply,
+    decode_event,
+)
+from gui.model import BAR_ROLE, ID_ROLE, Column, DownloadTableModel
 from gui.proxy import DownloadFilterProxy
 from gui.states import StateFilter
 
@@ -145,12 +153,18 @@ def test_remove_in_runs(qtbot) -> None:
     assert model.rowCount(QModelIndex()) == 3
 
 
-def test_merge_fields_skips_what_does_not_fit(caplog) -> None:
-    merged = merge_fields(
-        info(1), {"state": "failed", "error": "Gone", "bogus": 1, "id": 99}
-    )
-    assert merged.state is State.FAILED and merged.error == "Gone" and merged.id == 1
-    assert merge_fields(info(1), {"state": "exploded"}).state is State.QUEUED
+def test_a_change_is_checked_by_the_one_decoder(caplog) -> None:
+    line = '{"type":"changed","id":1,"fields":{"state":"failed","error":"Gone","bogus":1}}'
+    event = decode_event(line)
+    assert isinstance(event, Changed) and event.fields == {"state": State.FAILED, "error": "Gone"}
+    assert event.fields["state"] is State.FAILED  # typed, not the string
+    assert apply(info(1), event.fields).state is State.FAILED
+    with pytest.raises(ProtocolError, match=r"changed\.fields\.state: unknown value"):
+        decode_event('{"type":"changed","id":1,"fields":{"state":"exploded"}}')
+    model = DownloadTableModel()
+    model.load_snapshot([info(1)])
+    model.apply_changes(1, {"state": "exploded"})  # logged and skipped, the row kept
+    assert model.row_at(0).info.state is State.QUEUED and "unknown value" in caplog.text
 
 
 @pytest.mark.parametrize(
