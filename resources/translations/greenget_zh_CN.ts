@@ -354,42 +354,42 @@
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../gui/model.py" line="57"/>
+        <location filename="../../gui/model.py" line="63"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="58"/>
+        <location filename="../../gui/model.py" line="64"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="59"/>
+        <location filename="../../gui/model.py" line="65"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="60"/>
+        <location filename="../../gui/model.py" line="66"/>
         <source>Speed</source>
         <translation>速度</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="61"/>
+        <location filename="../../gui/model.py" line="67"/>
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="62"/>
+        <location filename="../../gui/model.py" line="68"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="63"/>
+        <location filename="../../gui/model.py" line="69"/>
         <source>Added</source>
         <translation>添加时间</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="313"/>
+        <location filename="../../gui/model.py" line="293"/>
         <source>%1 of %2</source>
         <translation>%1 / %2</translation>
     </message>
