@@ -15,18 +15,21 @@ import hashlib
 import http.client
 import logging
 import re
+import shutil
 import stat
+import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, cast
+from typing import Protocol, TypeVar, cast
 
 import gevent
+import gevent.pool
 import requests
 import urllib3
 
-from engine import filenames, naming, retries, segments
+from engine import filenames, hls, naming, retries, segments
 from engine.body import ReadBudget, ReadBuffer, body_reader
 from engine.checksums import SIDECAR
 from engine.http import (
@@ -57,6 +60,8 @@ _SHA256_HEX = re.compile(r"\b[0-9a-fA-F]{64}\b")
 MIN_READ = 64 * 1024
 WAITED = 0.02  # a read that took longer than this waited for the network
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
+MAX_PLAYLIST = 16 * 1024 * 1024  # bytes of an HLS playlist read at most
+_T = TypeVar("_T")
 
 
 class RangesIgnored(Exception):
@@ -192,10 +197,19 @@ class Download:
             self.ctx.update(record, state=State.COMPLETED, error="", error_code="",
                             pieces=True, durable=True)
             return
-        if not record.name or not self._part_path().exists():
-            first = self._start_fresh()
+        fresh = not record.name or not self._part_path().exists()
+        if fresh:
+            probe = self._with_retries(self._probe)
+            if hls.is_playlist_url(probe.url) or hls.is_playlist_type(
+                    probe.headers.get("Content-Type")):
+                self._run_hls(probe)
+                return
+            first = self._start_fresh(response=probe)
         else:
             self._part = PartFile.open(Path(record.directory), record.name)
+            if self._is_hls_resume():
+                self._run_hls(None)
+                return
         while True:
             try:
                 self._fetch_all(first)
@@ -237,7 +251,8 @@ class Download:
         return (record.size is not None and stat.S_ISREG(found.st_mode)
                 and found.st_size == record.size)
 
-    def _start_fresh(self, *, restart: bool = False) -> requests.Response:
+    def _start_fresh(self, *, restart: bool = False,
+                     response: requests.Response | None = None) -> requests.Response:
         """Probe with a GET, pick and reserve the name, plan the pieces; with
         ``restart`` (the file changed on the server) learn it all again and
         empty the ``.part`` in place.
@@ -245,7 +260,8 @@ class Download:
         Returns the probe's response, whose body is used for the first piece
         (a small file costs one request)."""
         record = self.record
-        response = self._with_retries(self._probe)
+        if response is None:
+            response = self._with_retries(self._probe)
         size = None if _encoded(response) else _content_length(response)
         if size is not None:
             self._check_cap(size)
@@ -559,7 +575,7 @@ class Download:
     def _timeout(self) -> tuple[float, float]:
         return (self.ctx.settings.connect_timeout, self.ctx.settings.read_timeout)
 
-    def _with_retries(self, attempt: Callable[[], requests.Response]) -> requests.Response:
+    def _with_retries(self, attempt: Callable[[], _T]) -> _T:
         tries = 0
         while True:
             try:
@@ -576,9 +592,191 @@ class Download:
                 self._retrying(0, exc)
                 gevent.sleep(decision.delay)
 
+    # ------------------------------------------------------------ HLS
+
+    def _is_hls_resume(self) -> bool:
+        """A stopped HLS download: its playlist link, or its pieces are the
+        fragments written so far (each complete, the total still unknown)."""
+        record = self.record
+        if hls.is_playlist_url(record.final_url or record.url):
+            return True
+        return (record.size is None and bool(record.pieces)
+                and all(p.end is not None and p.finished for p in record.pieces))
+
+    def _run_hls(self, probe: requests.Response | None) -> None:
+        """Fetch an HLS stream's fragments, several at once, into the ``.part``
+        in order.  Each fragment written becomes one finished piece, so a
+        checkpoint (which takes the pieces before it flushes) never claims a
+        fragment that is not on the disk, and a resumed run starts after the
+        last piece stored, without fetching the ones before again."""
+        record = self.record
+        if probe is not None:
+            url, text = probe.url, self._playlist_text(probe)
+            variant = hls.best_variant(text, url)
+            if variant is not None:
+                url, text = variant, self._with_retries(lambda: self._get_playlist(variant))
+            fragments = hls.fragments(text, url)
+            directory = Path(record.directory)
+            directory.mkdir(parents=True, exist_ok=True)
+            wanted = (filenames.sanitize(record.requested_name) if record.requested_name
+                      else naming.suggested_name(None, probe.url, None))
+            self._part = PartFile.reserve(directory, Path(wanted).stem + ".ts")
+            record.pieces = []
+            self.ctx.update(record, name=self._part.name, size=None, error="", error_code="",
+                            final_url=url, resumable=False, decoded=False, pieces=True)
+            self._part.sync_name()
+            log.info("download %d: HLS %s, %d fragments -> %s", record.id, redact(url),
+                     len(fragments), self._part.name)
+        else:
+            url = record.final_url or record.url
+            fragments = hls.fragments(
+                self._with_retries(lambda: self._get_playlist(url)), url)
+        part = self._part
+        assert part is not None
+        start = len(record.pieces)
+        if start > len(fragments):
+            raise hls.bad_playlist("it has fewer fragments than were already downloaded")
+        offset = record.pieces[-1].end or 0 if record.pieces else 0
+        part.truncate(offset)  # bytes past the last stored fragment were never claimed
+        keys: dict[str, gevent.Greenlet] = {}
+        count = max(1, min(self._connections(url), len(fragments) - start))
+        self.ctx.sessions.ensure_pool(count * self.ctx.settings.max_active)
+        self._workers = [cast(gevent.Greenlet, gevent.getcurrent())]
+        pool = gevent.pool.Pool(count)
+        try:
+            for data in pool.imap(lambda f: self._fragment(f, keys), fragments[start:],
+                                  maxsize=2 * count):
+                self._write(part, data, offset)
+                record.pieces.append(Piece(offset, offset + len(data), len(data)))
+                offset += len(data)
+        finally:
+            pool.kill()
+            gevent.killall(list(keys.values()))
+            self._workers = []
+        self.flush()
+        self._finish(note=self._remux())
+
+    def _playlist_text(self, response: requests.Response) -> str:
+        try:
+            with response:
+                data = response.raw.read(MAX_PLAYLIST + 1, decode_content=True)
+        except (requests.RequestException, OSError, urllib3.exceptions.HTTPError,
+                http.client.HTTPException) as exc:
+            raise network_error(exc) from exc
+        if len(data) > MAX_PLAYLIST:
+            raise hls.bad_playlist(f"it is larger than {MAX_PLAYLIST:,} bytes")
+        return data.decode("utf-8", "replace")
+
+    def _get_playlist(self, url: str) -> str:
+        return self._playlist_text(self._get(url, None, None))
+
+    def _get(self, url: str, start: int | None, end: int | None) -> requests.Response:
+        """``GET url`` (bytes ``[start, end)`` of it when given), checked."""
+        headers = self.record.headers
+        if start is not None and end is not None:
+            headers = {**headers, "Range": f"bytes={start}-{end - 1}"}
+        try:
+            response = self.ctx.sessions.open(url, headers, self._timeout())
+        except requests.RequestException as exc:
+            raise network_error(exc) from exc
+        expected = 200 if start is None else 206
+        if response.status_code == expected:
+            got = (parse_content_range(response.headers.get("Content-Range"))
+                   if start is not None else None)
+            if start is None or (got is not None and got.start == start):
+                return response
+        response.close()
+        if response.status_code in (200, 206):
+            raise DownloadError("The server sent the wrong part of a fragment; trying again.",
+                                code=ErrorCode.WRONG_RANGE, transient=True)
+        raise status_error(response)
+
+    def _fragment(self, fragment: hls.Fragment, keys: dict[str, gevent.Greenlet]) -> bytes:
+        """One fragment's bytes, decrypted, fetched again after a failure."""
+        data = self._with_retries(lambda: self._fragment_body(fragment))
+        if fragment.key is None:
+            return data
+        if fragment.key.url not in keys:  # one fetch of each key, shared
+            keys[fragment.key.url] = gevent.spawn(
+                self._with_retries, lambda: self._key(fragment.key.url if fragment.key else ""))
+        key: bytes = keys[fragment.key.url].get()
+        return hls.decrypt(data, key, fragment.key.iv)
+
+    def _key(self, url: str) -> bytes:
+        response = self._get(url, None, None)
+        with response:
+            data = response.raw.read(17)
+        if len(data) != 16:
+            raise DownloadError(f"The stream's AES-128 key at {redact(url)} is not 16 bytes.",
+                                code=ErrorCode.BAD_PLAYLIST, transient=False)
+        return bytes(data)
+
+    def _fragment_body(self, fragment: hls.Fragment) -> bytes:
+        response = self._get(fragment.url, fragment.start, fragment.end)
+        chunks = []
+        try:
+            with response:
+                for chunk in response.iter_content(self.limit.chunk_size(MIN_READ)):
+                    chunks.append(chunk)
+                    self.received += len(chunk)
+                    self._receiving()
+                    self.limit.consume(len(chunk))
+                    self.ctx.global_limit.consume(len(chunk))
+        except (requests.RequestException, OSError, urllib3.exceptions.HTTPError,
+                http.client.HTTPException) as exc:
+            raise network_error(exc) from exc
+        data = b"".join(chunks)
+        if fragment.end is not None and fragment.start is not None and (
+                len(data) != fragment.end - fragment.start):
+            raise DownloadError("The connection closed before the fragment was complete; "
+                                "trying again.", code=ErrorCode.INCOMPLETE, transient=True)
+        if not data:
+            raise DownloadError("The server sent an empty fragment; trying again.",
+                                code=ErrorCode.INCOMPLETE, transient=True)
+        return data
+
+    def _remux(self) -> str:
+        """Make the fetched ``.ts`` an ``.mp4`` (streams copied, not re-encoded)
+        when ffmpeg is installed, and make that the ``.part`` to finish.  Returns
+        what the row should say when the ``.ts`` stays instead."""
+        record = self.record
+        ffmpeg = shutil.which("ffmpeg")
+        if ffmpeg is None:
+            return ("ffmpeg is not installed: the stream is kept as a .ts file "
+                    "(install ffmpeg to get an .mp4).")
+        source = self._part
+        assert source is not None
+        source.close()
+        directory = Path(record.directory)
+        target = PartFile.reserve(directory, Path(record.requested_name or record.name).stem
+                                  + ".mp4")
+        target.close()
+        done = subprocess.run(
+            [ffmpeg, "-nostdin", "-loglevel", "error", "-y", "-f", "mpegts", "-i",
+             str(source.path), "-c", "copy", "-f", "mp4", str(target.path)],
+            capture_output=True, check=False)
+        self._part = PartFile.open(directory, source.name)
+        if done.returncode != 0:
+            target.path.unlink(missing_ok=True)
+            log.warning("download %d: ffmpeg could not remux %s: %s", record.id, record.name,
+                        done.stderr.decode(errors="replace")[-500:])
+            return "ffmpeg could not make an .mp4 of this stream: it is kept as a .ts file."
+        self._part.close()
+        self._part = PartFile.open(directory, target.name)
+        size = target.path.stat().st_size
+        record.pieces = [Piece(0, size, size)]
+        # The .mp4 is recorded (durably) before the fragments' .part goes.
+        self.ctx.update(record, name=target.name, size=size, pieces=True, durable=True)
+        self._part.sync_name()
+        source.path.unlink()
+        log.info("download %d: remuxed to %s", record.id, target.name)
+        return ""
+
     # ------------------------------------------------------------ the end
 
-    def _finish(self) -> None:
+    def _finish(self, note: str = "") -> None:
+        """Check, flush and rename the finished ``.part``; ``note``: what the
+        completed row says (empty: nothing to say)."""
         record = self.record
         done = record.done
         if record.size is None:
@@ -606,7 +804,7 @@ class Download:
         record.name = final
         # Durable at once: until the store says so, a power cut leaves a finished
         # file that the next worker fetches again under a new name.
-        self.ctx.update(record, state=State.COMPLETED, name=final, size=record.size, error="",
+        self.ctx.update(record, state=State.COMPLETED, name=final, size=record.size, error=note,
                         error_code="", checksum=record.checksum, pieces=True, durable=True)
         log.info("download %d completed: %s", record.id, final)
 

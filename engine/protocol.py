@@ -110,6 +110,8 @@ class ErrorCode(enum.StrEnum):
     DISK = "disk"  # another write error
     NAME = "name"  # no free file name in the folder
     INTERNAL = "internal"  # a bug in Greenget
+    BAD_PLAYLIST = "bad-playlist"  # an HLS playlist that cannot be used
+    LIVE_STREAM = "live-stream"  # an HLS playlist without an end (live): refused
     # A command (Error.code).
     BAD_LINE = "bad-line"  # not a command (malformed, too long)
     UNKNOWN_COMMAND = "unknown-command"

@@ -1,0 +1,158 @@
+"""HLS streams made by ffmpeg, served by a real nginx, fetched by the worker.
+
+The streams are real (``ffmpeg -f lavfi -i testsrc … -f hls``): plain, one
+file with byte ranges, AES-128 and a master playlist with two variants.  The
+result is checked with ffprobe, and the ``.ts`` kept without ffmpeg against the
+fragments ffmpeg wrote (decrypted by ``openssl``, not by our code).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from engine import protocol as p
+from tests.engine.conftest import FAST
+from tests.worker_client import WorkerProcess
+
+S = p.State
+FFMPEG = shutil.which("ffmpeg")
+pytestmark = pytest.mark.skipif(FFMPEG is None, reason="ffmpeg is not installed")
+KEY = bytes(range(16))
+IV = "000102030405060708090a0b0c0d0e0f"
+SOURCE = ["-f", "lavfi", "-i", "testsrc=duration=4:size=320x240:rate=25",
+          "-f", "lavfi", "-i", "sine=duration=4"]
+
+
+def _ffmpeg(folder: Path, name: str, *options: str, size: str = "320x240") -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    source = [s.replace("320x240", size) for s in SOURCE]
+    subprocess.run([FFMPEG or "ffmpeg", "-nostdin", "-loglevel", "error", *source,
+                    "-c:v", "libx264", "-g", "25", "-c:a", "aac", "-f", "hls",
+                    "-hls_time", "1", "-hls_playlist_type", "vod", *options, name],
+                   cwd=folder, check=True)
+
+
+@pytest.fixture(scope="session")
+def streams(nginx) -> Path:
+    """Under nginx's root: hls/plain, hls/byte, hls/aes, hls/master (+ variants)."""
+    root = nginx.root / "hls"
+    _ffmpeg(root / "plain", "index.m3u8")
+    _ffmpeg(root / "byte", "index.m3u8", "-hls_flags", "single_file")
+    aes = root / "aes"
+    aes.mkdir(parents=True)
+    (aes / "stream.key").write_bytes(KEY)
+    (aes / "key_info").write_text(f"stream.key\n{aes / 'stream.key'}\n{IV}\n")
+    _ffmpeg(aes, "index.m3u8", "-hls_key_info_file", str(aes / "key_info"))
+    _ffmpeg(root / "master" / "low", "index.m3u8", size="160x120")
+    _ffmpeg(root / "master" / "high", "index.m3u8")
+    (root / "master" / "index.m3u8").write_text(
+        "#EXTM3U\n"
+        "#EXT-X-STREAM-INF:BANDWIDTH=200000,RESOLUTION=160x120\nlow/index.m3u8\n"
+        "#EXT-X-STREAM-INF:BANDWIDTH=900000,RESOLUTION=320x240\nhigh/index.m3u8\n")
+    live = root / "live"
+    live.mkdir()
+    plain = (root / "plain" / "index.m3u8").read_text()
+    (live / "index.m3u8").write_text(plain.replace("#EXT-X-ENDLIST\n", "").replace(
+        "index", "../plain/index"))
+    return root
+
+
+def _probe(path: Path) -> dict:
+    out = subprocess.run(["ffprobe", "-v", "error", "-show_entries",
+                          "format=duration:stream=codec_type,width", "-of", "json", str(path)],
+                         capture_output=True, check=True, text=True).stdout
+    return json.loads(out)
+
+
+def _segments(playlist: Path) -> list[Path]:
+    return [playlist.parent / line for line in playlist.read_text().splitlines()
+            if line and not line.startswith("#")]
+
+
+def _get(worker: WorkerProcess, url: str, folder: Path, **options: object) -> p.DownloadInfo:
+    (download_id,) = worker.add([url], folder, **options)
+    return worker.wait_state(download_id, S.COMPLETED, S.FAILED)
+
+
+def test_plain_stream_becomes_an_mp4(worker, nginx, streams, downloads) -> None:
+    info = _get(worker, nginx.url("hls/plain/index.m3u8"), downloads, filename="clip.mp4")
+    assert info.state is S.COMPLETED, info.error
+    assert info.name == "clip.mp4" and not info.error
+    probed = _probe(Path(info.path))
+    assert abs(float(probed["format"]["duration"]) - 4.0) < 0.3
+    assert sorted(s["codec_type"] for s in probed["streams"]) == ["audio", "video"]
+    assert sorted(f.name for f in downloads.iterdir()) == ["clip.mp4"]
+
+
+def test_master_playlist_takes_the_best_variant(worker, nginx, streams, downloads) -> None:
+    info = _get(worker, nginx.url("hls/master/index.m3u8"), downloads)
+    assert info.state is S.COMPLETED, info.error
+    assert info.name == "index.mp4"
+    widths = [s.get("width") for s in _probe(Path(info.path))["streams"] if s.get("width")]
+    assert widths == [320]
+    fetched = {e.path for e in nginx.access_log_entries()}
+    assert not any("/master/low/" in path and path.endswith(".ts") for path in fetched)
+
+
+@pytest.fixture
+def no_ffmpeg(home: Path) -> WorkerProcess:
+    """A worker whose PATH has no ffmpeg: the ``.ts`` stays."""
+    process = WorkerProcess(home, settings=FAST, env={"PATH": "/nonexistent"})
+    yield process
+    process.close()
+
+
+def test_without_ffmpeg_the_ts_is_the_fragments_in_order(no_ffmpeg, nginx, streams,
+                                                         downloads) -> None:
+    info = _get(no_ffmpeg, nginx.url("hls/plain/index.m3u8"), downloads)
+    assert info.state is S.COMPLETED, info.error
+    assert info.name == "index.ts"
+    assert "ffmpeg is not installed" in info.error
+    expected = b"".join(f.read_bytes() for f in _segments(streams / "plain" / "index.m3u8"))
+    assert Path(info.path).read_bytes() == expected
+
+
+def test_byte_ranges_of_one_file(no_ffmpeg, nginx, streams, downloads) -> None:
+    playlist = (streams / "byte" / "index.m3u8").read_text()
+    assert "#EXT-X-BYTERANGE" in playlist
+    info = _get(no_ffmpeg, nginx.url("hls/byte/index.m3u8"), downloads)
+    assert info.state is S.COMPLETED, info.error
+    ranges = [tuple(map(int, m.groups())) for m in re.finditer(r"BYTERANGE:(\d+)@(\d+)",
+                                                                playlist)]
+    whole = (streams / "byte" / "index.ts").read_bytes()
+    assert Path(info.path).read_bytes() == b"".join(whole[o:o + n] for n, o in ranges)
+    ranged = [e for e in nginx.access_log_entries() if e.path == "/hls/byte/index.ts"]
+    assert len(ranged) == len(ranges) and all(e.range for e in ranged)
+
+
+def test_aes_128_fragments_are_decrypted(no_ffmpeg, nginx, streams, downloads) -> None:
+    playlist = streams / "aes" / "index.m3u8"
+    assert "METHOD=AES-128" in playlist.read_text()
+    info = _get(no_ffmpeg, nginx.url("hls/aes/index.m3u8"), downloads)
+    assert info.state is S.COMPLETED, info.error
+    expected = b"".join(
+        subprocess.run(["openssl", "aes-128-cbc", "-d", "-K", KEY.hex(), "-iv", IV,
+                        "-in", str(f)], capture_output=True, check=True).stdout
+        for f in _segments(playlist))
+    assert Path(info.path).read_bytes() == expected
+
+
+def test_aes_128_stream_plays_after_remux(worker, nginx, streams, downloads) -> None:
+    info = _get(worker, nginx.url("hls/aes/index.m3u8"), downloads)
+    assert info.state is S.COMPLETED, info.error
+    probed = _probe(Path(info.path))
+    assert abs(float(probed["format"]["duration"]) - 4.0) < 0.3
+
+
+def test_a_live_playlist_is_refused_in_words(worker, nginx, streams, downloads) -> None:
+    info = _get(worker, nginx.url("hls/live/index.m3u8"), downloads)
+    assert info.state is S.FAILED
+    assert info.error_code == p.ErrorCode.LIVE_STREAM
+    assert "live stream" in info.error
+    assert list(downloads.iterdir()) == []
