@@ -40,7 +40,6 @@ from engine.protocol import (
     Add,
     DownloadOptions,
     Error,
-    Hello,
     Pause,
     Remove,
     Resume,
@@ -72,6 +71,7 @@ from gui.states import StateFilter
 from gui.tray import Tray
 from gui.urls import find_urls, mask_credentials
 from gui.view import DownloadView
+from gui.worker_status import WorkerStatus
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
         self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_MS)
         self._refresh_timer.timeout.connect(self.refresh)
 
+        self.worker_status = WorkerStatus(client, self._engine, self.worker_banner, self)
         self._build_layout()
         self._build_menus()
         self._connect()
@@ -250,7 +251,6 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         c = self._client
-        c.connected.connect(self._on_connected)
         c.snapshotReceived.connect(self.model.load_snapshot)
         c.snapshotReceived.connect(self.states.load)
         c.downloadsAdded.connect(self.model.add_downloads)
@@ -264,9 +264,6 @@ class MainWindow(QMainWindow):
         c.downloadsRemoved.connect(self.history.forget)
         c.downloadsRemoved.connect(self.states.forget)
         c.errorReported.connect(self._on_error)
-        c.workerLost.connect(self._on_worker_lost)
-        c.workerFailed.connect(self._on_worker_failed)
-        self.worker_banner.actionTriggered.connect(c.start)
 
         for signal in (
             self.model.dataChanged,
@@ -854,37 +851,6 @@ class MainWindow(QMainWindow):
         self.queue_urls(offered)
 
     # ------------------------------------------------------------ the worker
-
-    def _on_connected(self, hello: Hello) -> None:
-        self._engine.setText("")
-        self._engine.setToolTip(fill(self.tr("Download engine: pid %1"), hello.pid))
-        if self.worker_banner.isVisible():
-            self.worker_banner.show_message(
-                self.tr("The download engine is running again; downloads carry on."),
-                BannerKind.INFO,
-                hide_after=5,
-            )
-
-    def _on_worker_lost(self, why: str, delay: float) -> None:
-        self._engine.setText(self.tr("Engine restarting…"))
-        seconds = max(round(delay), 1)
-        self.worker_banner.show_message(
-            self.tr(
-                "The download engine stopped unexpectedly. Restarting it in %n s; downloads "
-                "will carry on from where they were.", "", seconds
-            ),
-            BannerKind.WARNING,
-            action=self.tr("Restart now"),
-            details=fill(
-                self.tr("%1.\n\nIts last messages:\n%2"), why, self._client.recent_output
-            ),
-        )
-
-    def _on_worker_failed(self, why: str) -> None:
-        self._engine.setText(self.tr("Engine stopped"))
-        self.worker_banner.show_message(
-            why, BannerKind.ERROR, action=self.tr("Try again"), details=why
-        )
 
     def _on_error(self, error: Error) -> None:
         if error.command == START_COMMAND:

@@ -10,6 +10,7 @@ from engine.protocol import DownloadInfo, Error, State
 from gui.main_window import EMPTY_HINT, MainWindow
 from gui.model import Column, DownloadTableModel
 from gui.settings import Settings
+from gui.worker_status import Health
 from tests.gui.conftest import worst_gap
 from tests.gui.message_boxes import answer_next_box
 from tests.gui.test_model import every_state
@@ -160,8 +161,12 @@ def test_worker_crash_shows_a_banner_then_recovers(qtbot, make_window, tmp_path)
     banner = window.worker_banner
     qtbot.waitUntil(banner.isVisible, timeout=10_000)
     assert "stopped unexpectedly" in banner.text and banner.action_text == "Restart now"
+    seen = [window.worker_status.status]
+    assert seen[0].health is Health.RESTARTING and "exit status 3" in seen[0].why
     qtbot.waitUntil(lambda: "running again" in banner.text, timeout=10_000)
     assert window.model.rowCount() == 1  # the snapshot of the new worker
+    status = window.worker_status.status
+    assert status.health is Health.RUNNING and status.pid == window._client.pid
 
 
 def test_locked_state_folder_is_shown(qtbot, make_window) -> None:
@@ -169,6 +174,7 @@ def test_locked_state_folder_is_shown(qtbot, make_window) -> None:
     banner = window.worker_banner
     qtbot.waitUntil(lambda: "already using" in banner.text, timeout=10_000)
     assert banner.isVisible() and banner.action_text == "Try again"
+    assert window.worker_status.status.health is Health.STOPPED
     assert window.notice_banner.isHidden()  # the start error is not shown twice
 
 
