@@ -620,7 +620,7 @@ class Download:
             directory.mkdir(parents=True, exist_ok=True)
             wanted = (filenames.sanitize(record.requested_name) if record.requested_name
                       else naming.suggested_name(None, probe.url, None))
-            self._part = PartFile.reserve(directory, Path(wanted).stem + ".ts")
+            self._part = PartFile.reserve(directory, Path(wanted).stem + hls.suffix(fragments))
             record.pieces = []
             self.ctx.update(record, name=self._part.name, size=None, error="", error_code="",
                             final_url=url, resumable=False, decoded=False, pieces=True)
@@ -712,7 +712,15 @@ class Download:
         return bytes(data)
 
     def _fragment_body(self, fragment: hls.Fragment) -> bytes:
-        response = self._get(fragment.url, fragment.start, fragment.end)
+        try:
+            response = self._get(fragment.url, fragment.start, fragment.end)
+        except DownloadError as exc:
+            if exc.code is not ErrorCode.NOT_FOUND:
+                raise
+            # The playlist lists it: a CDN edge that lacks it yet, retried (a few times).
+            raise DownloadError(f"A fragment of the stream was not found "
+                                f"({redact(fragment.url)}); trying again.",
+                                code=ErrorCode.NOT_FOUND, transient=True) from exc
         chunks = []
         try:
             with response:
@@ -740,6 +748,8 @@ class Download:
         when ffmpeg is installed, and make that the ``.part`` to finish.  Returns
         what the row should say when the ``.ts`` stays instead."""
         record = self.record
+        if record.name.endswith(".mp4"):  # fragmented MP4 already
+            return ""
         ffmpeg = shutil.which("ffmpeg")
         if ffmpeg is None:
             return ("ffmpeg is not installed: the stream is kept as a .ts file "

@@ -45,6 +45,13 @@ class Fragment:
     start: int | None = None  # a byte range [start, end) of url, or the whole resource
     end: int | None = None
     key: Key | None = None
+    init: bool = False  # an EXT-X-MAP initialisation section
+
+
+def suffix(fragments: list[Fragment]) -> str:
+    """The file type the fragments make: fragmented MP4 when they start with an
+    init section (EXT-X-MAP), else an MPEG transport stream."""
+    return ".mp4" if fragments and fragments[0].init else ".ts"
 
 
 def is_playlist_url(url: str) -> bool:
@@ -101,7 +108,7 @@ def fragments(text: str, url: str) -> list[Fragment]:
             start, end = _range(init.byterange, init_url, {})
             if (init_url, start, end) != last_map:
                 last_map = (init_url, start, end)
-                result.append(Fragment(init_url, start, end, key))
+                result.append(Fragment(init_url, start, end, key, init=True))
         fragment_url = str(segment.absolute_uri)
         start, end = _range(segment.byterange, fragment_url, next_offset)
         result.append(Fragment(fragment_url, start, end, key))

@@ -9,16 +9,21 @@ fragments ffmpeg wrote (decrypted by ``openssl``, not by our code).
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from engine import protocol as p
 from tests.engine.conftest import FAST
-from tests.worker_client import WorkerProcess
+from tests.servers.harness import FaultServer, run_fault_server
+from tests.worker_client import REPO, WorkerProcess
 
 S = p.State
 FFMPEG = shutil.which("ffmpeg")
@@ -29,12 +34,15 @@ SOURCE = ["-f", "lavfi", "-i", "testsrc=duration=4:size=320x240:rate=25",
           "-f", "lavfi", "-i", "sine=duration=4"]
 
 
-def _ffmpeg(folder: Path, name: str, *options: str, size: str = "320x240") -> None:
+def _ffmpeg(folder: Path, name: str, *options: str, size: str = "320x240",
+            seconds: str = "1") -> None:
     folder.mkdir(parents=True, exist_ok=True)
     source = [s.replace("320x240", size) for s in SOURCE]
+    gop = str(round(25 * float(seconds)))
     subprocess.run([FFMPEG or "ffmpeg", "-nostdin", "-loglevel", "error", *source,
-                    "-c:v", "libx264", "-g", "25", "-c:a", "aac", "-f", "hls",
-                    "-hls_time", "1", "-hls_playlist_type", "vod", *options, name],
+                    "-c:v", "libx264", "-g", gop, "-keyint_min", gop, "-c:a", "aac",
+                    "-f", "hls", "-hls_time", seconds, "-hls_playlist_type", "vod", *options,
+                    name],
                    cwd=folder, check=True)
 
 
@@ -44,6 +52,8 @@ def streams(nginx) -> Path:
     root = nginx.root / "hls"
     _ffmpeg(root / "plain", "index.m3u8")
     _ffmpeg(root / "byte", "index.m3u8", "-hls_flags", "single_file")
+    _ffmpeg(root / "fmp4", "index.m3u8", "-hls_segment_type", "fmp4")
+    _ffmpeg(root / "many", "index.m3u8", seconds="0.2")
     aes = root / "aes"
     aes.mkdir(parents=True)
     (aes / "stream.key").write_bytes(KEY)
@@ -156,3 +166,92 @@ def test_a_live_playlist_is_refused_in_words(worker, nginx, streams, downloads) 
     assert info.error_code == p.ErrorCode.LIVE_STREAM
     assert "live stream" in info.error
     assert list(downloads.iterdir()) == []
+
+
+def test_fragmented_mp4_with_an_init_section(worker, nginx, streams, downloads) -> None:
+    playlist = streams / "fmp4" / "index.m3u8"
+    assert "#EXT-X-MAP" in playlist.read_text()
+    info = _get(worker, nginx.url("hls/fmp4/index.m3u8"), downloads)
+    assert info.state is S.COMPLETED, info.error
+    assert info.name == "index.mp4"
+    init = streams / "fmp4" / "init.mp4"
+    expected = init.read_bytes() + b"".join(f.read_bytes() for f in _segments(playlist))
+    assert Path(info.path).read_bytes() == expected
+    probed = _probe(Path(info.path))
+    assert abs(float(probed["format"]["duration"]) - 4.0) < 0.3
+
+
+@pytest.fixture(scope="module")
+def faulty_files(streams, tmp_path_factory) -> Iterator[FaultServer]:
+    """The fault server serving the same streams under /files/<faults>/."""
+    log = tmp_path_factory.mktemp("hls-fault-server") / "stderr.log"
+    with run_fault_server(log, files=streams) as server:
+        yield server
+
+
+def _requests(server: FaultServer) -> Counter[str]:
+    return Counter(r["path"].rsplit("/", 1)[-1] for r in server.stats()["log"])
+
+
+def test_a_missing_fragment_and_a_dropped_connection_are_retried(
+        no_ffmpeg, faulty_files, streams, downloads) -> None:
+    faulty_files.reset()
+    info = _get(no_ffmpeg, faulty_files.url("/files/404once:index1.ts,drop:index2.ts/plain/"
+                                            "index.m3u8"), downloads)
+    assert info.state is S.COMPLETED, info.error
+    expected = b"".join(f.read_bytes() for f in _segments(streams / "plain" / "index.m3u8"))
+    assert Path(info.path).read_bytes() == expected
+    counts = _requests(faulty_files)
+    assert counts["index1.ts"] == 2 and counts["index2.ts"] == 2
+    assert counts["index0.ts"] == 1 and counts["index3.ts"] == 1
+
+
+def test_a_key_that_fails_once_is_fetched_again(worker, faulty_files, downloads) -> None:
+    faulty_files.reset()
+    info = _get(worker, faulty_files.url("/files/500once:stream.key/aes/index.m3u8"),
+                downloads)
+    assert info.state is S.COMPLETED, info.error
+    assert abs(float(_probe(Path(info.path))["format"]["duration"]) - 4.0) < 0.3
+    assert _requests(faulty_files)["stream.key"] == 2
+
+
+def test_a_killed_worker_resumes_after_the_last_stored_fragment(
+        home, faulty_files, streams, downloads) -> None:
+    playlist = streams / "many" / "index.m3u8"
+    fragments = _segments(playlist)
+    assert len(fragments) >= 15
+    sizes = [f.stat().st_size for f in fragments]
+    url = faulty_files.url("/files/rate:8000/many/index.m3u8")
+    faulty_files.reset()
+    first = WorkerProcess(home, settings=FAST, env={"PATH": "/nonexistent"})
+    (download_id,) = first.add([url], downloads, connections=2)
+    first.wait_done(download_id, sum(sizes[:6]))
+    first.pump(1.2)  # a checkpoint (every second) records the fragments written
+    first.kill()
+    before = _requests(faulty_files)
+    faulty_files.reset()
+    second = WorkerProcess(home, settings=FAST, env={"PATH": "/nonexistent"})
+    try:
+        stored = second.downloads[download_id].done
+        info = second.wait_state(download_id, S.COMPLETED, S.FAILED)
+    finally:
+        second.close()
+    assert info.state is S.COMPLETED, info.error
+    assert Path(info.path).read_bytes() == b"".join(f.read_bytes() for f in fragments)
+    kept = next(k for k in range(len(sizes) + 1) if sum(sizes[:k]) == stored)
+    assert 6 <= kept < len(fragments)
+    after = _requests(faulty_files)
+    assert not any(after[f.name] for f in fragments[:kept])  # none fetched again
+    assert all(after[f.name] == 1 for f in fragments[kept:] if not before[f.name])
+
+
+def test_greenget_get_names_the_mp4(home, nginx, streams, downloads) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "gui", "get", "-d", str(downloads), "-o", "film.mp4",
+         nginx.url("hls/plain/index.m3u8")], cwd=REPO,
+        env={**os.environ, "GREENGET_HOME": str(home)}, capture_output=True, text=True,
+        timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert sorted(f.name for f in downloads.iterdir()) == ["film.mp4"]
+    probed = _probe(downloads / "film.mp4")
+    assert sorted(s["codec_type"] for s in probed["streams"]) == ["audio", "video"]

@@ -11,6 +11,11 @@ Endpoints (the full list of query parameters is in tests/servers/README.md):
 * ``GET|HEAD /data/<size>/<name>?<faults>`` the ``(size, seed)`` payload of
   :mod:`tests.servers.payload`, with ranges, validators and the faults.
 * ``/redirect/<n>/<rest>`` 302 chain ending at ``/<rest>``; ``/loop/<x>`` 302 to itself.
+* ``GET /files/<faults>/<path>`` a file under ``--files DIR`` (no ranges), with
+  faults named in the path so that links relative to a playlist keep them:
+  ``<faults>`` is ``-`` or ``kind:name`` items joined by ``,`` (``404once:seg1.ts``,
+  ``drop:seg2.ts`` cuts the first answer half-way, ``500once:stream.key``,
+  ``rate:20000`` sends every file at that many bytes a second).
 * ``/status/<code>`` that status with a small HTML body.
 * ``GET /_stats`` JSON statistics; ``GET|POST /_reset`` clears them.
 """
@@ -34,6 +39,7 @@ from dataclasses import dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
 from functools import lru_cache
 from http import HTTPStatus
+from pathlib import Path
 from typing import Literal
 from urllib.parse import parse_qsl
 
@@ -302,8 +308,9 @@ def _stall(sock: GeventSocket) -> None:
 class FaultApp:
     """Routes requests, injects faults and keeps the statistics."""
 
-    def __init__(self) -> None:
+    def __init__(self, files: Path | None = None) -> None:
         self.port = 0
+        self.files = files
         self.records: list[RequestRecord] = []
         self.hits: Counter[str] = Counter()  # requests seen per fault key (fail=K, etag=changing)
         self.inflight: Counter[str] = Counter()  # requests being served per path (max_conn)
@@ -395,6 +402,8 @@ class FaultApp:
             return self._data(request, rest)
         if section == "named":
             return self._named(request, rest)
+        if section == "files":
+            return self._file(request, rest)
         if section == "redirect":
             count, _, tail = rest.partition("/")
             if not count.isdigit():
@@ -432,6 +441,33 @@ class FaultApp:
         else:
             location = f"http://{request.headers.get('host', f'127.0.0.1:{self.port}')}{target}"
         return html_response(302, [("Location", location)], f"see {location}")
+
+    def _file(self, request: Request, rest: str) -> Response:
+        """``/files/<faults>/<path>``: a file of ``--files`` with the faults named."""
+        spec, _, name = rest.partition("/")
+        root = self.files
+        if root is None or not name:
+            raise BadRequest("expected /files/<faults>/<path> and --files")
+        target = (root / name).resolve()
+        if not target.is_relative_to(root.resolve()) or not target.is_file():
+            return html_response(404, message=f"no file {name}")
+        faults = dict(item.split(":", 1)[::-1] for item in spec.split(",") if ":" in item)
+        self.hits[f"files:{spec}/{name}"] += 1
+        first = self.hits[f"files:{spec}/{name}"] == 1
+        kind = faults.get(Path(name).name)
+        if first and kind == "404once":
+            return html_response(404, message="not yet")
+        if first and kind == "500once":
+            return html_response(500, message="not yet")
+        data = target.read_bytes()
+        response = Response(200, [("Content-Type", "application/octet-stream")], [data],
+                            len(data))
+        if first and kind == "drop":
+            response.fault, response.fault_at = "drop", len(data) // 2
+        rates = [int(k) for k, v in faults.items() if v == "rate" and k.isdigit()]
+        if rates:
+            response.throttle = rates[0]
+        return response
 
     def _named(self, request: Request, rest: str) -> Response:
         """``/named/<hex of a query>/<any path>``: ``/data`` with the parameters
@@ -665,6 +701,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="stop when stdin closes (the test fixtures use this)",
     )
+    parser.add_argument("--files", type=Path, help="the folder /files/ serves")
     parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"),
                         help="serve HTTPS with this certificate and key")
     args = parser.parse_args(argv)
@@ -673,7 +710,7 @@ def main(argv: list[str] | None = None) -> int:
         stream=sys.stderr,
         format="%(asctime)s %(name)s %(levelname)s %(message)s",
     )
-    app = FaultApp()
+    app = FaultApp(args.files)
     tls = {"certfile": args.tls[0], "keyfile": args.tls[1]} if args.tls else {}
     server = StreamServer(("127.0.0.1", 0), app.handle, backlog=4096, **tls)
     server.start()

@@ -130,9 +130,11 @@ def _read_line(process: subprocess.Popen[bytes], timeout: float) -> bytes:
 
 @contextlib.contextmanager
 def run_fault_server(
-    log_path: Path, log_level: str = "WARNING", tls: tuple[Path, Path] | None = None
+    log_path: Path, log_level: str = "WARNING", tls: tuple[Path, Path] | None = None,
+    files: Path | None = None,
 ) -> Iterator[FaultServer]:
-    """Start the fault server in a child process (HTTPS with ``tls`` = (cert, key));
+    """Start the fault server in a child process (HTTPS with ``tls`` = (cert, key),
+    serving ``files`` under ``/files/``);
     stop and reap it on exit. Over HTTPS, use it for downloads only: ``stats``
     and ``reset`` speak plain HTTP."""
     command = [
@@ -143,6 +145,7 @@ def run_fault_server(
         "--log-level",
         log_level,
         *(["--tls", str(tls[0]), str(tls[1])] if tls else []),
+        *(["--files", str(files)] if files else []),
     ]
     with open(log_path, "ab") as stderr:
         process = subprocess.Popen(
