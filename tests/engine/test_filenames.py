@@ -102,3 +102,16 @@ def test_finish_never_overwrites_a_file_that_appeared_meanwhile(tmp_path: Path) 
     assert (tmp_path / "a.bin").read_bytes() == b"someone else's"
     assert (tmp_path / final).read_bytes() == b"data"
     assert not (tmp_path / "a.bin.part").exists()
+
+
+def test_sanitize_edges(tmp_path: Path) -> None:
+    assert fn.sanitize(" report.pdf") == "_report.pdf"  # a space at the start: one _
+    assert fn.sanitize("- ._") == "download"  # nothing but filler is no name
+    # The longest name whose .part still fits the file system stays whole...
+    fits = os.pathconf(tmp_path, "PC_NAME_MAX") - len(".part")
+    longest = "a" * (fits - 5) + " .txt"
+    assert fn.sanitize(longest) == longest
+    # ...and a longer one is cut in its stem, which it keeps the start of.
+    cut = fn.sanitize("report-" + "a" * 300 + ".pdf")
+    assert cut.startswith("report-aaa") and cut.endswith(".pdf")
+    assert len(cut.encode()) == fits
