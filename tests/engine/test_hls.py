@@ -59,6 +59,25 @@ def streams(nginx) -> Path:
     (aes / "stream.key").write_bytes(KEY)
     (aes / "key_info").write_text(f"stream.key\n{aes / 'stream.key'}\n{IV}\n")
     _ffmpeg(aes, "index.m3u8", "-hls_key_info_file", str(aes / "key_info"))
+    seq = root / "aes-seq"
+    seq.mkdir(parents=True)
+    (seq / "stream.key").write_bytes(KEY)
+    (seq / "key_info").write_text(f"stream.key\n{seq / 'stream.key'}\n")  # no IV line
+    _ffmpeg(seq, "index.m3u8", "-hls_key_info_file", str(seq / "key_info"),
+            "-start_number", "7")
+    # ffmpeg writes each fragment's IV (its sequence number); without them the
+    # rule (RFC 8216 5.2) must find the same numbers.
+    listing = seq / "index.m3u8"
+    listing.write_text(re.sub(r",IV=0x[0-9a-fA-F]+", "", listing.read_text()))
+    joined = root / "joined"
+    joined.mkdir()
+    parts = (root / "plain" / "index.m3u8").read_text().split("#EXT-X-ENDLIST")[0]
+    body = "\n".join(line for line in parts.splitlines() if line.startswith(("#EXTINF", "index")))
+    head = "\n".join(line for line in parts.splitlines()
+                     if line.startswith(("#EXTM3U", "#EXT-X-VERSION", "#EXT-X-TARGET")))
+    (joined / "index.m3u8").write_text(
+        f"{head}\n{body}\n#EXT-X-DISCONTINUITY\n{body}\n#EXT-X-ENDLIST\n".replace(
+            "\nindex", "\n../plain/index"))
     _ffmpeg(root / "master" / "low", "index.m3u8", size="160x120")
     _ffmpeg(root / "master" / "high", "index.m3u8")
     (root / "master" / "index.m3u8").write_text(
@@ -254,4 +273,28 @@ def test_greenget_get_names_the_mp4(home, nginx, streams, downloads) -> None:
     assert result.returncode == 0, result.stderr
     assert sorted(f.name for f in downloads.iterdir()) == ["film.mp4"]
     probed = _probe(downloads / "film.mp4")
+    assert sorted(s["codec_type"] for s in probed["streams"]) == ["audio", "video"]
+
+
+def test_aes_128_iv_from_the_media_sequence_number(no_ffmpeg, nginx, streams,
+                                                  downloads) -> None:
+    playlist = streams / "aes-seq" / "index.m3u8"
+    text = playlist.read_text()
+    assert "#EXT-X-MEDIA-SEQUENCE:7" in text and "IV=" not in text
+    info = _get(no_ffmpeg, nginx.url("hls/aes-seq/index.m3u8"), downloads)
+    assert info.state is S.COMPLETED, info.error
+    expected = b"".join(
+        subprocess.run(["openssl", "aes-128-cbc", "-d", "-K", KEY.hex(),
+                        "-iv", f"{number:032x}", "-in", str(f)],
+                       capture_output=True, check=True).stdout
+        for number, f in enumerate(_segments(playlist), start=7))
+    assert Path(info.path).read_bytes() == expected
+
+
+def test_a_discontinuity_joins_both_parts(worker, nginx, streams, downloads) -> None:
+    assert "#EXT-X-DISCONTINUITY" in (streams / "joined" / "index.m3u8").read_text()
+    info = _get(worker, nginx.url("hls/joined/index.m3u8"), downloads)
+    assert info.state is S.COMPLETED, info.error
+    probed = _probe(Path(info.path))
+    assert abs(float(probed["format"]["duration"]) - 8.0) < 0.5
     assert sorted(s["codec_type"] for s in probed["streams"]) == ["audio", "video"]
