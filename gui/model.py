@@ -270,7 +270,9 @@ class DownloadTableModel(QAbstractTableModel):
                 return format_duration(row.eta)
             case Column.STATE:
                 label = state_label(info.state)
-                if info.error and info.state in (State.FAILED, State.RETRYING):
+                # A completed row's error is a note (an HLS stream kept as .ts).
+                if info.error and info.state in (State.FAILED, State.RETRYING,
+                                                 State.COMPLETED):
                     return f"{label}: {info.error}"
                 return label
             case Column.ADDED:

@@ -107,6 +107,14 @@ def test_display_texts() -> None:
     assert text(6, Column.STATE) == "Failed: 404 Not Found"
     assert model.index(6, Column.STATE).data(Qt.ItemDataRole.ToolTipRole) == "404 Not Found"
     assert text(4, Column.SPEED) == ""  # paused: no speed
+    assert text(5, Column.STATE) == "Completed"
+
+
+def test_a_completed_row_shows_its_note() -> None:
+    model = DownloadTableModel()
+    note = "ffmpeg is not installed: the stream is kept as a .ts file."
+    model.load_snapshot([info(1, State.COMPLETED, size=10, done=10, error=note)])
+    assert model.index(0, Column.STATE).data() == f"Completed: {note}"
 
 
 def test_progress_is_one_change_per_run_of_rows(qtbot) -> None:
