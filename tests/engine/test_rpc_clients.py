@@ -324,7 +324,7 @@ def test_webui_aria2(server: Rpc, fault_server, tmp_path: Path) -> None:
 
     folder = tmp_path / "webui"
     [[gid]] = webui(server, [("addUri", [[fault_server.data_url(2 << 20, "webui.bin",
-                                                                throttle=512 << 10)],
+                                                                throttle=256 << 10)],
                                          {"dir": str(folder)}])])
     [[version], [active], [waiting], [stopped], [stat]] = webui(server, [
         ("getVersion", []), ("tellActive", []), ("tellWaiting", [0, 1000]),
