@@ -346,6 +346,8 @@ def test_webui_aria2(server: Rpc, fault_server, tmp_path: Path) -> None:
     assert unpaused == gid
     wait_for(lambda: webui(server, [("tellStatus", [gid, ["status"]])])[0][0]["status"]
              == "complete", "the download to complete")
+    assert sorted(p.name for p in folder.iterdir()) == ["webui.bin"]
     [[purged]] = webui(server, [("purgeDownloadResult", [])])
     assert purged == "OK"
+    assert sorted(p.name for p in folder.iterdir()) == ["webui.bin"]  # purging keeps files
     assert sha256(folder / "webui.bin") == sha256_of(2 << 20)
