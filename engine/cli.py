@@ -23,7 +23,7 @@ from typing import Any, TextIO
 import gevent
 from gevent.event import Event
 
-from engine import protocol
+from engine import protocol, urlglob
 from engine.checksums import SIDECAR, parse_checksum
 from engine.home import AlreadyRunning, StateLock, state_home
 from engine.http import check_proxy
@@ -79,7 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Download URLs without the window. Interrupted downloads resume "
                     "when you run the same command again.",
     )
-    parser.add_argument("urls", nargs="*", metavar="URL", help="http or https links")
+    parser.add_argument("urls", nargs="*", metavar="URL",
+                        help="http or https links; curl's patterns such as file[001-100].zip, "
+                             "[a-z] or {one,two} make one link each")
+    parser.add_argument("-g", "--globoff", action="store_true",
+                        help="take [] and {} in the links literally, as curl --globoff does")
     parser.add_argument("-d", "--dir", default=".", help="destination folder (default: .)")
     parser.add_argument("-o", "--output", help="file name to save under (one URL only)")
     parser.add_argument("-x", "--connections", type=_connections, default=8,
@@ -241,6 +245,12 @@ def _queue(scheduler: Scheduler, urls: list[str], directory: str,
 def run(args: argparse.Namespace, out: TextIO, err: TextIO, stop: Event) -> int:
     """Download what ``args`` ask for until done or ``stop`` is set; the exit status."""
     urls = list(args.urls)
+    if not args.globoff:
+        try:
+            urls = [url for pattern in urls for url in urlglob.expand(pattern)]
+        except urlglob.GlobError as exc:
+            print(f"greenget: {exc}", file=err)
+            return EXIT_USAGE
     if args.input_file:
         try:
             urls += read_url_list(args.input_file)

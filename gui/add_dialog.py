@@ -192,6 +192,8 @@ class AddDialog(QDialog):
                 else self.tr("%n lines are not an http(s) URL and will be skipped: %1.", "", n)
             )
             problems.append(fill(text, quoted))
+        for n, why in self._parsed.pattern_errors[:SHOWN_BAD_LINES]:
+            problems.append(fill(self.tr("Line %1 is skipped: %2"), n, html.escape(why)))
         checksum = parse_checksum(self._checksum.text())
         if checksum is None:
             problems.append(html.escape(
@@ -204,6 +206,9 @@ class AddDialog(QDialog):
             problems.append(self.tr("Choose a folder to save to."))
         n = len(urls)
         count = self.tr("%n URL to add.", "", n) if n == 1 else self.tr("%n URLs to add.", "", n)
+        if self._parsed.patterns:
+            patterns = self.tr("%n pattern(s) expanded:", "", self._parsed.patterns)
+            count = f"{patterns} {count}"
         self._report.setText(" ".join([count, *problems]))
         ok = self._buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setText(self.tr("Add %n", "", len(urls)) if len(urls) > 1 else self.tr("Add"))

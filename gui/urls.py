@@ -6,6 +6,7 @@ import logging
 import re
 from dataclasses import dataclass
 
+from engine import urlglob
 from engine.urls import check_url, redact
 
 log = logging.getLogger(__name__)
@@ -59,18 +60,36 @@ class ParsedLines:
 
     urls: tuple[str, ...]
     invalid: tuple[tuple[int, str], ...]  # (1-based line number, the line)
+    patterns: int = 0  # lines that were batch patterns (``file[1-9].zip``), expanded
+    pattern_errors: tuple[tuple[int, str], ...] = ()  # (line number, why it was refused)
 
 
-def parse_lines(text: str) -> ParsedLines:
-    """Each non-blank line must be one http(s) URL; duplicates count once."""
+def parse_lines(text: str, globbing: bool = True) -> ParsedLines:
+    """Each non-blank line must be one http(s) URL or, with ``globbing``, a
+    curl pattern (:mod:`engine.urlglob`) that expands to some; duplicates count once."""
     urls: dict[str, None] = {}
     invalid: list[tuple[int, str]] = []
+    errors: list[tuple[int, str]] = []
+    patterns = 0
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if not line:
             continue
-        if is_download_url(line):
-            urls.setdefault(line, None)
-        else:
+        if not (globbing and urlglob.is_pattern(line)):
+            if is_download_url(line):
+                urls.setdefault(line, None)
+            else:
+                invalid.append((number, line))
+            continue
+        try:
+            expanded = urlglob.expand(line)
+        except urlglob.GlobError as exc:
+            errors.append((number, str(exc)))
+            continue
+        if not is_download_url(expanded[0]):
             invalid.append((number, line))
-    return ParsedLines(tuple(urls), tuple(invalid))
+            continue
+        patterns += 1
+        for url in expanded:
+            urls.setdefault(url, None)
+    return ParsedLines(tuple(urls), tuple(invalid), patterns, tuple(errors))

@@ -301,43 +301,55 @@
         </translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="198"/>
+        <location filename="../../gui/add_dialog.py" line="196"/>
+        <source>Line %1 is skipped: %2</source>
+        <translation>第 %1 行已跳过：%2</translation>
+    </message>
+    <message>
+        <location filename="../../gui/add_dialog.py" line="200"/>
         <source>The checksum should look like sha256=&lt;hex digits&gt;.</source>
         <translation>校验和的格式应为 sha256=&lt;十六进制数字&gt;。</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="201"/>
+        <location filename="../../gui/add_dialog.py" line="203"/>
         <source>The checksum will be checked against every one of these files.</source>
         <translation>每个文件都会用该校验和进行校验。</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="204"/>
+        <location filename="../../gui/add_dialog.py" line="206"/>
         <source>Choose a folder to save to.</source>
         <translation>请选择保存的文件夹。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/add_dialog.py" line="206"/>
+        <location filename="../../gui/add_dialog.py" line="208"/>
         <source>%n URL to add.</source>
         <translation>
             <numerusform>将添加 %n 个链接。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/add_dialog.py" line="206"/>
+        <location filename="../../gui/add_dialog.py" line="208"/>
         <source>%n URLs to add.</source>
         <translation>
             <numerusform>将添加 %n 个链接。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/add_dialog.py" line="209"/>
+        <location filename="../../gui/add_dialog.py" line="210"/>
+        <source>%n pattern(s) expanded:</source>
+        <translation>
+            <numerusform>已展开 %n 个批量模式：</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/add_dialog.py" line="214"/>
         <source>Add %n</source>
         <translation>
             <numerusform>添加 %n 个</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="209"/>
+        <location filename="../../gui/add_dialog.py" line="214"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>

@@ -47,6 +47,22 @@ def test_get_reads_a_url_list_from_stdin_with_many_at_once(home, fault_server,
         assert sha256(downloads / f"f{i}.bin") == sha256_of(20_000 + i)
 
 
+def test_a_pattern_queues_a_hundred_downloads_that_all_complete(home, fault_server,
+                                                               downloads) -> None:
+    pattern = fault_server.url("/data/3000/f[001-100].bin")
+    result = greenget(home, "-q", "-j", "8", "-d", str(downloads), pattern)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in downloads.iterdir()) == [f"f{i:03d}.bin" for i in range(1, 101)]
+    assert {sha256(p) for p in downloads.iterdir()} == {sha256_of(3000)}
+    assert result.stdout.count("done") == 100
+
+
+def test_globoff_takes_brackets_literally(home, fault_server, downloads) -> None:
+    result = greenget(home, "-g", "-d", str(downloads), fault_server.url("/data/50/f[1-2].bin"))
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in downloads.iterdir()] == ["f[1-2].bin"]
+
+
 def test_get_reports_failures_plainly_and_exits_nonzero(home, fault_server,
                                                         downloads) -> None:
     result = greenget(home, "-d", str(downloads), "ftp://example.test/x",
@@ -65,6 +81,8 @@ def test_get_reports_failures_plainly_and_exits_nonzero(home, fault_server,
     ([], "no URL given"),
     (["-i", "/nonexistent/list.txt"], "cannot read"),
     (["--checksum", "md77=abc", "http://h/x"], "Unknown checksum algorithm"),
+    (["http://h/f[3-1].bin"], "The link pattern has a bad range at character 16."),
+    (["http://h/[1-100][1-101]"], "makes 10,100 links; at most 10,000"),
 ])
 def test_bad_arguments_get_a_message_not_a_traceback(home, downloads, args: list[str],
                                                       message: str) -> None:

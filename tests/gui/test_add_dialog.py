@@ -86,3 +86,23 @@ def test_the_checksum_hint_shows_its_placeholder(qtbot) -> None:
     shown = QTextDocument()
     shown.setHtml(dialog.report)  # the label shows rich text
     assert "sha256=<hex digits>" in shown.toPlainText()
+
+
+def test_a_pattern_shows_its_expanded_count_as_it_is_typed(qtbot, tmp_path) -> None:
+    dialog = AddDialog(None, text="", directory=str(tmp_path))
+    qtbot.addWidget(dialog)
+    ok = dialog._buttons.button(dialog._buttons.StandardButton.Ok)
+    qtbot.keyClicks(dialog._urls, "http://127.0.0.1/file[001-100].zip")
+    qtbot.waitUntil(lambda: "100 URLs to add" in dialog.report)
+    assert "1 pattern(s) expanded" in dialog.report and ok.text() == "Add 100"
+    assert dialog.request().urls[0] == "http://127.0.0.1/file001.zip"
+    assert dialog.request().urls[-1] == "http://127.0.0.1/file100.zip"
+    qtbot.keyClick(dialog._urls, Qt.Key.Key_Return)
+    qtbot.keyClicks(dialog._urls, "http://127.0.0.1/{a,b}/[1-20000]")
+    qtbot.waitUntil(lambda: "10,000 can be added at once" in dialog.report)
+    assert "Line 2 is skipped: The link pattern makes 40,000 links" in dialog.report
+    assert len(dialog.request().urls) == 100
+    dialog._urls.setPlainText("http://127.0.0.1/f[3-1].zip")
+    dialog._check()
+    assert "Line 1 is skipped: The link pattern has a bad range" in dialog.report
+    assert not ok.isEnabled()
