@@ -304,6 +304,12 @@ def main() -> int:
     dialog._checksum.setText("sha256=" + "3f" * 32)
     dialog._check()
     shoot("add-dialog.png", dialog.frameGeometry())
+    dialog._checksum.setText("")
+    dialog._urls.setPlainText(f"{base}/data/2000000/photos/img[001-250].jpg\n"
+                              f"{base}/data/4000000/{{intro,main,credits}}-[1-4].mp4\n"
+                              f"{base}/data/1000/logs/[a-z][a-z][a-z].txt\n")
+    dialog._check()
+    shoot("add-dialog-pattern.png", dialog.frameGeometry())
     dialog.reject()
 
     if window.tray.available and not LANGUAGE:
