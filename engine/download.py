@@ -643,13 +643,17 @@ class Download:
         self.ctx.sessions.ensure_pool(count * self.ctx.settings.max_active)
         self._workers = [cast(gevent.Greenlet, gevent.getcurrent())]
         pool = gevent.pool.Pool(count)
+        # imap's feeder is a greenlet of its own, outside the pool: killed first,
+        # or a paused download would go on fetching fragments for nobody.
+        fetching = pool.imap(lambda f: self._fragment(f, keys), fragments[start:],
+                             maxsize=2 * count)
         try:
-            for data in pool.imap(lambda f: self._fragment(f, keys), fragments[start:],
-                                  maxsize=2 * count):
+            for data in fetching:
                 self._write(part, data, offset)
                 record.pieces.append(Piece(offset, offset + len(data), len(data)))
                 offset += len(data)
         finally:
+            fetching.kill()
             pool.kill()
             gevent.killall(list(keys.values()))
             self._workers = []

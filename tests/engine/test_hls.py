@@ -84,6 +84,7 @@ def streams(nginx) -> Path:
         "#EXTM3U\n"
         "#EXT-X-STREAM-INF:BANDWIDTH=200000,RESOLUTION=160x120\nlow/index.m3u8\n"
         "#EXT-X-STREAM-INF:BANDWIDTH=900000,RESOLUTION=320x240\nhigh/index.m3u8\n")
+    shutil.copy(root / "plain" / "index.m3u8", root / "plain" / "watch")  # no extension
     live = root / "live"
     live.mkdir()
     plain = (root / "plain" / "index.m3u8").read_text()
@@ -298,3 +299,34 @@ def test_a_discontinuity_joins_both_parts(worker, nginx, streams, downloads) -> 
     probed = _probe(Path(info.path))
     assert abs(float(probed["format"]["duration"]) - 8.0) < 0.5
     assert sorted(s["codec_type"] for s in probed["streams"]) == ["audio", "video"]
+
+
+def test_an_hls_content_type_without_the_extension(no_ffmpeg, faulty_files, streams,
+                                                   downloads) -> None:
+    info = _get(no_ffmpeg, faulty_files.url("/files/hls:watch/plain/watch"), downloads)
+    assert info.state is S.COMPLETED, info.error
+    assert info.name == "watch.ts"
+    expected = b"".join(f.read_bytes() for f in _segments(streams / "plain" / "index.m3u8"))
+    assert Path(info.path).read_bytes() == expected
+
+
+def test_pause_and_resume_fetch_no_stored_fragment_again(no_ffmpeg, faulty_files, streams,
+                                                          downloads) -> None:
+    fragments = _segments(streams / "many" / "index.m3u8")
+    sizes = [f.stat().st_size for f in fragments]
+    faulty_files.reset()
+    (download_id,) = no_ffmpeg.add([faulty_files.url("/files/rate:8000/many/index.m3u8")],
+                                   downloads, connections=2)
+    no_ffmpeg.wait_done(download_id, sum(sizes[:5]))
+    no_ffmpeg.send(p.Pause(ids=(download_id,)))
+    paused = no_ffmpeg.wait_state(download_id, S.PAUSED)
+    kept = next(k for k in range(len(sizes) + 1) if sum(sizes[:k]) == paused.done)
+    assert 5 <= kept < len(fragments)
+    faulty_files.reset()
+    no_ffmpeg.send(p.Resume(ids=(download_id,)))
+    info = no_ffmpeg.wait_state(download_id, S.COMPLETED, S.FAILED)
+    assert info.state is S.COMPLETED, info.error
+    assert Path(info.path).read_bytes() == b"".join(f.read_bytes() for f in fragments)
+    after = _requests(faulty_files)
+    assert not any(after[f.name] for f in fragments[:kept])
+    assert [after[f.name] for f in fragments[kept:]] == [1] * (len(fragments) - kept)

@@ -15,7 +15,8 @@ Endpoints (the full list of query parameters is in tests/servers/README.md):
   faults named in the path so that links relative to a playlist keep them:
   ``<faults>`` is ``-`` or ``kind:name`` items joined by ``,`` (``404once:seg1.ts``,
   ``drop:seg2.ts`` cuts the first answer half-way, ``500once:stream.key``,
-  ``rate:20000`` sends every file at that many bytes a second).
+  ``rate:20000`` sends every file at that many bytes a second, ``hls:name`` sends
+  ``name`` as ``application/vnd.apple.mpegurl``).
 * ``/status/<code>`` that status with a small HTML body.
 * ``GET /_stats`` JSON statistics; ``GET|POST /_reset`` clears them.
 """
@@ -460,8 +461,9 @@ class FaultApp:
         if first and kind == "500once":
             return html_response(500, message="not yet")
         data = target.read_bytes()
-        response = Response(200, [("Content-Type", "application/octet-stream")], [data],
-                            len(data))
+        content_type = ("application/vnd.apple.mpegurl" if kind == "hls"
+                        else "application/octet-stream")
+        response = Response(200, [("Content-Type", content_type)], [data], len(data))
         if first and kind == "drop":
             response.fault, response.fault_at = "drop", len(data) // 2
         rates = [int(k) for k, v in faults.items() if v == "rate" and k.isdigit()]
