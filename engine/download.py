@@ -207,8 +207,9 @@ class Download:
             first = self._start_fresh(response=probe)
         else:
             self._part = PartFile.open(Path(record.directory), record.name)
-            if self._is_hls_resume():
-                self._run_hls(None)
+            playlist = self._resumed_playlist()
+            if playlist is not None:
+                self._run_hls(None, playlist)
                 return
         while True:
             try:
@@ -594,17 +595,26 @@ class Download:
 
     # ------------------------------------------------------------ HLS
 
-    def _is_hls_resume(self) -> bool:
-        """A stopped HLS download: its playlist link, or its pieces are the
-        fragments written so far (each complete, the total still unknown)."""
+    def _resumed_playlist(self) -> str | None:
+        """The media playlist of a stopped HLS download, None for a file.  A
+        link without ``.m3u8`` whose pieces look like fragments (each
+        complete, the total unknown: a stream of unknown size cut at its end
+        looks the same) is asked once for its type."""
         record = self.record
-        if hls.is_playlist_url(record.final_url or record.url):
-            return True
-        return (record.size is None and bool(record.pieces)
-                and all(p.end is not None and p.finished for p in record.pieces))
+        url = record.final_url or record.url
+        by_name = hls.is_playlist_url(url)
+        if not by_name and not (record.size is None and record.pieces and all(
+                p.end is not None and p.finished for p in record.pieces)):
+            return None
+        response = self._with_retries(lambda: self._get(url, None, None))
+        if not by_name and not hls.is_playlist_type(response.headers.get("Content-Type")):
+            response.close()
+            return None
+        return self._playlist_text(response)
 
-    def _run_hls(self, probe: requests.Response | None) -> None:
-        """Fetch an HLS stream's fragments, several at once, into the ``.part``
+    def _run_hls(self, probe: requests.Response | None, resumed: str = "") -> None:
+        """Fetch an HLS stream's fragments (from the ``probe`` of a new download,
+        or the ``resumed`` media playlist), several at once, into the ``.part``
         in order.  Each fragment written becomes one finished piece, so a
         checkpoint (which takes the pieces before it flushes) never claims a
         fragment that is not on the disk, and a resumed run starts after the
@@ -629,8 +639,7 @@ class Download:
                      len(fragments), self._part.name)
         else:
             url = record.final_url or record.url
-            fragments = hls.fragments(
-                self._with_retries(lambda: self._get_playlist(url)), url)
+            fragments = hls.fragments(resumed, url)
         part = self._part
         assert part is not None
         start = len(record.pieces)
