@@ -9,9 +9,9 @@ from tests.servers.payload import payload
 
 
 def test_a_pattern_queues_a_hundred_downloads_that_complete(
-    qtbot, make_client, settings, download_dir, fault_server
+    qtbot, make_client, settings, state_home, download_dir, fault_server
 ) -> None:
-    client = make_client(None)  # the real worker
+    client = make_client(None)  # the real worker, with a fresh state folder
     prefs = Settings(settings)
     prefs.download_dir = str(download_dir)
     window = MainWindow(client, prefs)
