@@ -14,14 +14,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-import m3u8  # type: ignore[import-untyped]
-from cryptography.hazmat.primitives import padding
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from engine.http import DownloadError
 from engine.protocol import ErrorCode
+
+if TYPE_CHECKING:
+    import m3u8  # type: ignore[import-untyped]
+
+# m3u8 and cryptography are imported where a playlist is parsed or a fragment
+# decrypted: every download asks is_playlist_url(), few are streams, and the two
+# packages (cryptography's OpenSSL bindings above all) added 8.5 MiB to the idle
+# worker's RSS, which the 100-download memory goal counts (issue 14).
 
 CONTENT_TYPES = ("application/vnd.apple.mpegurl", "application/x-mpegurl", "audio/mpegurl",
                  "audio/x-mpegurl")
@@ -69,6 +74,8 @@ def bad_playlist(reason: str) -> DownloadError:
 
 def best_variant(text: str, url: str) -> str | None:
     """The URL of the best variant if ``text`` is a master playlist, else None."""
+    import m3u8  # type: ignore[import-untyped]
+
     playlist = m3u8.loads(text, uri=url)
     if not playlist.is_variant:
         return None
@@ -87,6 +94,8 @@ def fragments(text: str, url: str) -> list[Fragment]:
     """The requests of a media playlist, in order (init sections included)."""
     if not text.lstrip("\ufeff").startswith("#EXTM3U"):
         raise bad_playlist("it does not start with #EXTM3U")
+    import m3u8  # type: ignore[import-untyped]
+
     playlist = m3u8.loads(text, uri=url)
     if playlist.is_variant:
         raise bad_playlist("a master playlist where a media playlist was expected")
@@ -161,6 +170,9 @@ def decrypt(data: bytes, key: bytes, iv: bytes) -> bytes:
     if not data or len(data) % 16:
         raise DownloadError("An encrypted fragment is not a whole number of AES blocks; "
                             "trying again.", code=ErrorCode.INCOMPLETE, transient=True)
+    from cryptography.hazmat.primitives import padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
     decryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).decryptor()
     plain = decryptor.update(data) + decryptor.finalize()
     unpadder = padding.PKCS7(128).unpadder()
