@@ -93,7 +93,11 @@ def test_every_string_is_translated_with_its_place_holders() -> None:
 
 
 def test_the_catalogue_is_in_step_with_the_code(tmp_path) -> None:
-    lupdate, lrelease = shutil.which("pyside6-lupdate"), shutil.which("pyside6-lrelease")
+    # PySide6 installs its tools beside the interpreter; the README's test command
+    # runs .venv/bin/python without putting .venv/bin on PATH.
+    beside = str(Path(sys.executable).parent)
+    lupdate, lrelease = (shutil.which(tool, path=f"{beside}{os.pathsep}{os.environ['PATH']}")
+                         for tool in ("pyside6-lupdate", "pyside6-lrelease"))
     if lupdate is None or lrelease is None:
         pytest.skip("pyside6-lupdate/lrelease are not installed")
     copy = tmp_path / TS.name
