@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import logging
-import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QItemSelection, QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QItemSelection, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
-    QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
     QGuiApplication,
@@ -22,7 +20,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDockWidget,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -40,18 +37,15 @@ from engine.protocol import (
     Add,
     DownloadOptions,
     Error,
-    Pause,
-    Remove,
     Resume,
     Retry,
-    SetDownloadOptions,
-    SetUrl,
     State,
 )
-from gui.actions import PAUSABLE, Actions, create_actions, update_enabled
+from gui.actions import Actions, create_actions, update_enabled
 from gui.add_dialog import AddDialog
 from gui.banner import Banner, BannerKind
 from gui.clipboard_watch import ClipboardWatcher
+from gui.commands import RowCommands
 from gui.details import DetailsPane
 from gui.engine_client import START_COMMAND, EngineClient, WorkerState
 from gui.engine_settings import EngineSettings
@@ -60,11 +54,11 @@ from gui.icons import app_icon
 from gui.model import Column, DownloadTableModel, Row
 from gui.notifications import Finished, Notice, Notifier
 from gui.paste import LinkScanner
-from gui.prompts import Duplicates, ask_about_duplicates, confirm_quit, confirm_remove
+from gui.prompts import Duplicates, ask_about_duplicates, confirm_quit
 from gui.proxy import DownloadFilterProxy
 from gui.selection import SelectionTracker
 from gui.settings import Settings
-from gui.settings_dialog import KB, MAX_SPEED_KB, SettingsDialog
+from gui.settings_dialog import SettingsDialog
 from gui.speed_graph import SpeedHistory
 from gui.state_history import StateHistory
 from gui.states import StateFilter
@@ -108,7 +102,6 @@ class MainWindow(QMainWindow):
         self._told_about_tray = False
         self._notice_id: int | None = None
         self._offered: list[str] = []
-        self._next_after_removal: int | None = None
         self.column_menu: QMenu | None = None
         self._errors: list[str] = []
         self.add_dialog: AddDialog | None = None
@@ -151,6 +144,17 @@ class MainWindow(QMainWindow):
         self._refresh_timer.timeout.connect(self.refresh)
 
         self.worker_status = WorkerStatus(client, self._engine, self.worker_banner, self)
+        self.commands = RowCommands(
+            self, client, self.model, self.proxy, self.view, self.selection,
+            self.clipboard_watcher,
+            focused_id=self._focused_id,
+            show_details=self.show_details,
+            add_again=lambda urls: self._send_add(
+                urls, self._settings.download_dir, self._default_options()),
+            say=lambda text: self.statusBar().showMessage(text, 4000),
+            warn=lambda text: self.notice_banner.show_message(
+                text, BannerKind.WARNING, hide_after=15),
+        )
         self._build_layout()
         self._build_menus()
         self._connect()
@@ -260,7 +264,6 @@ class MainWindow(QMainWindow):
         c.progressReceived.connect(self.model.apply_progress)
         c.progressReceived.connect(self.history.record)
         c.downloadsRemoved.connect(self.model.remove_downloads)
-        c.downloadsRemoved.connect(self._select_after_removal)
         c.downloadsRemoved.connect(self.history.forget)
         c.downloadsRemoved.connect(self.states.forget)
         c.errorReported.connect(self._on_error)
@@ -275,7 +278,7 @@ class MainWindow(QMainWindow):
             signal.connect(self._schedule_refresh)
         self.view.selectionModel().selectionChanged.connect(self._on_selection)
         self.view.customContextMenuRequested.connect(self._context_menu)
-        self.view.doubleClicked.connect(lambda _index: self.activate())
+        self.view.doubleClicked.connect(lambda _index: self.commands.activate())
         self.view.horizontalHeader().customContextMenuRequested.connect(self._column_menu)
         self.filter_box.textChanged.connect(self._on_filter)
         self.state_box.currentIndexChanged.connect(self._on_filter)
@@ -283,23 +286,8 @@ class MainWindow(QMainWindow):
         a = self.acts
         a.add.triggered.connect(self.open_add_dialog)
         a.paste.triggered.connect(self.paste_urls)
-        a.resume.triggered.connect(lambda: self._send_for(Resume, {State.PAUSED}))
-        a.pause.triggered.connect(lambda: self._send_for(Pause, PAUSABLE))
-        a.retry.triggered.connect(lambda: self._send_for(Retry, {State.FAILED}))
-        a.remove.triggered.connect(self.remove_selected)
-        a.resume_all.triggered.connect(lambda: self._client.send(Resume(all=True)))
-        a.pause_all.triggered.connect(lambda: self._client.send(Pause(all=True)))
-        a.open_file.triggered.connect(self.open_files)
-        a.activate.triggered.connect(self.activate)
-        a.pause_or_resume.triggered.connect(self.pause_or_resume)
         a.properties.triggered.connect(self.show_details)
-        a.copy_path.triggered.connect(self.copy_paths)
-        a.redownload.triggered.connect(self.redownload)
-        a.remove_completed.triggered.connect(self.remove_completed)
-        a.open_folder.triggered.connect(self.open_folders)
-        a.copy_url.triggered.connect(self.copy_urls)
-        a.refresh_link.triggered.connect(self.refresh_link)
-        a.limit_speed.triggered.connect(self.limit_speed)
+        self.commands.connect_actions(a)
         a.settings.triggered.connect(self.open_settings)
         a.quit.triggered.connect(self._quit_if_confirmed)
 
@@ -567,175 +555,12 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ acting
 
-    def _send_for(self, command: type[Pause | Resume | Retry], states: Iterable[State]) -> None:
-        wanted = set(states)
-        ids = tuple(row.info.id for row in self.selected_rows() if row.info.state in wanted)
-        if ids:
-            self._client.send(command(ids=ids))
-
-    def remove_selected(self) -> None:
-        rows = self.selected_rows()
-        if not rows:
-            return
-        completed = sum(row.info.state is State.COMPLETED for row in rows)
-        answer = self.confirm_remove(len(rows), completed)
-        if answer is not None:
-            ids = tuple(row.info.id for row in rows)
-            self._next_after_removal = self._row_after({row.info.id for row in rows})
-            self._client.send(Remove(ids=ids, delete_files=answer))
-
-    def _row_after(self, leaving: set[int]) -> int | None:
-        """The download to select once ``leaving`` are gone: the next row
-        below the last of them that stays, else the nearest one above."""
-        positions = [self.proxy.position(i) for i in leaving]
-        shown = [p for p in positions if p >= 0]
-        if not shown:
-            return None
-        for position in [*range(max(shown) + 1, self.proxy.rowCount()),
-                         *range(min(shown) - 1, -1, -1)]:
-            download_id = self.proxy.row_at(position).info.id
-            if download_id not in leaving:
-                return download_id
-        return None
-
-    def _select_after_removal(self, _ids: list[int]) -> None:
-        download_id, self._next_after_removal = self._next_after_removal, None
-        if download_id is not None and self.proxy.position(download_id) >= 0:
-            self.view.setCurrentIndex(self.proxy.index(self.proxy.position(download_id), 0))
-            self.view.selectRow(self.proxy.position(download_id))
-
-    def remove_completed(self) -> None:
-        """Take every completed download off the list; the files stay."""
-        ids = tuple(self.model.ids_in_state(State.COMPLETED))
-        if ids:
-            self._client.send(Remove(ids=ids, delete_files=False))
-
-    def activate(self) -> None:
-        """Enter or a double-click: open a completed file, else show the details."""
-        download_id = self._focused_id()
-        row = self.model.find(download_id) if download_id is not None else None
-        if row is None:
-            return
-        if row.info.state is State.COMPLETED:
-            self.open_files()
-        else:
-            self.show_details()
-
     def show_details(self) -> None:
         self.details_dock.show()
         self.details_dock.raise_()
 
-    def pause_or_resume(self) -> None:
-        """Space: pause what runs or waits among the selection, else resume it."""
-        selected = self.selection.selected()
-        if selected.has(*PAUSABLE):
-            self._send_for(Pause, PAUSABLE)
-        else:
-            self._send_for(Resume, {State.PAUSED})
-            self._send_for(Retry, {State.FAILED})
-
-    def copy_paths(self) -> None:
-        paths = [row.info.path or row.info.directory for row in self.selected_rows()]
-        if paths:
-            QGuiApplication.clipboard().setText("\n".join(paths))
-
-    def redownload(self) -> None:
-        """The selected links once more, as new downloads (the old ones stay)."""
-        urls = [row.info.url for row in self.selected_rows()]
-        if urls:
-            self._send_add(urls, self._settings.download_dir, self._default_options())
-
-    def confirm_remove(self, count: int, completed: int) -> bool | None:
-        """Ask before removing; ``None`` to cancel, else whether to delete the
-        completed files."""
-        return confirm_remove(self, count, completed)
-
     def ask_about_duplicates(self, count: int, example: str) -> Duplicates:
         return ask_about_duplicates(self, count, example)
-
-    def open_files(self) -> None:
-        for row in self.selected_rows():
-            if row.info.state is State.COMPLETED:
-                path = row.info.path or os.path.join(row.info.directory, row.info.name)
-                if not QDesktopServices.openUrl(QUrl.fromLocalFile(path)):
-                    self._cannot_open(
-                        fill(self.tr("No application is set up to open %1."), path))
-                    return
-
-    def open_folders(self) -> None:
-        for directory in dict.fromkeys(row.info.directory for row in self.selected_rows()):
-            if not QDesktopServices.openUrl(QUrl.fromLocalFile(directory)):
-                self._cannot_open(
-                    fill(self.tr("No file manager is set up to show the folder %1."), directory))
-                return
-
-    def _cannot_open(self, message: str) -> None:
-        """The desktop has nothing to open a file or folder with: say so."""
-        log.warning("%s", message)
-        self.notice_banner.show_message(message, BannerKind.WARNING, hide_after=15)
-
-    def copy_urls(self) -> None:
-        urls = [row.info.url for row in self.selected_rows()]
-        if urls:
-            text = "\n".join(urls)
-            self.clipboard_watcher.ignore(text)  # ours: not a link to offer back
-            QGuiApplication.clipboard().setText(text)
-
-    def refresh_link(self) -> None:
-        """Give the selected download a new URL (its link expired); the worker
-        checks it is the same file and carries on from the bytes on disk."""
-        selected = self.selected_rows()
-        if len(selected) != 1 or selected[0].info.state is State.COMPLETED:
-            return
-        row = selected[0]
-        url = self.ask_new_url(row)
-        if url is None:
-            return
-        urls = find_urls(url)
-        if len(urls) != 1 or urls[0] != url.strip():
-            self.statusBar().showMessage(self.tr("That is not an http(s) link."), 4000)
-            return
-        if urls[0] != row.info.url:
-            self._client.send(SetUrl(row.info.id, urls[0]))
-
-    def ask_new_url(self, row: Row) -> str | None:
-        """The new link for ``row``, ``None`` if the person cancelled."""
-        text, ok = QInputDialog.getText(
-            self,
-            self.tr("Refresh link"),
-            fill(
-                self.tr("A new link to the same file for “%1”:\n(the download carries on from "
-                        "where it stopped)"),
-                row.name,
-            ),
-            QLineEdit.EchoMode.Normal,
-            row.info.url,
-        )
-        return text.strip() if ok and text.strip() else None
-
-    def limit_speed(self) -> None:
-        """Set (or lift) the speed limit of the selected downloads."""
-        rows = [r for r in self.selected_rows() if r.info.state is not State.COMPLETED]
-        if not rows:
-            return
-        current = rows[0].info.speed_limit or 0
-        limit = self.ask_speed_limit(round(current / KB))
-        if limit is not None:
-            ids = tuple(r.info.id for r in rows)
-            self._client.send(SetDownloadOptions(ids=ids, speed_limit=limit * KB))
-
-    def ask_speed_limit(self, current_kb: int) -> int | None:
-        """A limit in kB/s (0: none), ``None`` if the person cancelled."""
-        value, ok = QInputDialog.getInt(
-            self,
-            self.tr("Speed limit"),
-            self.tr("Speed limit in kB/s (0 for Unlimited):"),
-            current_kb,
-            0,
-            MAX_SPEED_KB,
-            100,
-        )
-        return value if ok else None
 
     def open_settings(self) -> None:
         if self.settings_dialog is None:

@@ -138,7 +138,7 @@ def test_an_expired_link_refreshed_from_the_menu_completes(
     fault_server.reset()
     app.select(expiring)
     assert app.window.acts.refresh_link.isEnabled()
-    monkeypatch.setattr(app.window, "ask_new_url", lambda row: fresh)
+    monkeypatch.setattr(app.window.commands, "ask_new_url", lambda row: fresh)
     app.window.acts.refresh_link.trigger()
     qtbot.waitUntil(lambda: completed(app, fresh), timeout=30_000)
     assert sha256(download_dir / "expiring.iso") == sha256_of(size, seed=8)

@@ -164,7 +164,7 @@ def test_clipboard_watching(qtbot, make_window, settings) -> None:
     assert window.model.row_at(0).info.url == "http://127.0.0.1/files/tool-1.2.tar.gz"
 
     window.view.selectRow(0)
-    window.copy_urls()  # the app's own copy is not offered back
+    window.commands.copy_urls()  # the app's own copy is not offered back
     qtbot.wait(50)
     assert len(offers) == 1
 

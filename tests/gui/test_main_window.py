@@ -130,7 +130,7 @@ def test_remove_asks_first(qtbot, make_window, monkeypatch) -> None:
         assert completed == 1
         return next(answers)
 
-    monkeypatch.setattr(window, "confirm_remove", confirm)
+    monkeypatch.setattr(window.commands, "confirm_remove", confirm)
     window.acts.remove.trigger()  # cancelled
     qtbot.wait(200)
     assert window.model.rowCount() == 7
@@ -147,7 +147,7 @@ def test_open_file_and_folder(qtbot, make_window, monkeypatch) -> None:
     )
     opened: list[str] = []
     monkeypatch.setattr(
-        "gui.main_window.QDesktopServices.openUrl", lambda url: opened.append(url.toLocalFile())
+        "gui.commands.QDesktopServices.openUrl", lambda url: opened.append(url.toLocalFile())
     )
     where = window.view.visualRect(window.proxy.index(0, 0)).center()
     qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=where)
@@ -249,7 +249,8 @@ def test_keyboard_shortcuts_on_the_table(qtbot, make_window, monkeypatch) -> Non
     qtbot.keyClick(window.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     assert QGuiApplication.clipboard().text() == "http://127.0.0.1/7.bin"  # the URL, not the cell
     asked: list[int] = []
-    monkeypatch.setattr(window, "confirm_remove", lambda count, _completed: asked.append(count))
+    monkeypatch.setattr(window.commands, "confirm_remove",
+                        lambda count, _completed: asked.append(count))
     qtbot.keyClick(window.view, Qt.Key.Key_Delete)
     assert asked == [1]
     qtbot.keyClick(window.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
@@ -292,7 +293,7 @@ def test_open_and_open_folder_say_when_nothing_can_open(qtbot, make_window, monk
                       path="/srv/dl/a.bin", size=1, done=1)]
     )
     # What QDesktopServices answers on a desktop with no handler for the file.
-    monkeypatch.setattr("gui.main_window.QDesktopServices.openUrl", lambda _url: False)
+    monkeypatch.setattr("gui.commands.QDesktopServices.openUrl", lambda _url: False)
     window.view.selectRow(0)
     window.acts.open_file.trigger()
     assert window.notice_banner.isVisible()
@@ -333,7 +334,7 @@ def test_the_keyboard_in_the_table(qtbot, make_window) -> None:
 
     # Delete: once they are gone the selection moves to the row below.
     next_id = window.proxy.row_at(window.proxy.position(2) + 1).info.id
-    window.confirm_remove = lambda _count, _completed: False
+    window.commands.confirm_remove = lambda _count, _completed: False
     qtbot.keyClick(view, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: window.model.find(2) is None, timeout=5000)
     assert [r.info.id for r in window.selected_rows()] == [next_id]

@@ -137,19 +137,19 @@ def test_refresh_link_and_speed_limit_from_the_menu(qtbot, make_window, monkeypa
     window.view.selectRow(0)
     window.refresh()
     assert window.acts.refresh_link.isEnabled() and window.acts.limit_speed.isEnabled()
-    monkeypatch.setattr(window, "ask_new_url", lambda row: "http://127.0.0.1/new?token=2")
+    monkeypatch.setattr(window.commands, "ask_new_url", lambda row: "http://127.0.0.1/new?token=2")
     window.acts.refresh_link.trigger()
     qtbot.waitUntil(lambda: window.model.find(7).info.state is State.QUEUED, timeout=5000)
     assert window.model.find(7).info.url == "http://127.0.0.1/new?token=2"
 
     asked: list[int] = []
-    monkeypatch.setattr(window, "ask_speed_limit", lambda kb: asked.append(kb) or 250)
+    monkeypatch.setattr(window.commands, "ask_speed_limit", lambda kb: asked.append(kb) or 250)
     window.acts.limit_speed.trigger()
     qtbot.waitUntil(lambda: window.model.find(7).info.speed_limit == 250 * 1024, timeout=5000)
     window.acts.limit_speed.trigger()
     assert asked == [0, 250]  # the dialog starts from the current limit
 
-    monkeypatch.setattr(window, "ask_new_url", lambda row: "ftp://127.0.0.1/nope")
+    monkeypatch.setattr(window.commands, "ask_new_url", lambda row: "ftp://127.0.0.1/nope")
     window.acts.refresh_link.trigger()
     assert "not an http(s) link" in window.statusBar().currentMessage()
 
