@@ -209,10 +209,9 @@ class DetailsPane(QWidget):
             if info.connections
             else self.tr("default connections")
         )
-        limit = (
-            fill(self.tr("speed limit %1"), format_speed(locale, info.speed_limit))
-            if info.speed_limit
-            else self.tr("no speed limit")
+        limit = fill(
+            self.tr("speed limit: %1"),
+            format_speed(locale, info.speed_limit) if info.speed_limit else self.tr("Unlimited"),
         )
         self.options.setText(f"{connections} · {limit}")
         if info.state is State.COMPLETED:

@@ -459,22 +459,32 @@
         <translation>历史：</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="237"/>
+        <location filename="../../gui/details.py" line="213"/>
+        <source>speed limit: %1</source>
+        <translation>限速：%1</translation>
+    </message>
+    <message>
+        <location filename="../../gui/details.py" line="214"/>
+        <source>Unlimited</source>
+        <translation>不限速</translation>
+    </message>
+    <message>
+        <location filename="../../gui/details.py" line="236"/>
         <source>earlier</source>
         <translation>之前</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="302"/>
+        <location filename="../../gui/details.py" line="301"/>
         <source>downloaded</source>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="303"/>
+        <location filename="../../gui/details.py" line="302"/>
         <source>downloading</source>
         <translation>下载中</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="304"/>
+        <location filename="../../gui/details.py" line="303"/>
         <source>not yet</source>
         <translation>未下载</translation>
     </message>
@@ -509,17 +519,7 @@
         <translation>默认连接数</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="213"/>
-        <source>speed limit %1</source>
-        <translation>限速 %1</translation>
-    </message>
-    <message>
-        <location filename="../../gui/details.py" line="215"/>
-        <source>no speed limit</source>
-        <translation>不限速</translation>
-    </message>
-    <message>
-        <location filename="../../gui/details.py" line="278"/>
+        <location filename="../../gui/details.py" line="277"/>
         <source>%1 pieces, %2 connections busy</source>
         <translation>%1 个分段，%2 个连接工作中</translation>
     </message>

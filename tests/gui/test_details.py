@@ -106,6 +106,7 @@ def test_the_pane_follows_the_selection_and_polls_segments(qtbot, make_window) -
     assert pane.url.text() == "http://•••@127.0.0.1/big.iso"  # no password on screen
     assert "hunter2" not in window.model.index(0, 0).data(3)  # nor in the name's tooltip
     assert pane.path.text() == "/srv/big.iso.part" and "of" in pane.size_value.text()
+    assert pane.options.text() == "default connections · speed limit: Unlimited"
     qtbot.waitUntil(lambda: pane.segment_map.summary().pieces == 3, timeout=5000)
     assert pane._timer.isActive()  # polling while visible and active
     assert "3 pieces" in pane.pieces.text()
