@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 
 from engine.protocol import State
 from gui.states import COLORS
@@ -43,17 +43,27 @@ def action_icon(name: str, theme_name: str) -> QIcon:
 
 @functools.cache
 def state_icon(state: State) -> QIcon:
-    """A small dot in the state's colour."""
+    """A small dot in the state's colour.  On a selected row it keeps its
+    colour (styles tint a selected icon with the highlight, which made a blue
+    dot vanish on a blue row) inside a white ring."""
     icon = QIcon()
     for size in (16, 32):
-        pixmap = QPixmap(size, size)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(COLORS[state])
-        margin = size * 0.28
-        painter.drawEllipse(QRectF(margin, margin, size - 2 * margin, size - 2 * margin))
-        painter.end()
-        icon.addPixmap(pixmap)
+        icon.addPixmap(_dot(size, COLORS[state], ring=False), QIcon.Mode.Normal)
+        icon.addPixmap(_dot(size, COLORS[state], ring=True), QIcon.Mode.Selected)
     return icon
+
+
+def _dot(size: int, colour: QColor, *, ring: bool) -> QPixmap:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    if ring:
+        painter.setPen(QPen(QColor("white"), size / 10))
+    else:
+        painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(colour)
+    margin = size * 0.28
+    painter.drawEllipse(QRectF(margin, margin, size - 2 * margin, size - 2 * margin))
+    painter.end()
+    return pixmap

@@ -82,3 +82,15 @@ def test_unknown_size_while_downloading_is_busy(qtbot) -> None:
 def test_unknown_size_while_queued_is_empty(qtbot) -> None:
     image = render(qtbot, State.QUEUED, None, 0)
     assert not any(close_to(c, RED) for c in bar_pixels(image, 0.03, 0.97))
+
+
+def test_the_status_dot_keeps_its_colour_on_a_selected_row(qtbot) -> None:
+    from PySide6.QtGui import QIcon
+
+    from gui.icons import state_icon
+    from gui.states import COLORS
+
+    for state in State:
+        selected = state_icon(state).pixmap(16, 16, QIcon.Mode.Selected).toImage()
+        assert selected.pixelColor(8, 8) == COLORS[state]  # not blended with the highlight
+        assert selected.pixelColor(4, 8).lightness() > 200  # inside a white ring
