@@ -16,14 +16,14 @@ import os
 import signal
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
 import gevent
 from gevent.event import Event
 
-from engine import protocol, urlglob
+from engine import listfile, protocol, urlglob
 from engine.checksums import SIDECAR, parse_checksum
 from engine.home import AlreadyRunning, StateLock, state_home
 from engine.http import check_proxy
@@ -91,7 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
                              "(default 8)")
     parser.add_argument("-j", "--jobs", type=_positive, default=3,
                         help="downloads at once (default 3)")
-    parser.add_argument("-i", "--input-file", help="read URLs from FILE, one a line (- for stdin)")
+    parser.add_argument("-i", "--input-file",
+                        help="read URLs from FILE (- for stdin): one a line, aria2's input-file "
+                             "format (indented dir=, out=, split=, checksum=, header= lines) "
+                             "or a list Greenget exported as JSON")
     parser.add_argument("--limit-rate", type=parse_rate,
                         help="overall speed limit, e.g. 500K or 2M (bytes per second)")
     parser.add_argument("--checksum", help="verify the file, e.g. sha256=<hex> (one URL only), "
@@ -211,11 +214,11 @@ def _duration(seconds: float) -> str:
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
 
 
-def read_url_list(source: str) -> list[str]:
-    """URLs from a file (or stdin for ``-``): one a line, ``#`` comments skipped."""
+def read_list(source: str, base: str) -> list[listfile.Entry]:
+    """Downloads from a file (or stdin for ``-``): one link a line, ``#``
+    comments skipped, with aria2's indented option lines, or Greenget's JSON."""
     text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-    return [line.strip() for line in text.splitlines()
-            if line.strip() and not line.lstrip().startswith("#")]
+    return listfile.parse(text, base)
 
 
 def _store_for(directory: str) -> tuple[Path, str]:
@@ -238,7 +241,7 @@ def _queue(scheduler: Scheduler, urls: list[str], directory: str,
             wanted.add(earlier.id)
         else:
             fresh.append(url)
-    wanted.update(r.id for r in scheduler.add(fresh, directory, options))
+    wanted.update(r.id for r in scheduler.add(fresh, directory, options))  # also starts them
     return wanted
 
 
@@ -251,13 +254,22 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO, stop: Event) -> int:
         except urlglob.GlobError as exc:
             print(f"greenget: {exc}", file=err)
             return EXIT_USAGE
+    directory = os.path.abspath(os.path.expanduser(args.dir))
+    listed: list[listfile.Entry] = []
     if args.input_file:
         try:
-            urls += read_url_list(args.input_file)
+            listed = read_list(args.input_file, directory)
         except OSError as exc:
             print(f"greenget: cannot read {args.input_file}: {exc.strerror}", file=err)
             return EXIT_USAGE
-    if not urls:
+        except (listfile.ListError, UnicodeDecodeError) as exc:
+            print(f"greenget: cannot read {args.input_file}: {exc}", file=err)
+            return EXIT_USAGE
+    plain = [entry for entry in listed if entry.directory is None
+             and entry.options == protocol.DownloadOptions()]
+    urls += [entry.url for entry in plain]
+    listed = [entry for entry in listed if entry not in plain]
+    if not urls and not listed:
         print("greenget: no URL given (see greenget get --help)", file=err)
         return EXIT_USAGE
     try:
@@ -272,7 +284,6 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO, stop: Event) -> int:
     if problem:
         print(f"greenget: {problem}", file=err)
         return EXIT_USAGE
-    directory = os.path.abspath(os.path.expanduser(args.dir))
     folder, key = _store_for(directory)
     lock = StateLock(folder, key)
     try:
@@ -300,6 +311,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO, stop: Event) -> int:
     try:
         scheduler.start()
         reporter.outcome.wanted = _queue(scheduler, urls, directory, options)
+        for entry in listed:  # each with the folder and options its list gave it
+            reporter.outcome.wanted |= _queue(
+                scheduler, [entry.url], entry.directory or directory,
+                replace(entry.options, paused=False))  # the command is asked to download
         reporter.records.update({i: scheduler.records[i].info()
                                  for i in reporter.outcome.wanted})
         ended: list[Any] = [scheduler.idle, stop, scheduler.supervisor.failed]
@@ -324,7 +339,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO, stop: Event) -> int:
         print("greenget: interrupted; run the same command again to resume", file=err)
         return EXIT_INTERRUPTED
     outcome = reporter.outcome
-    ok = len(outcome.completed) == len(outcome.wanted) == len(urls)
+    ok = len(outcome.completed) == len(outcome.wanted) == len(urls) + len(listed)
     return EXIT_OK if ok else EXIT_FAILED
 
 

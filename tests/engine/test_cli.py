@@ -57,6 +57,24 @@ def test_a_pattern_queues_a_hundred_downloads_that_all_complete(home, fault_serv
     assert result.stdout.count("done") == 100
 
 
+def test_get_reads_aria2s_input_format_keeping_the_options(home, fault_server, downloads,
+                                                           tmp_path: Path) -> None:
+    listing = tmp_path / "list.txt"
+    listing.write_text(
+        f"{fault_server.data_url(4000, 'a.bin')}\n  dir=sub\n  out=named.bin\n"
+        f"  checksum=sha-256={sha256_of(4000)}\n  split=2\n"
+        f"# a comment\n{fault_server.data_url(3000, 'b.bin')}\n", encoding="utf-8")
+    result = greenget(home, "-q", "-d", str(downloads), "-i", str(listing))
+    assert result.returncode == 0, result.stderr
+    assert sha256(downloads / "sub" / "named.bin") == sha256_of(4000)
+    assert sha256(downloads / "b.bin") == sha256_of(3000)
+    listing.write_text(f"{fault_server.data_url(10, 'c.bin')}\n  split=many\n",
+                       encoding="utf-8")
+    result = greenget(home, "-d", str(downloads), "-i", str(listing))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "Line 1: split should be a whole number, not 'many'." in result.stderr
+
+
 def test_globoff_takes_brackets_literally(home, fault_server, downloads) -> None:
     result = greenget(home, "-g", "-d", str(downloads), fault_server.url("/data/50/f[1-2].bin"))
     assert result.returncode == 0, result.stderr

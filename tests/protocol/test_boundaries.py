@@ -4,8 +4,9 @@ The window may use, from ``engine/``, only the contract: ``engine.protocol``
 and the few standard-library-only modules that hold a policy both sides must
 agree on (which links are accepted, how a link is masked, what a checksum looks
 like, the settings' defaults and ranges, origins, the pairing link, a link's
-file name, how a batch pattern expands).  Everything else reaches the engine
-through the worker process; the launcher alone hands over to the engine's entry points, lazily.
+file name, how a batch pattern expands, the list formats).  Everything else
+reaches the engine through the worker process; the launcher alone hands over to
+the engine's entry points, lazily.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SHARED = frozenset({
     "engine.protocol", "engine.settings", "engine.urls", "engine.checksums",
     "engine.naming", "engine.filenames", "engine.origins", "engine.pairing",
-    "engine.urlglob",
+    "engine.urlglob", "engine.listfile",
 })
 # Loaded by the contract (the name module reserves names through the I/O seam),
 # standard library only too, but not for the window to call.
