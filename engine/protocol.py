@@ -176,7 +176,6 @@ class DownloadInfo:
     size: int | None = None
     done: int = 0
     error: str = ""
-    error_code: str = ""
     added: float = 0.0
     connections: int | None = None
     speed_limit: int | None = None
@@ -184,6 +183,7 @@ class DownloadInfo:
     final_url: str = ""
     etag: str = ""
     last_modified: str = ""
+    error_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -470,9 +470,9 @@ class Error(Message):
 
     TYPE: ClassVar[str] = "error"
     message: str
-    code: str = ""
     command: str = ""
     url: str = ""
+    code: str = ""
     fatal: bool = False
 
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from engine.protocol import ACTIVE_STATES, GetSegments, Hello, Segments, State
 from gui.engine_client import EngineClient
+from gui.errors import error_text, explained
 from gui.formatting import fill, format_size, format_speed
 from gui.model import DownloadTableModel, Row
 from gui.segment_map import SegmentMap, segment_colors
@@ -200,7 +201,7 @@ class DetailsPane(QWidget):
         if info.state in ACTIVE_STATES and row.speed > 0:
             state = f"{state} · {format_speed(locale, row.speed)}"
         if info.error:
-            state = f"{state}\n{info.error}"
+            state = f"{state}\n{explained(info.error_code, info.error)}"
         self.state.setText(state)
         self.state.setStyleSheet(f"color: {COLORS[info.state].name()}"
                                  if info.state in (State.FAILED, State.RETRYING) else "")
@@ -238,7 +239,7 @@ class DetailsPane(QWidget):
         )
         text = f"{when}  {state_label(entry.state)}"
         if entry.error:
-            text = f"{text}: {entry.error}"
+            text = f"{text}: {error_text(entry.error_code, entry.error)}"
         item = QListWidgetItem(text)
         if entry.state in (State.FAILED, State.RETRYING):
             item.setForeground(COLORS[entry.state])

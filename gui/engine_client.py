@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signa
 
 from engine.protocol import (
     MAX_LINE_BYTES,
+    PROTOCOL_VERSION,
     Added,
     Changed,
     DownloadInfo,
@@ -31,16 +32,14 @@ from engine.protocol import (
     Snapshot,
     decode_event,
 )
+from gui.errors import explained
+from gui.formatting import fill
 
 log = logging.getLogger(__name__)
 worker_log = logging.getLogger(f"{__name__}.worker")
 
 DRAIN_BUDGET = 0.008  # seconds of line decoding per event-loop turn
 STDERR_TAIL = 8  # last worker log lines kept to explain a crash
-# The ``command`` of the ``error`` a worker sends when it cannot start at all (the
-# state folder is locked by another worker, the store is unreadable): restarting
-# would only fail again.
-START_COMMAND = "start"
 
 
 def worker_command() -> list[str]:
@@ -270,6 +269,17 @@ class EngineClient(QObject):
         """The worker's last log lines (of this run, or of the one that ended)."""
         return "\n".join(self._stderr_tail)
 
+    def _refuse(self, hello: Hello) -> None:
+        """A worker from another version of Greenget: its messages cannot be
+        trusted to mean what this window reads, so stop it and say why."""
+        self._startup_error = fill(
+            self.tr("The download engine (protocol %1) and this window (protocol %2) come "
+                    "from different versions of Greenget. Install Greenget again so that "
+                    "both are the same version."), hello.version, PROTOCOL_VERSION)
+        log.error("worker speaks protocol %d, the window %d: stopping it",
+                  hello.version, PROTOCOL_VERSION)
+        self._process.kill()
+
     def _explain(self, why: str) -> str:
         last = self._stderr_tail[-1] if self._stderr_tail else ""
         return f"{why}: {last}" if last else why
@@ -349,6 +359,9 @@ class EngineClient(QObject):
         match message:
             case Hello():
                 log.info("worker says hello: protocol %d, pid %d", message.version, message.pid)
+                if message.version != PROTOCOL_VERSION:
+                    self._refuse(message)
+                    return
                 self._hello = message
                 self._startup_error = None
                 if self._state is WorkerState.STARTING:
@@ -375,9 +388,9 @@ class EngineClient(QObject):
             case OptionsChanged():
                 self.optionsChanged.emit(message)
             case Error():
-                log.info("worker error: %s", message.message)
-                if message.command == START_COMMAND or self._hello is None:
-                    self._startup_error = message.message
+                log.info("worker error (%s): %s", message.code, message.message)
+                if message.fatal:  # it cannot start at all: restarting would fail again
+                    self._startup_error = explained(message.code, message.message)
                 self.errorReported.emit(message)
             case _:
                 log.warning("unexpected %s event from the worker", message.TYPE)

@@ -47,8 +47,9 @@ from gui.banner import Banner, BannerKind
 from gui.clipboard_watch import ClipboardWatcher
 from gui.commands import RowCommands
 from gui.details import DetailsPane
-from gui.engine_client import START_COMMAND, EngineClient, WorkerState
+from gui.engine_client import EngineClient, WorkerState
 from gui.engine_settings import EngineSettings
+from gui.errors import error_text
 from gui.formatting import fill, format_speed
 from gui.icons import app_icon
 from gui.model import Column, DownloadTableModel, Row
@@ -103,7 +104,8 @@ class MainWindow(QMainWindow):
         self._notice_id: int | None = None
         self._offered: list[str] = []
         self.column_menu: QMenu | None = None
-        self._errors: list[str] = []
+        self._errors: list[str] = []  # the requests refused since the banner showed
+        self._details: list[str] = []  # the same, with the worker's particulars
         self.add_dialog: AddDialog | None = None
         self.settings_dialog: SettingsDialog | None = None
         self.engine_settings = EngineSettings(client, settings, self)
@@ -623,7 +625,8 @@ class MainWindow(QMainWindow):
             return
         row = self.model.find(download_id)
         if row is not None and row.info.state in (State.COMPLETED, State.FAILED):
-            self.notifier.finished(Finished(download_id, row.name, row.info.state, row.info.error))
+            self.notifier.finished(Finished(download_id, row.name, row.info.state,
+                                            error_text(row.info.error_code, row.info.error)))
 
     def _notify(self, notice: Notice) -> None:
         self._notice_id = notice.download_id
@@ -678,13 +681,14 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ the worker
 
     def _on_error(self, error: Error) -> None:
-        if error.command == START_COMMAND:
+        if error.fatal:
             return  # the worker cannot start: workerFailed says so
-        message = error.message
+        message = error_text(error.code, error.message)
         if error.url and error.url not in message:
-            message = f"{message.rstrip('.')}: {error.url}"
+            message = f"{message.rstrip('.。')}: {error.url}"
         if not self.notice_banner.isVisible():
             self._errors.clear()
+            self._details.clear()
         self._errors.append(message)
         if len(self._errors) == 1:
             text = message
@@ -693,6 +697,8 @@ class MainWindow(QMainWindow):
             text = fill(
                 self.tr("%1 requests could not be carried out. The last: %2"), count, message
             )
+        self._details.append(message if message == error.message
+                             else f"{message}\n  {error.message}")
         self.notice_banner.show_message(
-            text, BannerKind.ERROR, details="\n".join(self._errors[-20:])
+            text, BannerKind.ERROR, details="\n".join(self._details[-20:])
         )

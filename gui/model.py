@@ -31,6 +31,7 @@ from engine.protocol import (
     State,
     apply,
 )
+from gui.errors import error_text, explained
 from gui.formatting import (
     display_locale,
     fill,
@@ -273,7 +274,7 @@ class DownloadTableModel(QAbstractTableModel):
                 # A completed row's error is a note (an HLS stream kept as .ts).
                 if info.error and info.state in (State.FAILED, State.RETRYING,
                                                  State.COMPLETED):
-                    return f"{label}: {info.error}"
+                    return f"{label}: {error_text(info.error_code, info.error)}"
                 return label
             case Column.ADDED:
                 if not info.added:
@@ -295,7 +296,7 @@ class DownloadTableModel(QAbstractTableModel):
                 text = QCoreApplication.translate("Columns", "%1 of %2")
                 return fill(text, done, format_size(self._locale, info.size))
             case Column.STATE:
-                return info.error or state_label(info.state)
+                return explained(info.error_code, info.error) or state_label(info.state)
             case Column.ADDED if info.added:
                 return datetime.fromtimestamp(info.added).isoformat(" ", "seconds")
         return None

@@ -31,6 +31,7 @@ from engine.protocol import RpcStatus, State
 from engine.settings import MAX_CONNECTIONS
 from gui.browser_pairing import PairingRows
 from gui.engine_settings import EngineSettings
+from gui.errors import error_text
 from gui.formatting import fill
 from gui.icons import action_icon
 from gui.network import DEFAULT_HTTP_PORT, DEFAULT_SOCKS_PORT, ProxyChoice, ProxyMode, ProxyType
@@ -434,7 +435,7 @@ class SettingsDialog(QDialog):
         if status is None:
             text = self.tr("Starting…") if enabled else self.tr("Off")
         elif status.error:
-            text, color = status.error, COLORS[State.FAILED].name()
+            text, color = error_text(status.error_code, status.error), COLORS[State.FAILED].name()
         elif status.enabled:
             text = fill(self.tr("Listening on 127.0.0.1, port %1"), status.port)
             color = COLORS[State.COMPLETED].name()

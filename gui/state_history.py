@@ -20,11 +20,13 @@ MAX_ENTRIES = 20
 @dataclass(frozen=True)
 class StateEntry:
     """``state`` from ``when`` (Unix time; ``None``: already so when the
-    worker's snapshot arrived), with the error the worker gave, if any."""
+    worker's snapshot arrived), with the error the worker gave, if any (its
+    sentence and its code)."""
 
     state: State
     when: float | None
     error: str = ""
+    error_code: str = ""
 
 
 class StateHistory(QObject):
@@ -47,12 +49,13 @@ class StateHistory(QObject):
         """A snapshot: each download's state as it is (nothing new for one that
         is still where its history left it, after a worker restart)."""
         for info in infos:
-            self._add(info.id, StateEntry(info.state, None, info.error), announce=False)
+            self._add(info.id, StateEntry(info.state, None, info.error, info.error_code),
+                      announce=False)
 
     def add_downloads(self, infos: Iterable[DownloadInfo]) -> None:
         now = time.time()
         for info in infos:
-            self._add(info.id, StateEntry(info.state, now, info.error))
+            self._add(info.id, StateEntry(info.state, now, info.error, info.error_code))
 
     def apply_changes(self, download_id: int, fields: dict[str, Any]) -> None:
         last = self._last(download_id)
@@ -62,7 +65,8 @@ class StateHistory(QObject):
             state = last.state
         else:
             return
-        self._add(download_id, StateEntry(state, time.time(), str(fields.get("error", ""))))
+        self._add(download_id, StateEntry(state, time.time(), str(fields.get("error", "")),
+                                          str(fields.get("error_code", ""))))
 
     def forget(self, ids: Iterable[int]) -> None:
         for download_id in ids:

@@ -366,42 +366,42 @@
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../gui/model.py" line="63"/>
+        <location filename="../../gui/model.py" line="64"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="64"/>
+        <location filename="../../gui/model.py" line="65"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="65"/>
+        <location filename="../../gui/model.py" line="66"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="66"/>
+        <location filename="../../gui/model.py" line="67"/>
         <source>Speed</source>
         <translation>速度</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="67"/>
+        <location filename="../../gui/model.py" line="68"/>
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="68"/>
+        <location filename="../../gui/model.py" line="69"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="69"/>
+        <location filename="../../gui/model.py" line="70"/>
         <source>Added</source>
         <translation>添加时间</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="295"/>
+        <location filename="../../gui/model.py" line="296"/>
         <source>%1 of %2</source>
         <translation>%1 / %2</translation>
     </message>
@@ -409,117 +409,117 @@
 <context>
     <name>DetailsPane</name>
     <message>
-        <location filename="../../gui/details.py" line="98"/>
+        <location filename="../../gui/details.py" line="99"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="99"/>
+        <location filename="../../gui/details.py" line="100"/>
         <source>URL:</source>
         <translation>链接：</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="100"/>
+        <location filename="../../gui/details.py" line="101"/>
         <source>Redirected to:</source>
         <translation>重定向到：</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="101"/>
+        <location filename="../../gui/details.py" line="102"/>
         <source>Saved to:</source>
         <translation>保存到：</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="102"/>
+        <location filename="../../gui/details.py" line="103"/>
         <source>Size:</source>
         <translation>大小：</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="103"/>
+        <location filename="../../gui/details.py" line="104"/>
         <source>ETag:</source>
         <translation>ETag：</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="104"/>
+        <location filename="../../gui/details.py" line="105"/>
         <source>Last modified:</source>
         <translation>最后修改：</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="105"/>
+        <location filename="../../gui/details.py" line="106"/>
         <source>Status:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="106"/>
+        <location filename="../../gui/details.py" line="107"/>
         <source>Options:</source>
         <translation>选项：</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="107"/>
+        <location filename="../../gui/details.py" line="108"/>
         <source>History:</source>
         <translation>历史：</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="213"/>
+        <location filename="../../gui/details.py" line="214"/>
         <source>speed limit: %1</source>
         <translation>限速：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="214"/>
+        <location filename="../../gui/details.py" line="215"/>
         <source>Unlimited</source>
         <translation>不限速</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="236"/>
+        <location filename="../../gui/details.py" line="237"/>
         <source>earlier</source>
         <translation>之前</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="301"/>
+        <location filename="../../gui/details.py" line="302"/>
         <source>downloaded</source>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="302"/>
+        <location filename="../../gui/details.py" line="303"/>
         <source>downloading</source>
         <translation>下载中</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="303"/>
+        <location filename="../../gui/details.py" line="304"/>
         <source>not yet</source>
         <translation>未下载</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="130"/>
+        <location filename="../../gui/details.py" line="131"/>
         <source>Select a download to see its details.</source>
         <translation>选择一个下载以查看详细信息。</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="85"/>
+        <location filename="../../gui/details.py" line="86"/>
         <source>State history</source>
         <translation>状态历史</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="195"/>
+        <location filename="../../gui/details.py" line="196"/>
         <source>%1 (size unknown)</source>
         <translation>%1（大小未知）</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="198"/>
+        <location filename="../../gui/details.py" line="199"/>
         <source>%1 of %2</source>
         <translation>%1 / %2</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="208"/>
+        <location filename="../../gui/details.py" line="209"/>
         <source>%1 connections</source>
         <translation>%1 个连接</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="210"/>
+        <location filename="../../gui/details.py" line="211"/>
         <source>default connections</source>
         <translation>默认连接数</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="277"/>
+        <location filename="../../gui/details.py" line="278"/>
         <source>%1 pieces, %2 connections busy</source>
         <translation>%1 个分段，%2 个连接工作中</translation>
     </message>
@@ -527,19 +527,227 @@
 <context>
     <name>EngineClient</name>
     <message>
-        <location filename="../../gui/engine_client.py" line="226"/>
+        <location filename="../../gui/engine_client.py" line="225"/>
         <source>The download engine could not be started: %1</source>
         <translation>无法启动下载引擎：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_client.py" line="232"/>
+        <location filename="../../gui/engine_client.py" line="231"/>
         <source>The download engine crashed</source>
         <translation>下载引擎崩溃了</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_client.py" line="234"/>
+        <location filename="../../gui/engine_client.py" line="233"/>
         <source>The download engine stopped (exit status %1)</source>
         <translation>下载引擎已停止（退出状态 %1）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_client.py" line="276"/>
+        <source>The download engine (protocol %1) and this window (protocol %2) come from different versions of Greenget. Install Greenget again so that both are the same version.</source>
+        <translation>下载引擎（协议 %1）与本窗口（协议 %2）来自不同版本的 Greenget。请重新安装 Greenget，使两者版本一致。</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <location filename="../../gui/errors.py" line="20"/>
+        <source>The file is not on the server (any more).</source>
+        <translation>服务器上没有这个文件（或已被删除）。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="21"/>
+        <source>The server refused access. The link may have expired: give it a new one.</source>
+        <translation>服务器拒绝访问。链接可能已过期：请提供新链接。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="23"/>
+        <source>The server asks for a login.</source>
+        <translation>服务器要求登录。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="24"/>
+        <source>The server refused the request.</source>
+        <translation>服务器拒绝了请求。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="25"/>
+        <source>The server has a problem (5xx, or too busy).</source>
+        <translation>服务器出现问题（5xx 错误或过于繁忙）。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="26"/>
+        <source>The server did not answer in time.</source>
+        <translation>服务器未能及时响应。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="27"/>
+        <source>The connection failed or was cut.</source>
+        <translation>连接失败或被中断。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="28"/>
+        <source>The server&apos;s name could not be found.</source>
+        <translation>找不到服务器的域名。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="29"/>
+        <source>The server redirects in a loop.</source>
+        <translation>服务器陷入重定向循环。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="30"/>
+        <source>The secure connection failed (the certificate is not trusted).</source>
+        <translation>安全连接失败（证书不受信任）。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="32"/>
+        <source>This is not a link Greenget can download.</source>
+        <translation>这不是 Greenget 能下载的链接。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="33"/>
+        <source>The server sent the wrong part of the file.</source>
+        <translation>服务器发送了文件中错误的部分。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="34"/>
+        <source>The server sent a web page instead of the file.</source>
+        <translation>服务器发送了一个网页，而不是文件。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="35"/>
+        <source>The server refused to send the rest.</source>
+        <translation>服务器拒绝发送剩余部分。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="36"/>
+        <source>The data stopped before the file was complete.</source>
+        <translation>文件尚未完整，数据就中断了。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="37"/>
+        <source>The file keeps changing on the server.</source>
+        <translation>服务器上的文件不断变化。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="38"/>
+        <source>The new link is for a different file; the bytes downloaded were kept.</source>
+        <translation>新链接指向另一个文件；已下载的数据已保留。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="40"/>
+        <source>The server sent another size than it announced.</source>
+        <translation>服务器发送的大小与其声明的不符。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="41"/>
+        <source>The file is larger than the limit set.</source>
+        <translation>文件超过了设定的大小上限。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="42"/>
+        <source>The file is damaged: its checksum is not the expected one.</source>
+        <translation>文件已损坏：校验和与预期不符。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="44"/>
+        <source>No checksum is published next to the file.</source>
+        <translation>文件旁没有发布校验和。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="45"/>
+        <source>The disk is full.</source>
+        <translation>磁盘已满。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="46"/>
+        <source>Greenget may not write in the folder.</source>
+        <translation>Greenget 无权写入该文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="47"/>
+        <source>The folder or the partial file was deleted; Retry starts again.</source>
+        <translation>文件夹或未完成的文件已被删除；“重试”将重新开始下载。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="49"/>
+        <source>The file could not be written.</source>
+        <translation>无法写入文件。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="50"/>
+        <source>No free file name is left in the folder.</source>
+        <translation>文件夹中已没有可用的文件名。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="51"/>
+        <source>Greenget hit an internal error.</source>
+        <translation>Greenget 遇到内部错误。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="52"/>
+        <source>The download engine could not read a request.</source>
+        <translation>下载引擎无法读取一个请求。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="53"/>
+        <source>The download engine does not know this request.</source>
+        <translation>下载引擎不认识这个请求。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="55"/>
+        <source>That download is no longer in the list.</source>
+        <translation>该下载已不在列表中。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="56"/>
+        <source>A setting is out of its range.</source>
+        <translation>某项设置超出了允许范围。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="57"/>
+        <source>The download folder cannot be used.</source>
+        <translation>无法使用该下载文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="58"/>
+        <source>The checksum is not valid.</source>
+        <translation>校验和无效。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="59"/>
+        <source>The proxy address is not valid.</source>
+        <translation>代理地址无效。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="60"/>
+        <source>That download is already complete.</source>
+        <translation>该下载已经完成。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="61"/>
+        <source>The browser connection cannot listen on that port.</source>
+        <translation>浏览器连接无法在该端口上监听。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="62"/>
+        <source>Another Greenget is already running with the same download list.</source>
+        <translation>另一个 Greenget 已在使用同一个下载列表运行。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="64"/>
+        <source>Greenget cannot use its settings folder (see the details).</source>
+        <translation>Greenget 无法使用其设置文件夹（详见详细信息）。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="66"/>
+        <source>The download list could not be read. It was kept aside; Greenget starts with an empty list.</source>
+        <translation>无法读取下载列表。它已被另行保存；Greenget 以空列表启动。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="69"/>
+        <source>The download list was written by a newer Greenget. It was kept aside; Greenget starts with an empty list.</source>
+        <translation>下载列表由更新版本的 Greenget 写入。它已被另行保存；Greenget 以空列表启动。</translation>
     </message>
 </context>
 <context>
@@ -568,7 +776,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/main_window.py" line="74"/>
+        <location filename="../../gui/main_window.py" line="75"/>
         <source>No downloads yet.
 
 Paste links with Ctrl+V, drop them here, or click Add.</source>
@@ -577,173 +785,173 @@ Paste links with Ctrl+V, drop them here, or click Add.</source>
 按 Ctrl+V 粘贴链接、把链接拖到这里，或点击“添加”。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="77"/>
+        <location filename="../../gui/main_window.py" line="78"/>
         <source>No downloads match the filter.</source>
         <translation>没有符合筛选条件的下载。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="124"/>
+        <location filename="../../gui/main_window.py" line="126"/>
         <source>Details</source>
         <translation>详细信息</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="167"/>
+        <location filename="../../gui/main_window.py" line="169"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="183"/>
+        <location filename="../../gui/main_window.py" line="185"/>
         <source>Filter by name or URL  (Ctrl+F)</source>
         <translation>按名称或链接筛选  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="184"/>
+        <location filename="../../gui/main_window.py" line="186"/>
         <source>Filter</source>
         <translation>筛选</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="190"/>
+        <location filename="../../gui/main_window.py" line="192"/>
         <source>Show downloads in this state</source>
         <translation>显示处于此状态的下载</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="191"/>
+        <location filename="../../gui/main_window.py" line="193"/>
         <source>State filter</source>
         <translation>状态筛选</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="231"/>
+        <location filename="../../gui/main_window.py" line="233"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="237"/>
+        <location filename="../../gui/main_window.py" line="239"/>
         <source>&amp;Downloads</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="247"/>
+        <location filename="../../gui/main_window.py" line="249"/>
         <source>&amp;View</source>
         <translation>查看(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="249"/>
+        <location filename="../../gui/main_window.py" line="251"/>
         <source>&amp;Details</source>
         <translation>详细信息(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="251"/>
+        <location filename="../../gui/main_window.py" line="253"/>
         <source>Show or hide the details of the selected download</source>
         <translation>显示或隐藏选中下载的详细信息</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="253"/>
+        <location filename="../../gui/main_window.py" line="255"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="254"/>
+        <location filename="../../gui/main_window.py" line="256"/>
         <source>&amp;About Greenget</source>
         <translation>关于 Greenget(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="380"/>
+        <location filename="../../gui/main_window.py" line="382"/>
         <source>Downloads carry on here. Quit from this icon&apos;s menu.</source>
         <translation>下载会在这里继续。要退出，请使用此图标的菜单。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="427"/>
+        <location filename="../../gui/main_window.py" line="429"/>
         <source>%Ln active</source>
         <translation>
             <numerusform>%Ln 个进行中</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="428"/>
+        <location filename="../../gui/main_window.py" line="430"/>
         <source>%Ln queued</source>
         <translation>
             <numerusform>%Ln 个排队中</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="431"/>
+        <location filename="../../gui/main_window.py" line="433"/>
         <source>%Ln paused</source>
         <translation>
             <numerusform>%Ln 个已暂停</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="433"/>
+        <location filename="../../gui/main_window.py" line="435"/>
         <source>%Ln failed</source>
         <translation>
             <numerusform>%Ln 个失败</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="434"/>
+        <location filename="../../gui/main_window.py" line="436"/>
         <source>%Ln completed</source>
         <translation>
             <numerusform>%Ln 个已完成</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="466"/>
+        <location filename="../../gui/main_window.py" line="468"/>
         <source>Adding %n download…</source>
         <translation>
             <numerusform>正在添加 %n 个下载…</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="468"/>
+        <location filename="../../gui/main_window.py" line="470"/>
         <source>Adding %n downloads…</source>
         <translation>
             <numerusform>正在添加 %n 个下载…</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="507"/>
+        <location filename="../../gui/main_window.py" line="509"/>
         <source>There are no http(s) links in the clipboard.</source>
         <translation>剪贴板中没有 http(s) 链接。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="554"/>
+        <location filename="../../gui/main_window.py" line="556"/>
         <source>Only http(s) links can be downloaded.</source>
         <translation>只能下载 http(s) 链接。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="606"/>
+        <location filename="../../gui/main_window.py" line="608"/>
         <source>About Greenget</source>
         <translation>关于 Greenget</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="608"/>
+        <location filename="../../gui/main_window.py" line="610"/>
         <source>A download manager that resumes after any crash.</source>
         <translation>一款在任何崩溃后都能继续下载的下载管理器。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="610"/>
+        <location filename="../../gui/main_window.py" line="612"/>
         <source>Protocol %1.</source>
         <translation>协议版本 %1。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="665"/>
+        <location filename="../../gui/main_window.py" line="668"/>
         <source>Download the copied link %1?</source>
         <translation>下载复制的链接 %1？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="667"/>
+        <location filename="../../gui/main_window.py" line="670"/>
         <source>Download the %n copied links?</source>
         <translation>
             <numerusform>下载复制的 %n 个链接？</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="670"/>
+        <location filename="../../gui/main_window.py" line="673"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="694"/>
+        <location filename="../../gui/main_window.py" line="698"/>
         <source>%1 requests could not be carried out. The last: %2</source>
         <translation>有 %1 个请求无法执行。最后一个：%2</translation>
     </message>
@@ -965,274 +1173,274 @@ Paste links with Ctrl+V, drop them here, or click Add.</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="52"/>
+        <location filename="../../gui/settings_dialog.py" line="53"/>
         <source> kB/s</source>
         <translation> kB/s</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="53"/>
+        <location filename="../../gui/settings_dialog.py" line="54"/>
         <source>Unlimited</source>
         <translation>不限速</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="73"/>
+        <location filename="../../gui/settings_dialog.py" line="74"/>
         <source>Greenget settings</source>
         <translation>Greenget 设置</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="78"/>
+        <location filename="../../gui/settings_dialog.py" line="79"/>
         <source>Download folder</source>
         <translation>下载文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="80"/>
+        <location filename="../../gui/settings_dialog.py" line="81"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="91"/>
+        <location filename="../../gui/settings_dialog.py" line="92"/>
         <source>For servers that allow a file in several pieces</source>
         <translation>适用于允许分段下载的服务器</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="93"/>
+        <location filename="../../gui/settings_dialog.py" line="94"/>
         <source>All downloads together</source>
         <translation>所有下载合计</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="96"/>
+        <location filename="../../gui/settings_dialog.py" line="97"/>
         <source>Each new download starts with this limit (change it per download from the table&apos;s menu)</source>
         <translation>每个新下载都以此限速开始（可在列表的右键菜单中单独更改）</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="104"/>
+        <location filename="../../gui/settings_dialog.py" line="105"/>
         <source>Download &amp;folder:</source>
         <translation>下载文件夹(&amp;F)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="105"/>
+        <location filename="../../gui/settings_dialog.py" line="106"/>
         <source>Downloads at &amp;once:</source>
         <translation>同时下载数(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="106"/>
+        <location filename="../../gui/settings_dialog.py" line="107"/>
         <source>&amp;Connections per download:</source>
         <translation>每个下载的连接数(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="107"/>
+        <location filename="../../gui/settings_dialog.py" line="108"/>
         <source>Overall speed &amp;limit:</source>
         <translation>总限速(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="108"/>
+        <location filename="../../gui/settings_dialog.py" line="109"/>
         <source>Limit for each &amp;new download:</source>
         <translation>每个新下载的限速(&amp;N)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="111"/>
+        <location filename="../../gui/settings_dialog.py" line="112"/>
         <source>Closing the window keeps Greenget in the &amp;tray</source>
         <translation>关闭窗口时将 Greenget 保留在系统托盘(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="116"/>
+        <location filename="../../gui/settings_dialog.py" line="117"/>
         <source>This desktop has no system tray: closing the window quits</source>
         <translation>此桌面没有系统托盘：关闭窗口即退出</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="118"/>
+        <location filename="../../gui/settings_dialog.py" line="119"/>
         <source>&amp;Notify when a download completes or fails</source>
         <translation>下载完成或失败时通知(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="120"/>
+        <location filename="../../gui/settings_dialog.py" line="121"/>
         <source>&amp;Watch the clipboard for download links</source>
         <translation>监视剪贴板中的下载链接(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="122"/>
+        <location filename="../../gui/settings_dialog.py" line="123"/>
         <source>&amp;Queue copied links without asking</source>
         <translation>不经询问，直接将复制的链接加入队列(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="136"/>
+        <location filename="../../gui/settings_dialog.py" line="137"/>
         <source>&amp;Accept downloads from browser extensions</source>
         <translation>接受来自浏览器扩展的下载(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="145"/>
+        <location filename="../../gui/settings_dialog.py" line="146"/>
         <source>JSON-RPC address</source>
         <translation>JSON-RPC 地址</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="148"/>
+        <location filename="../../gui/settings_dialog.py" line="149"/>
         <source>JSON-RPC secret</source>
         <translation>JSON-RPC 密钥</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="149"/>
+        <location filename="../../gui/settings_dialog.py" line="150"/>
         <source>Made when the endpoint is first turned on</source>
         <translation>首次启用接口时生成</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="150"/>
+        <location filename="../../gui/settings_dialog.py" line="151"/>
         <source>Copy the address</source>
         <translation>复制地址</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="151"/>
+        <location filename="../../gui/settings_dialog.py" line="152"/>
         <source>Copy the secret</source>
         <translation>复制密钥</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="153"/>
+        <location filename="../../gui/settings_dialog.py" line="154"/>
         <source>None: extensions only</source>
         <translation>无：仅限扩展</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="156"/>
+        <location filename="../../gui/settings_dialog.py" line="157"/>
         <source>Web pages that may use Greenget, such as AriaNg served from http://localhost:6880, separated by spaces. Extensions are always allowed.</source>
         <translation>允许使用 Greenget 的网页，例如从 http://localhost:6880 提供的 AriaNg，以空格分隔。浏览器扩展始终允许。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="168"/>
+        <location filename="../../gui/settings_dialog.py" line="169"/>
         <source>Greenget answers aria2&apos;s JSON-RPC on this computer, so browser extensions (Aria2 Explorer, Aria2 Integration) and web front ends such as AriaNg send their downloads here. Give them the address and the secret below.</source>
         <translation>Greenget 在本机提供 aria2 的 JSON-RPC 接口，浏览器扩展（Aria2 Explorer、Aria2 Integration）和 AriaNg 等网页前端可以把下载发送到这里。请把下面的地址和密钥填入它们的设置。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="179"/>
+        <location filename="../../gui/settings_dialog.py" line="180"/>
         <source>&amp;Port:</source>
         <translation>端口(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="181"/>
+        <location filename="../../gui/settings_dialog.py" line="182"/>
         <source>A&amp;ddress:</source>
         <translation>地址(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="183"/>
+        <location filename="../../gui/settings_dialog.py" line="184"/>
         <source>&amp;Secret:</source>
         <translation>密钥(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="184"/>
+        <location filename="../../gui/settings_dialog.py" line="185"/>
         <source>Allowed &amp;web pages:</source>
         <translation>允许的网页(&amp;W)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="187"/>
+        <location filename="../../gui/settings_dialog.py" line="188"/>
         <source>Status:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="192"/>
+        <location filename="../../gui/settings_dialog.py" line="193"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="193"/>
+        <location filename="../../gui/settings_dialog.py" line="194"/>
         <source>Network</source>
         <translation>网络</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="194"/>
+        <location filename="../../gui/settings_dialog.py" line="195"/>
         <source>Desktop</source>
         <translation>桌面</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="195"/>
+        <location filename="../../gui/settings_dialog.py" line="196"/>
         <source>Browser integration</source>
         <translation>浏览器集成</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="207"/>
+        <location filename="../../gui/settings_dialog.py" line="208"/>
         <source>Use the &amp;system&apos;s proxy settings</source>
         <translation>使用系统代理设置(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="209"/>
+        <location filename="../../gui/settings_dialog.py" line="210"/>
         <source>The http_proxy, https_proxy and no_proxy environment variables</source>
         <translation>环境变量 http_proxy、https_proxy 和 no_proxy</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="211"/>
+        <location filename="../../gui/settings_dialog.py" line="212"/>
         <source>&amp;No proxy: connect directly</source>
         <translation>不使用代理：直接连接(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="212"/>
+        <location filename="../../gui/settings_dialog.py" line="213"/>
         <source>&amp;Manual proxy:</source>
         <translation>手动设置代理(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="222"/>
+        <location filename="../../gui/settings_dialog.py" line="223"/>
         <source>Host name or IP address</source>
         <translation>主机名或 IP 地址</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="229"/>
-        <location filename="../../gui/settings_dialog.py" line="232"/>
+        <location filename="../../gui/settings_dialog.py" line="230"/>
+        <location filename="../../gui/settings_dialog.py" line="233"/>
         <source>Optional</source>
         <translation>可选</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="243"/>
+        <location filename="../../gui/settings_dialog.py" line="244"/>
         <source>Port:</source>
         <translation>端口：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="245"/>
+        <location filename="../../gui/settings_dialog.py" line="246"/>
         <source>Ser&amp;ver:</source>
         <translation>服务器(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="246"/>
+        <location filename="../../gui/settings_dialog.py" line="247"/>
         <source>&amp;User:</source>
         <translation>用户名(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="247"/>
+        <location filename="../../gui/settings_dialog.py" line="248"/>
         <source>Pass&amp;word:</source>
         <translation>密码(&amp;W)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="248"/>
+        <location filename="../../gui/settings_dialog.py" line="249"/>
         <source>Address:</source>
         <translation>地址：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="273"/>
+        <location filename="../../gui/settings_dialog.py" line="274"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="327"/>
+        <location filename="../../gui/settings_dialog.py" line="328"/>
         <source>Save downloads to</source>
         <translation>下载保存位置</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="396"/>
+        <location filename="../../gui/settings_dialog.py" line="397"/>
         <source>Not a web address, ignored: %1</source>
         <translation>不是网址，已忽略：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="424"/>
+        <location filename="../../gui/settings_dialog.py" line="425"/>
         <source>Enter the proxy&apos;s host name or address</source>
         <translation>请输入代理的主机名或地址</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="435"/>
+        <location filename="../../gui/settings_dialog.py" line="436"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="435"/>
-        <location filename="../../gui/settings_dialog.py" line="442"/>
+        <location filename="../../gui/settings_dialog.py" line="436"/>
+        <location filename="../../gui/settings_dialog.py" line="443"/>
         <source>Off</source>
         <translation>已关闭</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="439"/>
+        <location filename="../../gui/settings_dialog.py" line="440"/>
         <source>Listening on 127.0.0.1, port %1</source>
         <translation>正在 127.0.0.1 的 %1 端口监听</translation>
     </message>

@@ -9,7 +9,8 @@ import time
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from engine.protocol import DownloadOptions, State
+from engine.protocol import DownloadOptions, ErrorCode, State
+from gui.errors import error_text
 from gui.model import Column
 from tests.e2e.conftest import App
 from tests.servers.payload import sha256_of
@@ -100,10 +101,12 @@ def test_a_bad_url_shows_an_error(qtbot, app: App, fault_server) -> None:
         timeout=30_000,
     )
     row = app.row(missing)
-    assert row.info.error  # a sentence for a person, shown in the row and its tooltip
+    assert row.info.error_code == ErrorCode.NOT_FOUND and row.info.error
+    reason = error_text(ErrorCode.NOT_FOUND)  # in the person's language, from the code
     status = app.window.model.index(0, Column.STATE)
-    assert status.data() == f"Failed: {row.info.error}"
-    assert status.data(Qt.ItemDataRole.ToolTipRole) == row.info.error
+    assert status.data() == f"Failed: {reason}"
+    # the tooltip adds the worker's particulars, for a bug report
+    assert status.data(Qt.ItemDataRole.ToolTipRole) == f"{reason}\n{row.info.error}"
     app.select(missing)
     assert app.window.acts.retry.isEnabled()
 
@@ -114,7 +117,7 @@ def test_a_refused_url_is_reported(qtbot, app: App) -> None:
     app.window.queue_urls(["http://"])
     banner = app.window.notice_banner
     qtbot.waitUntil(banner.isVisible, timeout=10_000)
-    assert banner.text.endswith(": http://")  # the worker's reason, then the URL
+    assert banner.text == f"{error_text(ErrorCode.BAD_URL).rstrip('.')}: http://"
     assert app.window.model.rowCount() == 0
 
 
@@ -132,7 +135,7 @@ def test_an_expired_link_refreshed_from_the_menu_completes(
         timeout=30_000,
     )
     failed = app.row(expiring)
-    assert "expired" in failed.info.error and failed.done > 0
+    assert failed.info.error_code == ErrorCode.FORBIDDEN and failed.done > 0
 
     fresh = fault_server.data_url(size, name="expiring.iso", seed=8, token="fresh")
     fault_server.reset()

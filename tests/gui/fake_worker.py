@@ -12,8 +12,10 @@ command line received is appended to that file.  Modes:
   followed by garbage (not JSON, not an object, an unknown type, a bad field).
 * ``crash-once``: ARG is a marker file; the first run (no marker) says hello
   and then dies with status 3 (no error event); later runs are ``normal``.
-* ``locked``: hello, then the ``error`` a worker sends when another one holds
-  the state folder, then exit 3.
+* ``locked``: the fatal ``error`` a worker sends (instead of hello) when
+  another one holds the state folder, then exit 3.
+* ``old``: a worker of the previous protocol version: its hello, then
+  ``normal``.
 * ``mute``: exits 1 at once without a word.
 * ``stubborn``: like ``normal`` but ignores ``shutdown`` and end of input.
 * ``flood``: a snapshot of ARG downloads (default 1000) of which the first 100
@@ -130,11 +132,13 @@ def main() -> int:
             time.sleep(0.05)
         write(b"this is not json\n[1, 2]\n{\"type\": \"nonsense\"}\n")
         write(b"{\"type\": \"progress\", \"items\": 7}\n\xff\xfe\n\n")
+    elif mode == "locked":
+        emit(p.Error(LOCKED, code=p.ErrorCode.ALREADY_RUNNING, fatal=True))
+        return 3
+    elif mode == "old":
+        emit(p.Hello(p.PROTOCOL_VERSION - 1, os.getpid()))
     else:
         emit(hello)
-    if mode == "locked":
-        emit(p.Error(LOCKED, command="start"))
-        return 3
     if mode == "crash-once":
         marker = Path(arg)
         if not marker.exists():

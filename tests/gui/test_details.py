@@ -139,7 +139,8 @@ def test_state_history_is_capped_and_counts_new_errors() -> None:
     states.load([DownloadInfo(1, "http://127.0.0.1/a", "/tmp", State.PAUSED)])
     states.load([DownloadInfo(1, "http://127.0.0.1/a", "/tmp", State.PAUSED)])  # a restart
     assert [(e.state, e.when) for e in states.entries(1)] == [(State.PAUSED, None)]
-    states.apply_changes(1, {"state": "retrying", "error": "503 Service Unavailable"})
+    states.apply_changes(1, {"state": "retrying", "error": "503 Service Unavailable",
+                             "error_code": "server-error"})
     states.apply_changes(1, {"error": "Connection reset"})  # another try, another reason
     states.apply_changes(1, {"done": 10})  # not a state change
     states.apply_changes(1, {"state": "failed", "error": "Connection reset"})
@@ -148,6 +149,7 @@ def test_state_history_is_capped_and_counts_new_errors() -> None:
         (State.RETRYING, "503 Service Unavailable"), (State.RETRYING, "Connection reset"),
         (State.FAILED, "Connection reset"),
     ]
+    assert entries[0].error_code == "server-error"  # the code, translated when shown
     # A snapshot is not news (10,000 of them would be 10,000 signals): the changes are.
     assert all(e.when is not None for e in entries) and recorded == [1] * 3
     states.forget([1])

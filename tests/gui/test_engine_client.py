@@ -6,8 +6,9 @@ import logging
 import os
 from pathlib import Path
 
-from engine.protocol import Add, DownloadOptions, Pause
+from engine.protocol import PROTOCOL_VERSION, Add, DownloadOptions, ErrorCode, Pause
 from gui.engine_client import EngineClient, WorkerState
+from gui.errors import error_text
 from tests.gui.conftest import fake_worker
 
 
@@ -79,9 +80,25 @@ def test_a_locked_state_folder_is_reported_not_retried(qtbot, make_client) -> No
     client.workerLost.connect(lambda why, _delay: lost.append(why))
     with qtbot.waitSignal(client.workerFailed, timeout=10_000) as failed:
         client.start()
-    assert "already using" in failed.args[0]
+    reason, detail = failed.args[0].split("\n")  # the code's text, then the particulars
+    assert reason == error_text(ErrorCode.ALREADY_RUNNING) and detail
     qtbot.wait(500)
     assert client.state is WorkerState.FAILED and client.pid == 0 and not lost
+
+
+def test_a_worker_of_another_version_is_stopped_and_named(qtbot, make_client) -> None:
+    client = make_client(fake_worker("old"))
+    lost: list[str] = []
+    client.workerLost.connect(lambda why, _delay: lost.append(why))
+    connected: list[object] = []
+    client.connected.connect(connected.append)
+    with qtbot.waitSignal(client.workerFailed, timeout=10_000) as failed:
+        client.start()
+    why = failed.args[0]
+    assert f"protocol {PROTOCOL_VERSION - 1}" in why and f"protocol {PROTOCOL_VERSION}" in why
+    qtbot.wait(500)
+    assert client.state is WorkerState.FAILED and client.pid == 0
+    assert not lost and not connected  # never taken for a working engine, never restarted
 
 
 def test_a_worker_that_never_starts_is_given_up(qtbot, make_client) -> None:

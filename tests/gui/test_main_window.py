@@ -6,7 +6,8 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMenu
 
-from engine.protocol import DownloadInfo, Error, State
+from engine.protocol import DownloadInfo, Error, ErrorCode, State
+from gui.errors import error_text
 from gui.main_window import EMPTY_HINT, MainWindow
 from gui.model import Column, DownloadTableModel
 from gui.settings import Settings
@@ -172,7 +173,8 @@ def test_worker_crash_shows_a_banner_then_recovers(qtbot, make_window, tmp_path)
 def test_locked_state_folder_is_shown(qtbot, make_window) -> None:
     window = make_window("locked", ready=False)
     banner = window.worker_banner
-    qtbot.waitUntil(lambda: "already using" in banner.text, timeout=10_000)
+    reason = error_text(ErrorCode.ALREADY_RUNNING)
+    qtbot.waitUntil(lambda: banner.text.startswith(reason), timeout=10_000)
     assert banner.isVisible() and banner.action_text == "Try again"
     assert window.worker_status.status.health is Health.STOPPED
     assert window.notice_banner.isHidden()  # the start error is not shown twice
@@ -181,11 +183,14 @@ def test_locked_state_folder_is_shown(qtbot, make_window) -> None:
 def test_refused_urls_are_reported(qtbot, make_window) -> None:
     window = make_window()
     emit = window._client.errorReported.emit
-    emit(Error("Only http and https links can be downloaded: ftp://x", "add", "ftp://x"))
-    assert window.notice_banner.isVisible() and "ftp://x" in window.notice_banner.text
-    emit(Error("Not a valid URL: htp:/y", "add", "htp:/y"))
+    emit(Error("Only http and https links can be downloaded, not ftp:.", "add", "ftp://x",
+               code=ErrorCode.BAD_URL))
+    reason = error_text(ErrorCode.BAD_URL).rstrip(".")
+    assert window.notice_banner.isVisible() and window.notice_banner.text == f"{reason}: ftp://x"
+    emit(Error("The URL is not valid (bad port).", "add", "htp:/y", code=ErrorCode.BAD_URL))
     assert window.notice_banner.text.startswith("2 requests")
     assert "htp:/y" in window.notice_banner.toolTip()
+    assert "bad port" in window.notice_banner.toolTip()  # the particulars, for a report
 
 
 def test_window_state_is_restored(qtbot, make_window, settings) -> None:

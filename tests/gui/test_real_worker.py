@@ -8,8 +8,9 @@ import signal
 import sqlite3
 from pathlib import Path
 
-from engine.protocol import Add, State
+from engine.protocol import Add, ErrorCode, State
 from gui.engine_client import EngineClient, WorkerState
+from gui.errors import error_text
 from tests.gui.test_engine_client import _alive
 from tests.servers.payload import payload
 
@@ -82,5 +83,5 @@ def test_a_second_worker_on_the_same_folder_is_refused(qtbot, make_client, state
     second: EngineClient = make_client(None)
     with qtbot.waitSignal(second.workerFailed, timeout=20_000) as failed:
         second.start()
-    assert "already using" in failed.args[0]
+    assert failed.args[0].splitlines()[0] == error_text(ErrorCode.ALREADY_RUNNING)
     assert first.state is WorkerState.RUNNING and second.state is WorkerState.FAILED

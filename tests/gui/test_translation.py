@@ -115,3 +115,51 @@ def test_the_catalogue_is_in_step_with_the_code(tmp_path) -> None:
     qm = tmp_path / QM.name
     subprocess.run([lrelease, str(TS), "-qm", str(qm)], capture_output=True, check=True)
     assert qm.read_bytes() == QM.read_bytes(), "the .qm is stale: run pyside6-lrelease"
+
+
+REASONS = """
+import json
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from engine.protocol import DownloadInfo, ErrorCode, State
+from gui.errors import error_text
+from gui.i18n import install_translators
+from gui.model import Column, DownloadTableModel
+
+app = QApplication([])
+install_translators(app)
+model = DownloadTableModel()
+model.load_snapshot([
+    DownloadInfo(i, "http://127.0.0.1/x", "/tmp", State.FAILED, error="The English detail.",
+                 error_code=code)
+    for i, code in enumerate(ErrorCode, start=1)
+])
+print(json.dumps({
+    "texts": {code.value: error_text(code, "The English detail.") for code in ErrorCode},
+    "rows": [model.index(r, Column.STATE).data() for r in range(model.rowCount())],
+}, ensure_ascii=False))
+"""
+
+
+def reasons(tmp_path: Path, lang: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANGUAGE"))}
+    env.update(LANG=lang, QT_QPA_PLATFORM="offscreen", GREENGET_HOME=str(tmp_path / "home"))
+    out = subprocess.run([sys.executable, "-c", REASONS], capture_output=True, text=True,
+                         env=env, cwd=ROOT, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.splitlines()[-1])
+
+
+def test_every_failure_reason_is_chinese_under_a_chinese_locale(tmp_path) -> None:
+    shown = reasons(tmp_path, "zh_CN.UTF-8")
+    for code, text in shown["texts"].items():
+        assert re.search(r"[\u4e00-\u9fff]", text), f"{code}: {text!r}"
+        assert "English" not in text, code
+    for row in shown["rows"]:  # the row of a failed download: state and reason, Chinese
+        assert row.startswith("失败") and "English" not in row, row
+
+
+def test_every_failure_code_has_its_own_text(tmp_path) -> None:
+    texts = reasons(tmp_path, "en_US.UTF-8")["texts"]
+    assert "The English detail." not in texts.values()  # none falls back to the detail
+    assert len(set(texts.values())) >= len(texts) - 2  # and they say different things
