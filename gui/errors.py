@@ -49,6 +49,9 @@ _TEXTS = cast(dict[str, str], {
     E.DISK: QT_TRANSLATE_NOOP("Errors", "The file could not be written."),
     E.NAME: QT_TRANSLATE_NOOP("Errors", "No free file name is left in the folder."),
     E.INTERNAL: QT_TRANSLATE_NOOP("Errors", "Greenget hit an internal error."),
+    E.BAD_PLAYLIST: QT_TRANSLATE_NOOP("Errors", "The video playlist cannot be used."),
+    E.LIVE_STREAM: QT_TRANSLATE_NOOP(
+        "Errors", "This is a live stream; only streams that end can be downloaded."),
     E.BAD_LINE: QT_TRANSLATE_NOOP("Errors", "The download engine could not read a request."),
     E.UNKNOWN_COMMAND: QT_TRANSLATE_NOOP(
         "Errors", "The download engine does not know this request."),

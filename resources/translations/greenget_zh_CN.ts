@@ -686,66 +686,76 @@
     </message>
     <message>
         <location filename="../../gui/errors.py" line="52"/>
+        <source>The video playlist cannot be used.</source>
+        <translation>无法使用该视频播放列表。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="53"/>
+        <source>This is a live stream; only streams that end can be downloaded.</source>
+        <translation>这是直播流；只能下载有结尾的流。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="55"/>
         <source>The download engine could not read a request.</source>
         <translation>下载引擎无法读取一个请求。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="53"/>
+        <location filename="../../gui/errors.py" line="56"/>
         <source>The download engine does not know this request.</source>
         <translation>下载引擎不认识这个请求。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="55"/>
+        <location filename="../../gui/errors.py" line="58"/>
         <source>That download is no longer in the list.</source>
         <translation>该下载已不在列表中。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="56"/>
+        <location filename="../../gui/errors.py" line="59"/>
         <source>A setting is out of its range.</source>
         <translation>某项设置超出了允许范围。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="57"/>
+        <location filename="../../gui/errors.py" line="60"/>
         <source>The download folder cannot be used.</source>
         <translation>无法使用该下载文件夹。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="58"/>
+        <location filename="../../gui/errors.py" line="61"/>
         <source>The checksum is not valid.</source>
         <translation>校验和无效。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="59"/>
+        <location filename="../../gui/errors.py" line="62"/>
         <source>The proxy address is not valid.</source>
         <translation>代理地址无效。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="60"/>
+        <location filename="../../gui/errors.py" line="63"/>
         <source>That download is already complete.</source>
         <translation>该下载已经完成。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="61"/>
+        <location filename="../../gui/errors.py" line="64"/>
         <source>The browser connection cannot listen on that port.</source>
         <translation>浏览器连接无法在该端口上监听。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="62"/>
+        <location filename="../../gui/errors.py" line="65"/>
         <source>Another Greenget is already running with the same download list.</source>
         <translation>另一个 Greenget 已在使用同一个下载列表运行。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="64"/>
+        <location filename="../../gui/errors.py" line="67"/>
         <source>Greenget cannot use its settings folder (see the details).</source>
         <translation>Greenget 无法使用其设置文件夹（详见详细信息）。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="66"/>
+        <location filename="../../gui/errors.py" line="69"/>
         <source>The download list could not be read. It was kept aside; Greenget starts with an empty list.</source>
         <translation>无法读取下载列表。它已被另行保存；Greenget 以空列表启动。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="69"/>
+        <location filename="../../gui/errors.py" line="72"/>
         <source>The download list was written by a newer Greenget. It was kept aside; Greenget starts with an empty list.</source>
         <translation>下载列表由更新版本的 Greenget 写入。它已被另行保存；Greenget 以空列表启动。</translation>
     </message>
