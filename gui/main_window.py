@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QItemSelection, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -41,6 +42,7 @@ from engine.protocol import (
     Retry,
     State,
 )
+from gui import list_files
 from gui.actions import Actions, create_actions, update_enabled
 from gui.add_dialog import AddDialog
 from gui.banner import Banner, BannerKind
@@ -232,6 +234,12 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("&File"))
         file_menu.addActions([a.add, a.paste])
+        file_menu.addSeparator()
+        import_list = file_menu.addAction(self.tr("&Import list…"))
+        import_list.triggered.connect(self.import_list)
+        export_list = file_menu.addAction(self.tr("&Export list…"))
+        export_list.setToolTip(self.tr("Export the selected downloads, or all of them"))
+        export_list.triggered.connect(self.export_list)
         file_menu.addSeparator()
         file_menu.addAction(a.settings)
         file_menu.addSeparator()
@@ -545,8 +553,24 @@ class MainWindow(QMainWindow):
         if event.mimeData().hasUrls() or event.mimeData().hasText():
             event.acceptProposedAction()
 
+    def import_list(self) -> None:
+        list_files.ask_and_import(self, self._settings.download_dir, self.queue_urls)
+
+    def export_list(self) -> None:
+        rows = self.selected_rows() or [self.model.row_at(r) for r in range(self.model.rowCount())]
+        list_files.ask_and_export(self, [row.info for row in rows], self._settings.download_dir)
+
     def dropEvent(self, event: QDropEvent) -> None:
         mime = event.mimeData()
+        lists = [Path(url.toLocalFile()) for url in mime.urls()
+                 if url.isLocalFile() and url.toLocalFile().lower().endswith(
+                     list_files.LIST_SUFFIXES)]
+        if lists:
+            event.acceptProposedAction()
+            for path in lists:
+                list_files.import_or_explain(self, path, self._settings.download_dir,
+                                             self.queue_urls)
+            return
         dropped = [url.toString() for url in mime.urls()]
         urls = find_urls("\n".join([*dropped, mime.text()]))
         if urls:
