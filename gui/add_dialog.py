@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -57,7 +57,11 @@ def parse_checksum(text: str) -> str | None:
 
 class AddDialog(QDialog):
     """Checks the lines as they are typed and reports the ones that are not
-    http(s) URLs; Add stays disabled until there is something to add."""
+    http(s) URLs; Add stays disabled until there is something to add.
+    Import… hands a list file (with each download's own folder and options)
+    to the window through ``listChosen`` and closes the dialog."""
+
+    listChosen = Signal(str)
 
     def __init__(
         self, parent: QWidget | None, *, text: str, directory: str, connections: int = 0
@@ -109,6 +113,11 @@ class AddDialog(QDialog):
         self._buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
+        importing = self._buttons.addButton(
+            self.tr("&Import list…"), QDialogButtonBox.ButtonRole.ActionRole)
+        importing.setToolTip(self.tr("Add the downloads of a list file: links, an aria2 "
+                                     "input file or a list Greenget exported"))
+        importing.clicked.connect(self._import)
         self._buttons.accepted.connect(self.accept)
         self._urls.installEventFilter(self)  # Ctrl+Enter there adds, as anywhere else
         self._buttons.rejected.connect(self.reject)
@@ -165,6 +174,14 @@ class AddDialog(QDialog):
     def _directory_path(self) -> str:
         text = self._directory.text().strip()
         return str(Path(text).expanduser()) if text else ""
+
+    def _import(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Import a list"), self._directory_path(),
+            self.tr("Download lists (*.txt *.json *.aria2 *.lst);;All files (*)"))
+        if chosen:
+            self.listChosen.emit(chosen)
+            self.reject()
 
     def _browse(self) -> None:
         chosen = QFileDialog.getExistingDirectory(

@@ -530,6 +530,8 @@ class MainWindow(QMainWindow):
             connections=self._settings.connections,
         )
         dialog.accepted.connect(self._add_from_dialog)
+        dialog.listChosen.connect(lambda path: list_files.import_or_explain(
+            self, Path(path), self._settings.download_dir, self.queue_urls))
         dialog.finished.connect(self._add_dialog_closed)
         self.add_dialog = dialog
         dialog.open()

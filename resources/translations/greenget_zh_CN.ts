@@ -217,139 +217,159 @@
 <context>
     <name>AddDialog</name>
     <message>
-        <location filename="../../gui/add_dialog.py" line="66"/>
+        <location filename="../../gui/add_dialog.py" line="70"/>
         <source>Add downloads</source>
         <translation>添加下载</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="72"/>
+        <location filename="../../gui/add_dialog.py" line="76"/>
         <source>One URL per line, e.g. https://example.com/file.zip</source>
         <translation>每行一个链接，例如 https://example.com/file.zip</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="82"/>
+        <location filename="../../gui/add_dialog.py" line="86"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="88"/>
+        <location filename="../../gui/add_dialog.py" line="92"/>
         <source>Add &amp;paused (start them later)</source>
         <translation>添加为暂停状态（稍后开始）(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="91"/>
+        <location filename="../../gui/add_dialog.py" line="95"/>
         <source>Default</source>
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="94"/>
+        <location filename="../../gui/add_dialog.py" line="98"/>
         <source>Parallel connections per download, for servers that allow it</source>
         <translation>每个下载的并行连接数（服务器支持时）</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="98"/>
+        <location filename="../../gui/add_dialog.py" line="102"/>
         <source>Optional: sha256=… (checked when the download ends)</source>
         <translation>可选：sha256=…（下载结束时校验）</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="102"/>
+        <location filename="../../gui/add_dialog.py" line="106"/>
         <source>&amp;Save to:</source>
         <translation>保存到(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="105"/>
+        <location filename="../../gui/add_dialog.py" line="109"/>
         <source>C&amp;onnections:</source>
         <translation>连接数(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="106"/>
+        <location filename="../../gui/add_dialog.py" line="110"/>
         <source>C&amp;hecksum:</source>
         <translation>校验和(&amp;H)：</translation>
     </message>
     <message>
         <location filename="../../gui/add_dialog.py" line="117"/>
+        <source>&amp;Import list…</source>
+        <translation>导入列表(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/add_dialog.py" line="118"/>
+        <source>Add the downloads of a list file: links, an aria2 input file or a list Greenget exported</source>
+        <translation>添加列表文件中的下载：链接、aria2 输入文件或 Greenget 导出的列表</translation>
+    </message>
+    <message>
+        <location filename="../../gui/add_dialog.py" line="126"/>
         <source>&amp;URLs:</source>
         <translation>链接(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="171"/>
+        <location filename="../../gui/add_dialog.py" line="180"/>
+        <source>Import a list</source>
+        <translation>导入列表</translation>
+    </message>
+    <message>
+        <location filename="../../gui/add_dialog.py" line="181"/>
+        <source>Download lists (*.txt *.json *.aria2 *.lst);;All files (*)</source>
+        <translation>下载列表 (*.txt *.json *.aria2 *.lst);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/add_dialog.py" line="188"/>
         <source>Save downloads to</source>
         <translation>下载保存位置</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="183"/>
+        <location filename="../../gui/add_dialog.py" line="200"/>
         <source>line %1: “%2”</source>
         <translation>第 %1 行：“%2”</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="187"/>
+        <location filename="../../gui/add_dialog.py" line="204"/>
         <source>%1 and %2 more</source>
         <translation>%1 等另外 %2 行</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/add_dialog.py" line="190"/>
+        <location filename="../../gui/add_dialog.py" line="207"/>
         <source>%n line is not an http(s) URL and will be skipped: %1.</source>
         <translation>
             <numerusform>%n 行不是 http(s) 链接，将被跳过：%1。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/add_dialog.py" line="192"/>
+        <location filename="../../gui/add_dialog.py" line="209"/>
         <source>%n lines are not an http(s) URL and will be skipped: %1.</source>
         <translation>
             <numerusform>%n 行不是 http(s) 链接，将被跳过：%1。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="196"/>
+        <location filename="../../gui/add_dialog.py" line="213"/>
         <source>Line %1 is skipped: %2</source>
         <translation>第 %1 行已跳过：%2</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="200"/>
+        <location filename="../../gui/add_dialog.py" line="217"/>
         <source>The checksum should look like sha256=&lt;hex digits&gt;.</source>
         <translation>校验和的格式应为 sha256=&lt;十六进制数字&gt;。</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="203"/>
+        <location filename="../../gui/add_dialog.py" line="220"/>
         <source>The checksum will be checked against every one of these files.</source>
         <translation>每个文件都会用该校验和进行校验。</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="206"/>
+        <location filename="../../gui/add_dialog.py" line="223"/>
         <source>Choose a folder to save to.</source>
         <translation>请选择保存的文件夹。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/add_dialog.py" line="208"/>
+        <location filename="../../gui/add_dialog.py" line="225"/>
         <source>%n URL to add.</source>
         <translation>
             <numerusform>将添加 %n 个链接。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/add_dialog.py" line="208"/>
+        <location filename="../../gui/add_dialog.py" line="225"/>
         <source>%n URLs to add.</source>
         <translation>
             <numerusform>将添加 %n 个链接。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/add_dialog.py" line="210"/>
+        <location filename="../../gui/add_dialog.py" line="227"/>
         <source>%n pattern(s) expanded:</source>
         <translation>
             <numerusform>已展开 %n 个批量模式：</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/add_dialog.py" line="214"/>
+        <location filename="../../gui/add_dialog.py" line="231"/>
         <source>Add %n</source>
         <translation>
             <numerusform>添加 %n 个</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="214"/>
+        <location filename="../../gui/add_dialog.py" line="231"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
@@ -984,44 +1004,44 @@ Paste links with Ctrl+V, drop them here, or click Add.</source>
         <translation>剪贴板中没有 http(s) 链接。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="580"/>
+        <location filename="../../gui/main_window.py" line="582"/>
         <source>Only http(s) links can be downloaded.</source>
         <translation>只能下载 http(s) 链接。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="632"/>
+        <location filename="../../gui/main_window.py" line="634"/>
         <source>About Greenget</source>
         <translation>关于 Greenget</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="634"/>
+        <location filename="../../gui/main_window.py" line="636"/>
         <source>A download manager that resumes after any crash.</source>
         <translation>一款在任何崩溃后都能继续下载的下载管理器。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="636"/>
+        <location filename="../../gui/main_window.py" line="638"/>
         <source>Protocol %1.</source>
         <translation>协议版本 %1。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="692"/>
+        <location filename="../../gui/main_window.py" line="694"/>
         <source>Download the copied link %1?</source>
         <translation>下载复制的链接 %1？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="694"/>
+        <location filename="../../gui/main_window.py" line="696"/>
         <source>Download the %n copied links?</source>
         <translation>
             <numerusform>下载复制的 %n 个链接？</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="697"/>
+        <location filename="../../gui/main_window.py" line="699"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="722"/>
+        <location filename="../../gui/main_window.py" line="724"/>
         <source>%1 requests could not be carried out. The last: %2</source>
         <translation>有 %1 个请求无法执行。最后一个：%2</translation>
     </message>

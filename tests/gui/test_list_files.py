@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QFileDialog
 
 from engine.protocol import DownloadInfo, DownloadOptions, State
 from gui.list_files import Form, export_to
 from gui.main_window import MainWindow
 from gui.settings import Settings
+from tests.gui.message_boxes import answer_next_box
 from tests.servers.payload import payload, sha256_of
 
 
@@ -78,3 +80,34 @@ def test_an_exported_list_dropped_on_a_fresh_window_gives_the_same_downloads(
     assert [same(i) for i in after] == [same(i) for i in before]
     assert (downloads / "sub" / "kept.bin").read_bytes() == payload(200_000)
     assert (downloads / "b.bin").read_bytes() == payload(7000)
+
+
+def test_import_in_the_add_dialog_keeps_each_downloads_folder(
+        qtbot, make_window, tmp_path: Path, monkeypatch) -> None:
+    window = make_window()
+    listing = tmp_path / "list.txt"
+    listing.write_text("http://127.0.0.1/a.bin\n  dir=sub\nhttp://127.0.0.1/b.bin\n",
+                       encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        lambda *_args: (str(listing), ""))
+    window.open_add_dialog()
+    dialog = window.add_dialog
+    assert dialog is not None
+    import_button = next(b for b in dialog._buttons.buttons() if "Import" in b.text())
+    import_button.click()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2, timeout=5000)
+    folders = {i.url: i.directory for i in infos(window)}
+    default = window._settings.download_dir
+    assert folders == {"http://127.0.0.1/a.bin": str(Path(default) / "sub"),
+                       "http://127.0.0.1/b.bin": default}
+    qtbot.waitUntil(lambda: window.add_dialog is None, timeout=2000)
+
+    seen: list[str] = []
+    listing.write_text("http://127.0.0.1/c.bin\n  split=many\n", encoding="utf-8")
+    answer_next_box("OK", seen)
+    window.open_add_dialog()
+    assert window.add_dialog is not None
+    next(b for b in window.add_dialog._buttons.buttons() if "Import" in b.text()).click()
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert "Line 1: split should be a whole number, not 'many'." in seen[0]
+    assert window.model.rowCount() == 2
