@@ -11,7 +11,6 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QSocketNotifier
 from PySide6.QtWidgets import QApplication
 
-from gui.compat import protect_singletons
 from gui.engine_client import EngineClient
 from gui.i18n import install_translators
 from gui.icons import app_icon
@@ -48,7 +47,6 @@ class SignalBridge:
 
 def run(argv: list[str], state: Path) -> int:
     """Run the window until it closes; ``argv`` may carry URLs to queue."""
-    protect_singletons()
     app = QApplication(argv)
     app.setApplicationName("Greenget")
     app.setOrganizationName("Greenget")

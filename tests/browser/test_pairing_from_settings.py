@@ -16,13 +16,10 @@ from PySide6.QtCore import QObject, QSettings, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from selenium.webdriver.common.by import By
 
-from gui.compat import protect_singletons
 from gui.engine_client import Backoff, EngineClient
 from gui.main_window import MainWindow
 from gui.settings import Settings
 from tests.browser.chromium import Browser
-
-protect_singletons()
 
 
 class LinkCatcher(QObject):

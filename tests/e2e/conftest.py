@@ -10,13 +10,10 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from engine.protocol import SetOptions, State
-from gui.compat import protect_singletons
 from gui.engine_client import Backoff, EngineClient
 from gui.main_window import MainWindow
 from gui.model import Row
 from gui.settings import Settings
-
-protect_singletons()  # PySide6 6.12.0 on Python 3.11 would abort the test run (see gui.compat)
 
 
 class App:

@@ -11,12 +11,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
 
-from gui.compat import protect_singletons
 from gui.engine_client import Backoff, EngineClient
 from gui.main_window import MainWindow
 from gui.settings import Settings
-
-protect_singletons()  # PySide6 6.12.0 on Python 3.11 would abort the test run (see gui.compat)
 
 FAKE_WORKER = Path(__file__).with_name("fake_worker.py")
 FAST_BACKOFF = Backoff(initial=0.05, maximum=0.2, healthy_after=5.0, give_up_after=3)

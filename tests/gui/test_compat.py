@@ -1,21 +1,31 @@
-"""The guard against the binding's reference leaks on None/True (see gui.compat)."""
+"""The Qt binding keeps its references to None and True.
+
+PySide6 6.12.0 drops a reference to ``None`` each time a method returns nothing
+and to ``True`` each time a ``Signal(bool)`` emits it: harmless on Python 3.12+,
+where these objects are immortal, but on 3.11 the interpreter aborts within
+seconds of painting a busy table. pyproject.toml excludes that release; this
+test says so plainly (instead of an abort) if a binding with the defect is
+ever installed.
+"""
 
 from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QSize
-
-from gui.compat import _Probe
+from PySide6.QtCore import QObject, QSize, Signal
 
 
-def test_none_and_true_survive_many_leaky_calls() -> None:
-    # conftest called protect_singletons(); without it, a leaking binding
-    # aborts the interpreter long before the end of this loop on Python 3.11.
-    probe = _Probe()
+class _Probe(QObject):
+    flag = Signal(bool)
+
+
+def test_the_binding_keeps_its_references_to_none_and_true() -> None:
+    size, probe = QSize(), _Probe()
     probe.flag.connect(lambda _value: None)
-    size = QSize()
-    for _ in range(100_000):
+    before = sys.getrefcount(None), sys.getrefcount(True)
+    for _ in range(64):
         size.setWidth(1)
         probe.flag.emit(True)
-    assert sys.getrefcount(None) > 0 and sys.getrefcount(True) > 0
+    after = sys.getrefcount(None), sys.getrefcount(True)
+    assert after[0] >= before[0] and after[1] >= before[1], (
+        "this PySide6 drops references to None/True (as 6.12.0 does); pin it out in pyproject.toml")
