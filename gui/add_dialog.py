@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from engine import checksums
 from engine.protocol import DownloadOptions
 from engine.settings import MAX_CONNECTIONS
-from gui.formatting import fill
+from gui.formatting import with_args
 from gui.icons import action_icon
 from gui.urls import ParsedLines, parse_lines
 
@@ -197,20 +197,20 @@ class AddDialog(QDialog):
         problems: list[str] = []
         if bad:
             quoted = ", ".join(
-                fill(self.tr("line %1: “%2”"), n, html.escape(line[:60]))
+                with_args(self.tr("line %1: “%2”"), n, html.escape(line[:60]))
                 for n, line in bad[:SHOWN_BAD_LINES]
             )
             if len(bad) > SHOWN_BAD_LINES:
-                quoted = fill(self.tr("%1 and %2 more"), quoted, len(bad) - SHOWN_BAD_LINES)
+                quoted = with_args(self.tr("%1 and %2 more"), quoted, len(bad) - SHOWN_BAD_LINES)
             n = len(bad)
             text = (
                 self.tr("%n line is not an http(s) URL and will be skipped: %1.", "", n)
                 if n == 1
                 else self.tr("%n lines are not an http(s) URL and will be skipped: %1.", "", n)
             )
-            problems.append(fill(text, quoted))
+            problems.append(with_args(text, quoted))
         for n, why in self._parsed.pattern_errors[:SHOWN_BAD_LINES]:
-            problems.append(fill(self.tr("Line %1 is skipped: %2"), n, html.escape(why)))
+            problems.append(with_args(self.tr("Line %1 is skipped: %2"), n, html.escape(why)))
         checksum = parse_checksum(self._checksum.text())
         if checksum is None:
             problems.append(html.escape(

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPush
 
 from engine.pairing import CODE_LIFETIME, pairing_link
 from engine.protocol import RpcStatus
-from gui.formatting import fill
+from gui.formatting import with_args
 from gui.icons import action_icon
 
 log = logging.getLogger(__name__)
@@ -81,10 +81,10 @@ class PairingRows(QObject):
         minutes = CODE_LIFETIME // 60
         if QDesktopServices.openUrl(QUrl(link)):
             log.info("opened a pairing link for port %d in the browser", status.port)
-            self.hint.setText(fill(self.tr(
+            self.hint.setText(with_args(self.tr(
                 "Opened in your browser. For another browser, copy the link into its address "
                 "bar. It works once, within %1 minutes."), minutes))
         else:
-            self.hint.setText(fill(self.tr(
+            self.hint.setText(with_args(self.tr(
                 "No browser could be opened: copy the link into your browser's address bar. "
                 "It works once, within %1 minutes."), minutes))

@@ -17,7 +17,7 @@ from engine.protocol import Pause, Remove, Resume, Retry, SetDownloadOptions, Se
 from gui.actions import PAUSABLE, Actions
 from gui.clipboard_watch import ClipboardWatcher
 from gui.engine_client import EngineClient
-from gui.formatting import fill
+from gui.formatting import with_args
 from gui.model import DownloadTableModel, Row
 from gui.prompts import confirm_remove
 from gui.proxy import DownloadFilterProxy
@@ -167,14 +167,14 @@ class RowCommands(QObject):
                 path = row.info.path or os.path.join(row.info.directory, row.info.name)
                 if not QDesktopServices.openUrl(QUrl.fromLocalFile(path)):
                     self._cannot_open(
-                        fill(self.tr("No application is set up to open %1."), path))
+                        with_args(self.tr("No application is set up to open %1."), path))
                     return
 
     def open_folders(self) -> None:
         for directory in dict.fromkeys(row.info.directory for row in self._selection.rows()):
             if not QDesktopServices.openUrl(QUrl.fromLocalFile(directory)):
-                self._cannot_open(
-                    fill(self.tr("No file manager is set up to show the folder %1."), directory))
+                self._cannot_open(with_args(
+                    self.tr("No file manager is set up to show the folder %1."), directory))
                 return
 
     def _cannot_open(self, message: str) -> None:
@@ -211,7 +211,7 @@ class RowCommands(QObject):
         text, ok = QInputDialog.getText(
             self._window,
             self.tr("Refresh link"),
-            fill(
+            with_args(
                 self.tr("A new link to the same file for “%1”:\n(the download carries on from "
                         "where it stopped)"),
                 row.name,

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from engine.protocol import ACTIVE_STATES, GetSegments, Hello, Segments, State
 from gui.engine_client import EngineClient
 from gui.errors import error_text, explained
-from gui.formatting import fill, format_size, format_speed
+from gui.formatting import format_size, format_speed, with_args
 from gui.model import DownloadTableModel, Row
 from gui.segment_map import SegmentMap, segment_colors
 from gui.speed_graph import SpeedGraph, SpeedHistory
@@ -193,10 +193,10 @@ class DetailsPane(QWidget):
         self.path.setText(info.path or info.directory)
         if info.size is None:
             self.size_value.setText(
-                fill(self.tr("%1 (size unknown)"), format_size(locale, row.done)))
+                with_args(self.tr("%1 (size unknown)"), format_size(locale, row.done)))
         else:
             done, size = format_size(locale, row.done), format_size(locale, info.size)
-            self.size_value.setText(fill(self.tr("%1 of %2"), done, size))
+            self.size_value.setText(with_args(self.tr("%1 of %2"), done, size))
         state = state_label(info.state)
         if info.state in ACTIVE_STATES and row.speed > 0:
             state = f"{state} · {format_speed(locale, row.speed)}"
@@ -206,11 +206,11 @@ class DetailsPane(QWidget):
         self.state.setStyleSheet(f"color: {COLORS[info.state].name()}"
                                  if info.state in (State.FAILED, State.RETRYING) else "")
         connections = (
-            fill(self.tr("%1 connections"), info.connections)
+            with_args(self.tr("%1 connections"), info.connections)
             if info.connections
             else self.tr("default connections")
         )
-        limit = fill(
+        limit = with_args(
             self.tr("speed limit: %1"),
             format_speed(locale, info.speed_limit) if info.speed_limit else self.tr("Unlimited"),
         )
@@ -276,7 +276,7 @@ class DetailsPane(QWidget):
         summary = self.segment_map.summary()
         if summary.pieces:
             text = self.tr("%1 pieces, %2 connections busy")
-            self.pieces.setText(fill(text, summary.pieces, summary.active))
+            self.pieces.setText(with_args(text, summary.pieces, summary.active))
         else:
             self.pieces.clear()
 

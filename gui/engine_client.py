@@ -33,7 +33,7 @@ from engine.protocol import (
     decode_event,
 )
 from gui.errors import explained
-from gui.formatting import fill
+from gui.formatting import with_args
 
 log = logging.getLogger(__name__)
 worker_log = logging.getLogger(f"{__name__}.worker")
@@ -272,7 +272,7 @@ class EngineClient(QObject):
     def _refuse(self, hello: Hello) -> None:
         """A worker from another version of Greenget: its messages cannot be
         trusted to mean what this window reads, so stop it and say why."""
-        self._startup_error = fill(
+        self._startup_error = with_args(
             self.tr("The download engine (protocol %1) and this window (protocol %2) come "
                     "from different versions of Greenget. Install Greenget again so that "
                     "both are the same version."), hello.version, PROTOCOL_VERSION)

@@ -50,20 +50,20 @@ def format_duration(seconds: float | None) -> str:
         return ""
     total = max(0, round(seconds))
     if total < 60:
-        return fill(QCoreApplication.translate("Formatting", "%1 s"), str(total))
+        return with_args(QCoreApplication.translate("Formatting", "%1 s"), str(total))
     minutes, secs = divmod(total, 60)
     if minutes < 60:
         text = QCoreApplication.translate("Formatting", "%1 min %2 s")
-        return fill(text, str(minutes), f"{secs:02d}")
+        return with_args(text, str(minutes), f"{secs:02d}")
     hours, minutes = divmod(minutes, 60)
     if hours < 24:
         text = QCoreApplication.translate("Formatting", "%1 h %2 min")
-        return fill(text, str(hours), f"{minutes:02d}")
+        return with_args(text, str(hours), f"{minutes:02d}")
     days, hours = divmod(hours, 24)
-    return fill(QCoreApplication.translate("Formatting", "%1 d %2 h"), str(days), str(hours))
+    return with_args(QCoreApplication.translate("Formatting", "%1 d %2 h"), str(days), str(hours))
 
 
-def fill(text: str, *values: object) -> str:
+def with_args(text: str, *values: object) -> str:
     """``text`` with Qt-style place holders ``%1`` … ``%9`` replaced by ``values``
     in one pass (a translation may reorder them; a value may itself hold a ``%2``)."""
     return _PLACE_HOLDER.sub(

@@ -52,7 +52,7 @@ from gui.details import DetailsPane
 from gui.engine_client import EngineClient, WorkerState
 from gui.engine_settings import EngineSettings
 from gui.errors import error_text
-from gui.formatting import fill, format_speed
+from gui.formatting import format_speed, with_args
 from gui.icons import app_icon
 from gui.model import Column, DownloadTableModel, Row
 from gui.notifications import Finished, Notice, Notifier
@@ -635,7 +635,7 @@ class MainWindow(QMainWindow):
             "<b>Greenget</b><br>"
             + self.tr("A download manager that resumes after any crash.")
             + "<br>"
-            + fill(self.tr("Protocol %1."), PROTOCOL_VERSION),
+            + with_args(self.tr("Protocol %1."), PROTOCOL_VERSION),
         )
 
     # ------------------------------------------------------------ desktop
@@ -691,7 +691,7 @@ class MainWindow(QMainWindow):
         self._offered = urls
         count = len(urls)
         text = (
-            fill(self.tr("Download the copied link %1?"), mask_credentials(urls[0]))
+            with_args(self.tr("Download the copied link %1?"), mask_credentials(urls[0]))
             if count == 1
             else self.tr("Download the %n copied links?", "", count)
         )
@@ -720,7 +720,7 @@ class MainWindow(QMainWindow):
             text = message
         else:
             count = len(self._errors)
-            text = fill(
+            text = with_args(
                 self.tr("%1 requests could not be carried out. The last: %2"), count, message
             )
         self._details.append(message if message == error.message

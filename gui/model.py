@@ -34,11 +34,11 @@ from engine.protocol import (
 from gui.errors import error_text, explained
 from gui.formatting import (
     display_locale,
-    fill,
     format_duration,
     format_percent,
     format_size,
     format_speed,
+    with_args,
 )
 from gui.icons import state_icon
 from gui.states import SORT_ORDER, state_label
@@ -294,7 +294,7 @@ class DownloadTableModel(QAbstractTableModel):
             case Column.PROGRESS:
                 done = format_size(self._locale, row.done)
                 text = QCoreApplication.translate("Columns", "%1 of %2")
-                return fill(text, done, format_size(self._locale, info.size))
+                return with_args(text, done, format_size(self._locale, info.size))
             case Column.STATE:
                 return explained(info.error_code, info.error) or state_label(info.state)
             case Column.ADDED if info.added:

@@ -8,7 +8,7 @@ import logging
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QCheckBox, QMessageBox, QWidget
 
-from gui.formatting import fill
+from gui.formatting import with_args
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ def ask_about_duplicates(parent: QWidget, count: int, example: str) -> Duplicate
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle(translate("Prompts", "Already in the list"))
     box.setText(
-        fill(translate("Prompts", "This link is already in the list:\n%1"), example)
+        with_args(translate("Prompts", "This link is already in the list:\n%1"), example)
         if count == 1
         else translate("Prompts", "%n of these links are already in the list.", "", count)
     )

@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from engine.protocol import Segment, State
-from gui.formatting import fill
+from gui.formatting import with_args
 from gui.states import COLORS
 
 log = logging.getLogger(__name__)
@@ -99,7 +99,7 @@ class SegmentMap(QWidget):
     def _describe(self) -> None:
         summary = self.summary()
         text = self.tr("%1 pieces, %2 being downloaded")
-        self.setAccessibleDescription(fill(text, summary.pieces, summary.active))
+        self.setAccessibleDescription(with_args(text, summary.pieces, summary.active))
 
     def paintEvent(self, event: QPaintEvent) -> None:
         colors = self.colors

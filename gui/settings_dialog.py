@@ -32,7 +32,7 @@ from engine.settings import MAX_CONNECTIONS
 from gui.browser_pairing import PairingRows
 from gui.engine_settings import EngineSettings
 from gui.errors import error_text
-from gui.formatting import fill
+from gui.formatting import with_args
 from gui.icons import action_icon
 from gui.network import DEFAULT_HTTP_PORT, DEFAULT_SOCKS_PORT, ProxyChoice, ProxyMode, ProxyType
 from gui.states import COLORS
@@ -394,7 +394,7 @@ class SettingsDialog(QDialog):
         origins, rejected = parse_origins(self.rpc_origins.text())
         self.rpc_origins_problem.setVisible(bool(rejected))
         self.rpc_origins_problem.setText(
-            fill(self.tr("Not a web address, ignored: %1"), " ".join(rejected))
+            with_args(self.tr("Not a web address, ignored: %1"), " ".join(rejected))
         )
         self.rpc_origins.setText(" ".join(origins))
         if origins == self._engine.settings.rpc_origins:
@@ -437,7 +437,7 @@ class SettingsDialog(QDialog):
         elif status.error:
             text, color = error_text(status.error_code, status.error), COLORS[State.FAILED].name()
         elif status.enabled:
-            text = fill(self.tr("Listening on 127.0.0.1, port %1"), status.port)
+            text = with_args(self.tr("Listening on 127.0.0.1, port %1"), status.port)
             color = COLORS[State.COMPLETED].name()
         else:
             text = self.tr("Off")

@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPalette,
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from engine.protocol import ProgressItem, State
-from gui.formatting import fill, format_speed
+from gui.formatting import format_speed, with_args
 from gui.states import COLORS
 
 log = logging.getLogger(__name__)
@@ -153,7 +153,7 @@ class SpeedGraph(QWidget):
         locale = self.locale()
         now = self._samples[-1] if self._samples else 0.0
         peak = max(self._samples, default=0.0)
-        text = fill(
+        text = with_args(
             self.tr("now %1 · top %2 · last %3 min"),
             format_speed(locale, now) or "0",
             format_speed(locale, peak) or "0",

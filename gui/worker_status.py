@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel
 from engine.protocol import Hello
 from gui.banner import Banner, BannerKind
 from gui.engine_client import EngineClient
-from gui.formatting import fill
+from gui.formatting import with_args
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ class WorkerStatus(QObject):
         match status.health:
             case Health.RUNNING:
                 self._label.setText("")
-                self._label.setToolTip(fill(self.tr("Download engine: pid %1"), status.pid))
+                self._label.setToolTip(with_args(self.tr("Download engine: pid %1"), status.pid))
                 if self._banner.isVisible() and was.health is not Health.RUNNING:
                     self._banner.show_message(
                         self.tr("The download engine is running again; downloads carry on."),
@@ -84,7 +84,7 @@ class WorkerStatus(QObject):
                     ),
                     BannerKind.WARNING,
                     action=self.tr("Restart now"),
-                    details=fill(self.tr("%1.\n\nIts last messages:\n%2"), status.why,
+                    details=with_args(self.tr("%1.\n\nIts last messages:\n%2"), status.why,
                                  status.last_output),
                 )
             case Health.STOPPED:
