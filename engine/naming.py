@@ -136,7 +136,7 @@ def _codec(charset: str) -> str | None:
         return None
     try:
         info = codecs.lookup(name)
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the label
         alias = _ALIASES.get(re.sub(r"[^0-9a-z]", "", name.lower()))
         if alias is None:
             return None

@@ -7,7 +7,7 @@ import itertools
 import os
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from engine import filenames as fn
@@ -64,6 +64,7 @@ headers = st.one_of(
 
 @settings(max_examples=3000, deadline=None)
 @given(headers)
+@example(";filename*0*=\x00';filename*1=0")  # a NUL charset label (found by this test)
 def test_content_disposition_parser_never_crashes(header: str | bytes) -> None:
     result = naming.disposition_filename(header)
     assert result is None or (isinstance(result, str) and result)
