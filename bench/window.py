@@ -36,7 +36,6 @@ from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from engine.protocol import ACTIVE_STATES  # noqa: E402
-from gui.compat import protect_singletons  # noqa: E402
 from gui.engine_client import EngineClient  # noqa: E402
 from gui.main_window import MainWindow  # noqa: E402
 from gui.model import Column  # noqa: E402
@@ -244,7 +243,6 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=10_000, help="downloads pasted (10000)")
     parser.add_argument("--active", type=int, default=100, help="downloads at once (100)")
     args = parser.parse_args()
-    protect_singletons()
     app = QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory(prefix="greenget-bench-window-") as tmp:
         folder = Path(tmp)

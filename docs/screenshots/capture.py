@@ -44,7 +44,6 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from engine.protocol import Add, DownloadOptions, Pause, SetOptions, State  # noqa: E402
-from gui.compat import protect_singletons  # noqa: E402
 from gui.engine_client import EngineClient  # noqa: E402
 from gui.i18n import install_translators  # noqa: E402
 from gui.icons import app_icon  # noqa: E402
@@ -178,7 +177,6 @@ def main() -> int:
         params = "&".join(f"{k}={v}" for k, v in query.items())
         return f"{base}/data/{size}/{name}" + (f"?{params}" if params else "")
 
-    protect_singletons()
     app = QApplication(sys.argv)
     app.setApplicationName("Greenget")
     app.setWindowIcon(app_icon())

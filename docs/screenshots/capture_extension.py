@@ -38,7 +38,6 @@ from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
-from gui.compat import protect_singletons  # noqa: E402
 from gui.engine_client import EngineClient  # noqa: E402
 from gui.main_window import MainWindow  # noqa: E402
 from gui.settings import Settings  # noqa: E402
@@ -72,7 +71,6 @@ def free_port() -> int:
 
 
 def main() -> int:
-    protect_singletons()
     app = QApplication(sys.argv)
     built = SCRATCH / "extension"
     subprocess.run([sys.executable, str(ROOT / "scripts" / "build_extension.py"), "--out",

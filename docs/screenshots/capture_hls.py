@@ -31,7 +31,6 @@ from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from engine.protocol import Add, State  # noqa: E402
-from gui.compat import protect_singletons  # noqa: E402
 from gui.engine_client import EngineClient  # noqa: E402
 from gui.i18n import install_translators  # noqa: E402
 from gui.icons import app_icon  # noqa: E402
@@ -72,7 +71,6 @@ def main() -> int:
          "--files", str(files)], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     assert server.stdout is not None
     base = f"http://127.0.0.1:{int(server.stdout.readline())}/files"
-    protect_singletons()
     app = QApplication(sys.argv)
     app.setApplicationName("Greenget")
     app.setWindowIcon(app_icon())
