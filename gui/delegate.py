@@ -60,8 +60,11 @@ def ink_for(backgrounds: list[QColor], preferred: QColor) -> QColor:
 
 def mix(base: QColor, top: QColor, amount: float) -> QColor:
     """``top`` laid over ``base`` with opacity ``amount``, as an opaque colour."""
-    return QColor.fromRgbF(*(b + (t - b) * amount for b, t in zip(
-        base.getRgbF()[:3], top.getRgbF()[:3], strict=True)))
+    return QColor.fromRgbF(
+        base.redF() + (top.redF() - base.redF()) * amount,
+        base.greenF() + (top.greenF() - base.greenF()) * amount,
+        base.blueF() + (top.blueF() - base.blueF()) * amount,
+    )
 
 
 class ProgressDelegate(QStyledItemDelegate):
