@@ -17,7 +17,7 @@ from engine.protocol import Pause, Remove, Resume, Retry, SetDownloadOptions, Se
 from gui.actions import PAUSABLE, Actions
 from gui.clipboard_watch import ClipboardWatcher
 from gui.engine_client import EngineClient
-from gui.formatting import with_args
+from gui.formatting import unlimited, with_args
 from gui.model import DownloadTableModel, Row
 from gui.prompts import confirm_remove
 from gui.proxy import DownloadFilterProxy
@@ -237,7 +237,7 @@ class RowCommands(QObject):
         value, ok = QInputDialog.getInt(
             self._window,
             self.tr("Speed limit"),
-            self.tr("Speed limit in kB/s (0 for Unlimited):"),
+            with_args(self.tr("Speed limit in kB/s (0: %1):"), unlimited()),
             current_kb,
             0,
             MAX_SPEED_KB,

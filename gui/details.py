@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from engine.protocol import ACTIVE_STATES, GetSegments, Hello, Segments, State
 from gui.engine_client import EngineClient
 from gui.errors import error_text, explained
-from gui.formatting import format_size, format_speed, with_args
+from gui.formatting import format_limit, format_size, format_speed, with_args
 from gui.model import DownloadTableModel, Row
 from gui.segment_map import SegmentMap, segment_colors
 from gui.speed_graph import SpeedGraph, SpeedHistory
@@ -118,6 +118,7 @@ class DetailsPane(QWidget):
         pictures.addWidget(self.segment_map)
         pictures.addLayout(legend)
         pictures.addWidget(self.graph, 1)
+        pictures.addStretch(0)  # takes the room while the graph is hidden
         body = QWidget(self)
         columns = QHBoxLayout(body)
         columns.setContentsMargins(8, 6, 8, 6)
@@ -170,7 +171,6 @@ class DetailsPane(QWidget):
         self.pieces.clear()
         self._refresh()
         self._show_states()
-        self._draw_graph()
         self._ask_segments()
 
     def _row(self) -> Row | None:
@@ -210,15 +210,13 @@ class DetailsPane(QWidget):
             if info.connections
             else self.tr("default connections")
         )
-        limit = with_args(
-            self.tr("speed limit: %1"),
-            format_speed(locale, info.speed_limit) if info.speed_limit else self.tr("Unlimited"),
-        )
+        limit = with_args(self.tr("speed limit: %1"), format_limit(locale, info.speed_limit))
         self.options.setText(f"{connections} · {limit}")
         if info.state is State.COMPLETED:
             self.segment_map.set_complete(info.size)
             self._describe_pieces()
         self._sync_timer(info.state)
+        self._draw_graph()
 
     def _show_optional(self, label: QLabel, text: str) -> None:
         """A row shown only when the server said something for it."""
@@ -291,10 +289,15 @@ class DetailsPane(QWidget):
         self._ask_segments()  # a restarted worker: the map as it is now
 
     def _draw_graph(self) -> None:
-        if self._id is not None and self.isVisible():
-            self.graph.set_samples(self._history.samples(self._id))
-        elif self._id is None:
-            self.graph.set_samples([])
+        """The speed graph of a download that runs or ran lately; none (not
+        an empty one) for a finished, failed or waiting download."""
+        row = self._row()
+        samples = self._history.samples(row.info.id) if row is not None else []
+        wanted = row is not None and (row.info.state in ACTIVE_STATES or any(samples))
+        if self.graph.isVisibleTo(self) != wanted:
+            self.graph.setVisible(wanted)
+        if wanted and self.isVisible():
+            self.graph.set_samples(samples)
 
     def _paint_legend(self) -> None:
         colors = segment_colors(self.palette())  # the map's, before it has heard of a change
@@ -312,7 +315,6 @@ class DetailsPane(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._refresh()
-        self._draw_graph()
         self._ask_segments()
 
     def hideEvent(self, event: QHideEvent) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import re
 
-from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale
 
 log = logging.getLogger(__name__)
 
 _PLACE_HOLDER = re.compile(r"%([1-9])")
 _SIZE_FORMAT = QLocale.DataSizeFormat.DataSizeTraditionalFormat  # "1.5 MB", like Explorer/IDM
+_UNLIMITED = QT_TRANSLATE_NOOP("Formatting", "Unlimited")
 
 
 def display_locale() -> QLocale:
@@ -35,6 +36,16 @@ def format_speed(locale: QLocale, speed: float) -> str:
     if speed <= 0:
         return ""
     return locale.formattedDataSize(round(speed), 1, _SIZE_FORMAT) + "/s"
+
+
+def unlimited() -> str:
+    """The one word for "no speed limit", wherever a limit is shown or asked."""
+    return QCoreApplication.translate("Formatting", str(_UNLIMITED))
+
+
+def format_limit(locale: QLocale, limit: int | None) -> str:
+    """A speed limit in bytes per second: its speed, or "Unlimited" for none (0)."""
+    return format_speed(locale, limit) if limit else unlimited()
 
 
 def format_percent(locale: QLocale, fraction: float) -> str:

@@ -32,7 +32,7 @@ from engine.settings import MAX_CONNECTIONS
 from gui.browser_pairing import PairingRows
 from gui.engine_settings import EngineSettings
 from gui.errors import error_text
-from gui.formatting import with_args
+from gui.formatting import unlimited, with_args
 from gui.icons import action_icon
 from gui.network import DEFAULT_HTTP_PORT, DEFAULT_SOCKS_PORT, ProxyChoice, ProxyMode, ProxyType
 from gui.states import COLORS
@@ -46,12 +46,12 @@ MIN_PORT = 1024
 
 
 def speed_box(parent: QWidget, bytes_per_second: int) -> QSpinBox:
-    """A speed in kB/s (as the table writes it); 0 shows as "Unlimited"."""
+    """A speed in kB/s (as the table writes it); 0 reads as the word unlimited() gives."""
     box = QSpinBox(parent)
     box.setRange(0, MAX_SPEED_KB)
     box.setSingleStep(100)
     box.setSuffix(QCoreApplication.translate("SettingsDialog", " kB/s"))
-    box.setSpecialValueText(QCoreApplication.translate("SettingsDialog", "Unlimited"))
+    box.setSpecialValueText(unlimited())
     box.setKeyboardTracking(False)  # typing 1000 sends 1000, not 1, 10, 100 first
     box.setValue(round(bytes_per_second / KB))
     return box

@@ -479,37 +479,32 @@
         <translation>历史：</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="214"/>
+        <location filename="../../gui/details.py" line="213"/>
         <source>speed limit: %1</source>
         <translation>限速：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="215"/>
-        <source>Unlimited</source>
-        <translation>不限速</translation>
-    </message>
-    <message>
-        <location filename="../../gui/details.py" line="237"/>
+        <location filename="../../gui/details.py" line="235"/>
         <source>earlier</source>
         <translation>之前</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="302"/>
+        <location filename="../../gui/details.py" line="305"/>
         <source>downloaded</source>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="303"/>
+        <location filename="../../gui/details.py" line="306"/>
         <source>downloading</source>
         <translation>下载中</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="304"/>
+        <location filename="../../gui/details.py" line="307"/>
         <source>not yet</source>
         <translation>未下载</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="131"/>
+        <location filename="../../gui/details.py" line="132"/>
         <source>Select a download to see its details.</source>
         <translation>选择一个下载以查看详细信息。</translation>
     </message>
@@ -539,7 +534,7 @@
         <translation>默认连接数</translation>
     </message>
     <message>
-        <location filename="../../gui/details.py" line="278"/>
+        <location filename="../../gui/details.py" line="276"/>
         <source>%1 pieces, %2 connections busy</source>
         <translation>%1 个分段，%2 个连接工作中</translation>
     </message>
@@ -783,22 +778,27 @@
 <context>
     <name>Formatting</name>
     <message>
-        <location filename="../../gui/formatting.py" line="53"/>
+        <location filename="../../gui/formatting.py" line="14"/>
+        <source>Unlimited</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <location filename="../../gui/formatting.py" line="64"/>
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
     <message>
-        <location filename="../../gui/formatting.py" line="56"/>
+        <location filename="../../gui/formatting.py" line="67"/>
         <source>%1 min %2 s</source>
         <translation>%1 分 %2 秒</translation>
     </message>
     <message>
-        <location filename="../../gui/formatting.py" line="60"/>
+        <location filename="../../gui/formatting.py" line="71"/>
         <source>%1 h %2 min</source>
         <translation>%1 小时 %2 分</translation>
     </message>
     <message>
-        <location filename="../../gui/formatting.py" line="63"/>
+        <location filename="../../gui/formatting.py" line="74"/>
         <source>%1 d %2 h</source>
         <translation>%1 天 %2 小时</translation>
     </message>
@@ -1243,8 +1243,8 @@ Paste links with Ctrl+V, drop them here, or click Add.</source>
     </message>
     <message>
         <location filename="../../gui/commands.py" line="240"/>
-        <source>Speed limit in kB/s (0 for Unlimited):</source>
-        <translation>限速，单位 kB/s（0 表示不限速）：</translation>
+        <source>Speed limit in kB/s (0: %1):</source>
+        <translation>限速，单位 kB/s（0：%1）：</translation>
     </message>
 </context>
 <context>
@@ -1266,11 +1266,6 @@ Paste links with Ctrl+V, drop them here, or click Add.</source>
         <location filename="../../gui/settings_dialog.py" line="53"/>
         <source> kB/s</source>
         <translation> kB/s</translation>
-    </message>
-    <message>
-        <location filename="../../gui/settings_dialog.py" line="54"/>
-        <source>Unlimited</source>
-        <translation>不限速</translation>
     </message>
     <message>
         <location filename="../../gui/settings_dialog.py" line="74"/>

@@ -115,9 +115,12 @@ def test_the_pane_follows_the_selection_and_polls_segments(qtbot, make_window) -
     assert not pane._timer.isActive()
     window.details_dock.show()
 
+    assert pane.graph.isVisible()  # a running download has its speed graph
+
     window.view.selectRow(1)
     assert pane.download_id == 4 and not pane._timer.isActive()
     assert pane.segment_map._complete
+    assert not pane.graph.isVisible()  # no empty graph for a finished download
     window.view.clearSelection()
     assert pane.download_id is None and pane.placeholder.isVisible()
 
@@ -184,3 +187,53 @@ def test_the_pane_shows_what_the_server_said_and_the_state_history(qtbot, make_w
     assert middle.endswith("  Downloading")
     client.downloadChanged.emit(5, {"final_url": url})  # no redirect after all
     qtbot.waitUntil(lambda: not pane.final_url.isVisible(), timeout=5000)
+
+
+def test_no_empty_speed_graph_for_finished_or_failed_downloads(qtbot, make_window) -> None:
+    window = make_window()
+    window.model.load_snapshot([
+        DownloadInfo(1, "http://127.0.0.1/a", "/srv", State.FAILED, name="a", size=10),
+        DownloadInfo(2, "http://127.0.0.1/b", "/srv", State.DOWNLOADING, name="b", size=10),
+        DownloadInfo(3, "http://127.0.0.1/c", "/srv", State.PAUSED, name="c", size=10),
+    ])
+    window.show_details()
+    pane = window.details
+    for row, shown in ((0, False), (1, True), (2, False)):
+        window.view.selectRow(row)
+        assert pane.graph.isVisible() is shown, f"row {row}"
+    # One that ran a moment ago keeps the graph of its last minutes, then loses it.
+    window.history.record([ProgressItem(3, 5, 2000.0)])
+    window.history.sample()
+    assert pane.graph.isVisible() and pane.graph._samples == [2000.0]
+    window.history.forget([3])
+    window.history.sample()
+    assert not pane.graph.isVisible()
+    # A download that finishes while shown loses its graph with it.
+    window.view.selectRow(1)
+    window._client.downloadChanged.emit(2, {"state": "completed", "done": 10})
+    qtbot.waitUntil(lambda: not pane.graph.isVisible(), timeout=5000)
+
+
+def test_unlimited_is_one_word_everywhere(qtbot, make_window) -> None:
+    """A limit of none reads "Unlimited" in the details, in Settings and in the
+    per-download prompt: one translatable word, in one place."""
+    from pathlib import Path
+
+    import gui
+    from gui.formatting import format_limit, unlimited
+    from gui.settings_dialog import speed_box
+
+    window = make_window()
+    assert format_limit(window.model.locale, 0) == unlimited() == "Unlimited"
+    assert format_limit(window.model.locale, 2048) == "2.0 kB/s"
+    assert speed_box(window, 0).specialValueText() == unlimited()
+    assert speed_box(window, 0).text() == "Unlimited"
+    window.model.load_snapshot([DownloadInfo(1, "http://127.0.0.1/a", "/srv", State.QUEUED,
+                                             name="a", speed_limit=0)])
+    window.view.selectRow(0)
+    window.show_details()
+    assert window.details.options.text().endswith("speed limit: Unlimited")
+    spelled = {path.name for path in Path(gui.__file__).parent.glob("*.py")
+               if any(word in path.read_text(encoding="utf-8")
+                      for word in ('"Unlimited"', "No limit", "No Limit", "unlimited)"))}
+    assert spelled == {"formatting.py"}
