@@ -542,3 +542,29 @@ def test_nginx_stops_with_its_workers(tmp_path: Path) -> None:
     assert server.process.returncode is not None
     with pytest.raises(ProcessLookupError):
         os.killpg(pgid, 0)  # no master or worker left in nginx's process group
+
+
+def test_shrink_after_serves_a_smaller_new_version(fault_server: FaultServer,
+                                                    http: requests.Session) -> None:
+    url = fault_server.data_url(5000, "shrinks.bin", shrink_after=1, shrink_to=1200,
+                                key=f"shrinks-{time.monotonic_ns()}")
+    first = http.get(url)
+    assert first.content == payload(5000) and first.headers["ETag"] == '"5000-0"'
+    late = http.get(url, headers={"Range": "bytes=3000-"})
+    assert late.status_code == 416 and late.headers["Content-Range"] == "bytes */1200"
+    again = http.get(url)
+    assert again.content == payload(1200, 1) and again.headers["ETag"] == '"1200-1"'
+    assert again.headers["Last-Modified"] != first.headers["Last-Modified"]
+
+
+def test_files_serves_single_ranges(tmp_path: Path, http: requests.Session) -> None:
+    (tmp_path / "a.bin").write_bytes(payload(3000))
+    with run_fault_server(tmp_path / "stderr.log", files=tmp_path) as server:
+        whole = http.get(server.url("/files/x/a.bin"))
+        part = http.get(server.url("/files/x/a.bin"), headers={"Range": "bytes=100-199"})
+        past = http.get(server.url("/files/x/a.bin"), headers={"Range": "bytes=5000-"})
+    assert whole.status_code == 200 and whole.content == payload(3000)
+    assert whole.headers["Accept-Ranges"] == "bytes"
+    assert part.status_code == 206 and part.content == payload(3000)[100:200]
+    assert part.headers["Content-Range"] == "bytes 100-199/3000"
+    assert past.status_code == 416 and past.headers["Content-Range"] == "bytes */3000"

@@ -239,3 +239,23 @@ def test_a_stream_without_ranges_cut_short_starts_again_from_byte_zero(worker, f
     assert sha256(Path(info.path)) == sha256_of(size)
     tries = requests_for(fault_server, key)
     assert [r["range"] for r in tries] == [None, None]  # the whole file, twice
+
+
+def test_a_file_that_shrank_below_the_bytes_done_starts_over_from_byte_zero(
+        worker, fault_server, downloads) -> None:
+    """The file under the link was replaced by a shorter one while the download
+    was half done (no validators, so no ``If-Range`` could tell): the resumed
+    range is past its end, and the 416's ``Content-Range: bytes */<total>``
+    names another size.  The download starts over from byte zero and ends as
+    the new file, neither failing nor keeping a byte of the old one."""
+    size, smaller = 2 * MiB, 300_000
+    key = f"shrinks-{time.monotonic_ns()}"
+    info = fetch(worker, fault_server.data_url(
+        size, "shrinks.bin", validators=0, truncate=MiB, fail=1, shrink_after=1,
+        shrink_to=smaller, key=key), downloads, connections=1)
+    assert info.state is S.COMPLETED, info.error
+    tries = [(r["range"], r["status"]) for r in requests_for(fault_server, key)]
+    assert len(tries) == 3 and tries[0] == (None, 200) and tries[2] == (None, 200), tries
+    assert tries[1][1] == 416 and int(tries[1][0].split("=")[1].split("-")[0]) >= smaller
+    assert (info.size, info.done) == (smaller, smaller)
+    assert Path(info.path).read_bytes() == payload(smaller, 1)

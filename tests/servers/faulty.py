@@ -463,7 +463,18 @@ class FaultApp:
         data = target.read_bytes()
         content_type = ("application/vnd.apple.mpegurl" if kind == "hls"
                         else "application/octet-stream")
-        response = Response(200, [("Content-Type", content_type)], [data], len(data))
+        headers: list[tuple[str, HeaderValue]] = [("Content-Type", content_type),
+                                                  ("Accept-Ranges", "bytes")]
+        status = 200
+        try:
+            found = parse_range(request.headers.get("range", ""), len(data))
+        except Unsatisfiable:
+            return html_response(416, [("Content-Range", f"bytes */{len(data)}")])
+        if found is not None:
+            status = 206
+            headers.append(("Content-Range", f"bytes {found[0]}-{found[1] - 1}/{len(data)}"))
+            data = data[found[0]:found[1]]
+        response = Response(status, headers, [data], len(data))
         if first and kind == "drop":
             response.fault, response.fault_at = "drop", len(data) // 2
         rates = [int(k) for k, v in faults.items() if v == "rate" and k.isdigit()]
@@ -503,6 +514,12 @@ class FaultApp:
         faulty = fail is None or self.hits[key] <= fail
         seed = request.int_param("seed") or 0
         last_modified = LAST_MODIFIED_EPOCH
+        shrink_after = request.int_param("shrink_after")
+        if shrink_after is not None and self.hits[key] > shrink_after:
+            # A new, smaller version of the file under the same URL.
+            size = min(size, request.int_param("shrink_to") or 0)
+            seed += 1
+            last_modified += 1
         if request.params.get("etag") == "changing":
             seed += self.hits[key]
             last_modified += self.hits[key]
