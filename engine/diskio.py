@@ -1,8 +1,8 @@
 """The one door through which the engine writes, syncs, renames and locks files.
 
 Everything platform-specific about the disk lives here: positioned writes,
-space reservation, flushing, the writeback hint, the no-overwrite rename, the
-directory sync, the state folder's lock and the open-file limit.  Two
+space reservation, flushing, the writeback hint, the no-overwrite rename,
+removal, the directory sync, the state folder's lock and the open-file limit.  Two
 implementations answer the same calls:
 
 * :class:`PosixIO` (Linux, the BSDs, macOS): ``os.pwrite``,
@@ -93,6 +93,10 @@ class DiskIO(Protocol):
 
     def replace(self, source: Path, target: Path) -> None:
         """Move ``source`` to ``target``, replacing it."""
+        ...
+
+    def remove(self, path: Path) -> None:
+        """Delete the file ``path`` (``FileNotFoundError`` if it is not there)."""
         ...
 
     def sync_directory(self, path: Path) -> None:
@@ -194,6 +198,9 @@ class PosixIO:
     def replace(self, source: Path, target: Path) -> None:
         os.replace(source, target)
 
+    def remove(self, path: Path) -> None:
+        os.unlink(path)
+
     def sync_directory(self, path: Path) -> None:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
         try:
@@ -278,6 +285,9 @@ class PortableIO:
 
     def replace(self, source: Path, target: Path) -> None:
         os.replace(source, target)
+
+    def remove(self, path: Path) -> None:
+        os.unlink(path)
 
     def sync_directory(self, path: Path) -> None:
         """Windows cannot open a folder to sync it; NTFS journals its names."""

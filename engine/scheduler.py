@@ -22,7 +22,7 @@ from typing import Any
 import gevent
 from gevent.event import Event
 
-from engine import protocol
+from engine import diskio, protocol
 from engine.checksums import parse_checksum
 from engine.download import Context, Download
 from engine.http import Sessions, check_proxy, parse_headers
@@ -241,7 +241,7 @@ class Scheduler:
             if path.is_symlink() or not path.is_file():
                 log.warning("not deleting %s: not a regular file", path)
                 return
-            path.unlink()
+            diskio.current().remove(path)
 
     def _on_set_url(self, message: protocol.SetUrl) -> None:
         record = self.records.get(message.id)

@@ -6,9 +6,9 @@ with what a test may ask for through the environment:
 * ``GREENGET_TEST_SETTINGS``: a JSON object of :class:`engine.settings.Settings`
   fields the scheduler starts with, for settings no user can choose (a piece
   smaller than one read, so that splits cut into reads in flight).
-* ``GREENGET_TEST_JOURNAL``: a path; every disk operation, store commit and
-  announced download is recorded and written there when the worker ends
-  (:mod:`tests.engine.powercut`).
+* ``GREENGET_TEST_JOURNAL``: a path; every disk operation, store commit,
+  download announced, asked to be removed and announced removed is recorded
+  and written there when the worker ends (:mod:`tests.engine.powercut`).
 """
 
 from gevent import monkey
@@ -46,9 +46,24 @@ def _record_announcements(journal: powercut.Journal) -> None:
         if isinstance(message, protocol.Added):
             for info in message.downloads:
                 journal.add("announced", info.id)
+        elif isinstance(message, protocol.Removed):
+            for download_id in message.ids:
+                journal.add("removed", download_id)
         emit(self, message)
 
     worker.Pipe.emit = recorded_emit  # type: ignore[method-assign]
+
+
+def _record_removals_asked(journal: powercut.Journal) -> None:
+    handle_now = scheduler.Scheduler.handle_now
+
+    def recorded_handle_now(self: scheduler.Scheduler, message: protocol.Message) -> None:
+        if isinstance(message, protocol.Remove):
+            for download_id in message.ids:
+                journal.add("removing", download_id)
+        handle_now(self, message)
+
+    scheduler.Scheduler.handle_now = recorded_handle_now  # type: ignore[method-assign]
 
 
 def main() -> int:
@@ -60,6 +75,7 @@ def main() -> int:
         return worker.main()
     journal = powercut.start_recording()
     _record_announcements(journal)
+    _record_removals_asked(journal)
     try:
         return worker.main()
     finally:

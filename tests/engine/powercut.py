@@ -4,7 +4,7 @@ what a power cut after any one of those operations would have left behind.
 Recording (in the worker, ``tests/engine/instrumented_worker.py``)
     :class:`RecordingIO` takes the place of :mod:`engine.diskio`'s
     implementation and notes every create, open, write, truncate, allocate,
-    sync (its start and its end), rename and directory sync; the store is
+    sync (its start and its end), rename, removal and directory sync; the store is
     wrapped so that every SQLite commit is noted with a copy of the database
     as of that commit (``Connection.serialize``, which reads through the WAL)
     and whether it was durable.  The journal is written when the worker ends.
@@ -16,7 +16,9 @@ The model (:func:`replay`), pessimistic where the kernel is free to choose
       else is lost in the cut.  (:func:`torn` lets any subset of the later
       operations survive as well, in order, for the resume checks.)
     * Names: a created or renamed name is on the disk once its directory has
-      been synced (``sync_directory``); until then the cut undoes it.
+      been synced (``sync_directory``); until then the cut undoes it.  A
+      removed name may be gone from the disk at once (the kernel may write the
+      folder back whenever it likes): the cut takes it away.
     * The store: SQLite in WAL mode.  A transaction committed with
       ``synchronous=FULL`` (the store's durable ones) is on the disk, with every
       commit before it, when it returns; one committed with ``NORMAL`` is in the
@@ -28,7 +30,9 @@ The model (:func:`replay`), pessimistic where the kernel is free to choose
       may pick any of them (:attr:`Cut.stores`).
 
 The invariants checked at every cut point (:class:`Checker`)
-    * every download announced to the client is in the store;
+    * every download announced to the client is in the store (unless the
+      client asked to remove it), and none the client was told is removed
+      (:func:`back_from_removal`);
     * every byte the store counts as done is on the disk, and is the byte of
       the file version the store names (its ETag);
     * a download the store calls completed has its whole file under its name;
@@ -163,6 +167,10 @@ class RecordingIO:
         self._inner.replace(source, target)
         self._journal.add("rename", str(source), str(target))
 
+    def remove(self, path: Path) -> None:
+        self._inner.remove(path)
+        self._journal.add("unlink", str(path))
+
     def sync_directory(self, path: Path) -> None:
         self._inner.sync_directory(path)
         self._journal.add("dirsync", str(path))
@@ -249,6 +257,8 @@ class Cut:
     files: dict[str, tuple[int, bytes]]  # durable name -> (inode, its durable content)
     stores: list[int]  # the commits the store may be as of (indexes into Model.images)
     announced: frozenset[int]  # downloads the client had been told of
+    removing: frozenset[int]  # downloads the client had asked to remove
+    removed: frozenset[int]  # downloads the client had been told are removed
     created: dict[str, int]  # each path created so far -> the inode it was created as
 
 
@@ -272,6 +282,8 @@ def replay(events: list[Event]) -> tuple[Model, Iterator[Cut]]:
         durable_names: dict[str, int] = {}
         last_durable = -1
         announced: set[int] = set()
+        removing: set[int] = set()
+        removed: set[int] = set()
         for index, event in enumerate(events):
             kind = event[0]
             if kind == "create":
@@ -303,6 +315,9 @@ def replay(events: list[Event]) -> tuple[Model, Iterator[Cut]]:
             elif kind == "rename":
                 _, source, target = event
                 names[target] = names.pop(source)
+            elif kind == "unlink":
+                names.pop(event[1], None)
+                durable_names.pop(event[1], None)
             elif kind == "dirsync":
                 folder = event[1]
                 for path in [p for p in durable_names if os.path.dirname(p) == folder]:
@@ -317,13 +332,18 @@ def replay(events: list[Event]) -> tuple[Model, Iterator[Cut]]:
                     last_durable = len(model.images) - 1
             elif kind == "announced":
                 announced.add(event[1])
+            elif kind == "removing":
+                removing.add(event[1])
+            elif kind == "removed":
+                removed.add(event[1])
             first = max(last_durable, 0) if model.images else 0
             stores = list(range(first, len(model.images)))
             if last_durable < 0:
                 stores.insert(0, -1)  # nothing durable yet: no store at all
             yield Cut(index + 1, event,
                       {p: (i, synced.get(i, (-1, b""))[1]) for p, i in durable_names.items()},
-                      stores, frozenset(announced), dict(created))
+                      stores, frozenset(announced),
+                      frozenset(removing), frozenset(removed), dict(created))
 
     return model, cuts()
 
@@ -423,7 +443,7 @@ class Checker:
         found = []
         for store in cut.stores:
             known = {row.id for row in self.rows(store)}
-            lost = sorted(cut.announced - known)
+            lost = sorted(cut.announced - cut.removing - known)
             if lost:
                 found.append(f"store {store}: announced downloads {lost} are not in it")
             for row in self.rows(store):
@@ -476,6 +496,18 @@ class Checker:
                 return (f"counts bytes {start}-{start + done} of piece {start}-{end} done, "
                         f"but byte {bad} on the disk is not the file's")
         return None
+
+
+def back_from_removal(cut: Cut, checker: Checker) -> list[str]:
+    """The downloads the client was told are removed that a store ``cut`` may
+    leave still holds (a removal that was not durable before it was announced:
+    after the power cut the download would be back, its ``.part`` deleted)."""
+    found = []
+    for store in cut.stores:
+        back = sorted(cut.removed & {row.id for row in checker.rows(store)})
+        if back:
+            found.append(f"store {store}: removed downloads {back} are in it again")
+    return found
 
 
 def lag(events: list[Event], window: float) -> list[str]:

@@ -72,6 +72,18 @@ def test_rename_new_never_replaces(io: diskio.DiskIO, tmp_path: Path) -> None:
     io.sync_directory(tmp_path)
 
 
+def test_remove_deletes_the_name_only(io: diskio.DiskIO, tmp_path: Path) -> None:
+    (tmp_path / "target").write_bytes(b"precious")
+    (tmp_path / "link").symlink_to(tmp_path / "target")
+    (tmp_path / "f.part").write_bytes(b"x")
+    io.remove(tmp_path / "f.part")
+    io.remove(tmp_path / "link")  # the link goes, never what it points at
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["target"]
+    assert (tmp_path / "target").read_bytes() == b"precious"
+    with pytest.raises(FileNotFoundError):
+        io.remove(tmp_path / "f.part")
+
+
 def test_a_file_deleted_while_open_has_no_links(io: diskio.DiskIO, tmp_path: Path) -> None:
     path = tmp_path / "f"
     io.create_exclusive(path)

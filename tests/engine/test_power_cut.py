@@ -3,11 +3,13 @@
 A real worker downloads a mix of files from the fault server (segmented with
 a pause, resumed after a truncation, a stream without ranges, a file that
 changes on the server, a link refreshed to a server that ignores ranges, a
-long one) with every disk operation and store commit recorded.  Then:
+long one, one removed half-way) with every disk operation and store commit
+recorded.  Then:
 
 * at **every** point of that recording, whichever store state a power cut may
   leave, no download the client was told of is missing and no byte the store
   counts as done is missing or wrong on the disk;
+* no download the client was told is removed is in the store again;
 * the store on the disk is never more than 4 s of a download's writes behind;
 * at cut points hypothesis picks (with a random part of the unsynced writes
   surviving), a fresh worker resumes every download to a byte-identical file.
@@ -65,7 +67,7 @@ class Recording:
 
 
 def record(fault_server, folder: Path, run: int) -> Recording:
-    """One worker's life, recorded: five downloads with their faults."""
+    """One worker's life, recorded: seven downloads with their faults."""
     home, downloads = folder / "home", folder / "downloads"
     journal = folder / "journal.pickle"
     tag = f"{run}-{time.monotonic_ns()}"
@@ -75,7 +77,7 @@ def record(fault_server, folder: Path, run: int) -> Recording:
                            env={powercut.JOURNAL_ENV: str(journal),
                                 "GREENGET_TEST_SETTINGS": '{"chunk_size": 16384}'})
     try:
-        worker.send(p.SetOptions(max_active=6))
+        worker.send(p.SetOptions(max_active=7))
         segmented, truncated, stream, ignored = worker.add([
             fault_server.data_url(4 * MiB, "segmented.bin", throttle=rate, key=f"s{tag}"),
             fault_server.data_url(2 * MiB, "truncated.bin", throttle=rate, truncate=700_000,
@@ -90,6 +92,13 @@ def record(fault_server, folder: Path, run: int) -> Recording:
         (changing,) = worker.add([fault_server.data_url(
             2 * MiB, "changing.bin", throttle=rate, etag="changing", truncate=600_000, fail=1,
             key=f"c{tag}")], downloads, connections=1)
+        # One removed half-way: its .part goes, and it must stay gone.
+        (removed,) = worker.add([fault_server.data_url(2 * MiB, "removed.bin", throttle=rate,
+                                                       key=f"r{tag}")], downloads, connections=2)
+        worker.wait_done(removed, 200_000)
+        worker.send(p.Remove(ids=(removed,)))
+        worker.expect(p.Removed)
+        assert not list(downloads.glob("removed.bin*"))
         worker.wait_done(segmented, MiB)
         worker.send(p.Pause(ids=(segmented, ignored)))
         worker.wait_state(segmented, S.PAUSED)
@@ -145,6 +154,18 @@ def test_the_store_on_the_disk_stays_within_seconds_of_the_writes(recordings) ->
     for recording in recordings:
         behind = powercut.lag(recording.events, window=4.0)
         assert not behind, behind[:3]
+
+
+def test_no_cut_brings_back_a_removed_download(all_cuts) -> None:
+    """A removal is durable before the window is told: after a power cut the
+    download the person removed never comes back (counting bytes of the
+    ``.part`` that went with it)."""
+    for _recording, model, cuts in all_cuts:
+        checker = powercut.Checker(model, source_of)
+        assert cuts[-1].removed, "the recording removes a download"
+        for cut in cuts:
+            back = powercut.back_from_removal(cut, checker)
+            assert not back, f"a power cut after operation {cut.index}: {back[:3]}"
 
 
 def _cuts(recording: Recording) -> tuple[powercut.Model, list[powercut.Cut]]:
