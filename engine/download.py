@@ -780,7 +780,7 @@ class Download:
             capture_output=True, check=False)
         self._part = PartFile.open(directory, source.name)
         if done.returncode != 0:
-            target.path.unlink(missing_ok=True)
+            target.remove()
             log.warning("download %d: ffmpeg could not remux %s: %s", record.id, record.name,
                         done.stderr.decode(errors="replace")[-500:])
             return "ffmpeg could not make an .mp4 of this stream: it is kept as a .ts file."
@@ -791,7 +791,7 @@ class Download:
         # The .mp4 is recorded (durably) before the fragments' .part goes.
         self.ctx.update(record, name=target.name, size=size, pieces=True, durable=True)
         self._part.sync_name()
-        source.path.unlink()
+        source.remove()
         log.info("download %d: remuxed to %s", record.id, target.name)
         return ""
 

@@ -9,6 +9,7 @@ finished file to a free final name.  Every call goes through
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from pathlib import Path
 
@@ -112,6 +113,12 @@ class PartFile:
         if self._file is not None:
             self._file.close()
             self._file = None
+
+    def remove(self) -> None:
+        """Close and delete the ``.part`` (gone already is fine)."""
+        self.close()
+        with contextlib.suppress(FileNotFoundError):
+            diskio.current().remove(self.path)
 
     def rename_to_final(self) -> str:
         """Move the closed ``.part`` to a free final name (never overwriting);
