@@ -264,7 +264,7 @@ class Aria2Api:
         if not added:
             raise RpcError(f"Cannot download {uris[0]!r}: not an http or https link")
         if position is not None and added[0].state in (State.QUEUED, State.PAUSED):
-            self.scheduler.move(added[0].id, _int(position, "position"), "POS_SET")
+            self.scheduler.move([added[0].id], _int(position, "position"), "POS_SET")
         return gid_of(added[0].id)
 
     def tell_status(self, gid: object, keys: object = None) -> dict[str, Any]:
@@ -353,7 +353,7 @@ class Aria2Api:
             raise RpcError(f"GID {gid} is not waiting")
         if how not in ("POS_SET", "POS_CUR", "POS_END"):
             raise RpcError(f"Unknown position origin {how!r}")
-        return self.scheduler.move(record.id, _int(pos, "pos"), str(how))
+        return self.scheduler.move([record.id], _int(pos, "pos"), str(how))
 
     def change_option(self, gid: object, options: object) -> str:
         record = self._record(gid)

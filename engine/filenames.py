@@ -124,3 +124,18 @@ def finish(directory: Path, name: str) -> str:
             continue
         return candidate
     raise FileExistsError(f"no free file name for {name!r} in {directory}")
+
+
+def name_problem(name: str) -> str:
+    """Why ``name``, given by a person (a rename), cannot be one file's name
+    in a folder: a sentence, or ``""`` when it can be used as it is."""
+    if not name.strip():
+        return "A file name cannot be empty."
+    if "/" in name or "\\" in name or name in (".", ".."):
+        return f"{name!r} is a path, not a file name: a file stays in its folder."
+    safe = sanitize(name)
+    if safe != name:
+        return (f"{name!r} cannot be a file name here (characters such as "
+                f'<>:"|?*~, a dot or space at either end, or over 250 bytes); '
+                f"{safe!r} could be.")
+    return ""

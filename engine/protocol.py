@@ -121,6 +121,8 @@ class ErrorCode(enum.StrEnum):
     BAD_CHECKSUM = "bad-checksum"
     BAD_PROXY = "bad-proxy"
     ALREADY_COMPLETE = "already-complete"
+    BAD_NAME = "bad-name"  # a new file name that cannot be used as one
+    NAME_TAKEN = "name-taken"  # a rename onto a name already in the folder
     PORT = "port"  # the JSON-RPC endpoint cannot listen
     # Starting.
     ALREADY_RUNNING = "already-running"  # another worker uses the state folder
@@ -165,6 +167,8 @@ class DownloadInfo:
     both empty otherwise.
     ``added`` is a Unix timestamp.  ``final_url`` (after redirects), ``etag``
     and ``last_modified`` are what the server said, once it has answered.
+    ``position`` orders the queue: waiting (queued and paused) downloads start
+    in ascending position; only the order means something, not the numbers.
     """
 
     id: int
@@ -184,6 +188,7 @@ class DownloadInfo:
     etag: str = ""
     last_modified: str = ""
     error_code: str = ""
+    position: int = 0
 
 
 @dataclass(frozen=True)
@@ -265,6 +270,44 @@ class Remove(Message):
     TYPE: ClassVar[str] = "remove"
     ids: tuple[int, ...] = ()
     delete_files: bool = False
+
+
+@dataclass(frozen=True)
+class Move(Message):
+    """Move the waiting downloads among ``ids`` in the queue, as aria2's
+    ``changePosition`` moves one: ``how`` is ``POS_SET`` (the first of them
+    lands at index ``offset``, the others right after it, in their order),
+    ``POS_END`` (the same from the end: ``0`` is last) or ``POS_CUR`` (each
+    moves ``offset`` places, negative is towards the start, none passing
+    another).  The moved downloads' ``position`` changes (``changed``); ids
+    that are not waiting are left alone."""
+
+    TYPE: ClassVar[str] = "move"
+    ids: tuple[int, ...]
+    offset: int = 0
+    how: str = "POS_SET"
+
+
+@dataclass(frozen=True)
+class StartNow(Message):
+    """Start downloads ``ids`` (queued, paused or failed) at once, even when
+    ``max_active`` already run; the others wait until there is room again."""
+
+    TYPE: ClassVar[str] = "start_now"
+    ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Rename(Message):
+    """Give download ``id`` the file name ``name`` (one name in its folder,
+    never a path).  A completed download's file is renamed on the disk; an
+    unfinished one's ``.part`` (or, before it has one, the name it will take).
+    Nothing is overwritten: a name already in the folder is refused with
+    ``name-taken``, a name that cannot be one file's with ``bad-name``."""
+
+    TYPE: ClassVar[str] = "rename"
+    id: int
+    name: str
 
 
 @dataclass(frozen=True)
@@ -478,8 +521,8 @@ class Error(Message):
 
 COMMANDS: dict[str, type[Message]] = {
     cls.TYPE: cls
-    for cls in (Add, Pause, Resume, Retry, Remove, SetUrl, SetOptions, SetDownloadOptions,
-                SetRpc, GetSegments, Shutdown)
+    for cls in (Add, Pause, Resume, Retry, Remove, Move, StartNow, Rename, SetUrl, SetOptions,
+                SetDownloadOptions, SetRpc, GetSegments, Shutdown)
 }
 EVENTS: dict[str, type[Message]] = {
     cls.TYPE: cls

@@ -1,7 +1,8 @@
 """The queue: which downloads run, commands from the client, checkpoints, progress.
 
 The scheduler owns every :class:`~engine.store.Record`, starts up to
-``max_active`` downloads (oldest queued first), and announces every change
+``max_active`` downloads (queued ones in the queue's order, kept in the
+store: :mod:`engine.queue_order`), and announces every change
 through ``emit`` as protocol events.  Both the worker process and the
 headless CLI drive one.
 """
@@ -22,9 +23,10 @@ from typing import Any
 import gevent
 from gevent.event import Event
 
-from engine import diskio, protocol
+from engine import diskio, protocol, queue_order
 from engine.checksums import parse_checksum
 from engine.download import Context, Download
+from engine.filenames import PART_SUFFIX, name_problem
 from engine.http import Sessions, check_proxy, parse_headers
 from engine.protocol import ACTIVE_STATES, Message, ProgressItem, State
 from engine.ratelimit import TokenBucket
@@ -80,8 +82,7 @@ class Scheduler:
         self.records: dict[int, Record] = {}
         self.running: dict[int, Running] = {}
         self._queued: set[int] = set()
-        self._next: list[tuple[float, int]] = []  # heap of (position, id); stale ones skipped
-        self._rank: dict[int, float] = {}  # queue position when moved; else the id
+        self._next: list[tuple[int, int]] = []  # heap of (position, id); stale ones skipped
         self.idle = Event()  # set while nothing runs or waits
         self._loops: list[gevent.Greenlet] = []
         self._stopping = False
@@ -91,6 +92,9 @@ class Scheduler:
             protocol.Resume: self._on_resume,
             protocol.Retry: self._on_retry,
             protocol.Remove: self._on_remove,
+            protocol.Move: self._on_move,
+            protocol.StartNow: self._on_start_now,
+            protocol.Rename: self._on_rename,
             protocol.SetUrl: self._on_set_url,
             protocol.SetOptions: self._on_set_options,
             protocol.SetDownloadOptions: self._on_set_download_options,
@@ -337,7 +341,7 @@ class Scheduler:
         if record.state is State.QUEUED and record.id in self.records:
             if record.id not in self._queued:
                 self._queued.add(record.id)
-                heapq.heappush(self._next, (self._position(record.id), record.id))
+                heapq.heappush(self._next, (record.position, record.id))
         else:
             self._queued.discard(record.id)
 
@@ -380,7 +384,7 @@ class Scheduler:
         room = max(0, self.settings.max_active - len(self.running))
         while room > 0 and self._next:
             position, download_id = heapq.heappop(self._next)
-            if download_id in self._queued and position == self._position(download_id):
+            if download_id in self._queued and position == self.records[download_id].position:
                 self._launch(self.records[download_id])
                 room -= 1
         if self.running or self._queued:
@@ -388,29 +392,95 @@ class Scheduler:
         else:
             self.idle.set()
 
-    def _position(self, download_id: int) -> float:
-        return self._rank.get(download_id, download_id)
-
     def waiting(self) -> list[Record]:
         """Queued and paused downloads in the order they will start."""
         return sorted((r for r in self.records.values()
                        if r.state in (State.QUEUED, State.PAUSED)),
-                      key=lambda r: self._position(r.id))
+                      key=lambda r: (r.position, r.id))
 
-    def move(self, download_id: int, offset: int, how: str) -> int:
-        """Move a waiting download in the queue (aria2's changePosition:
-        ``how`` is POS_SET, POS_CUR or POS_END); returns its new index."""
+    def move(self, ids: Iterable[int], offset: int, how: str) -> int:
+        """Move the waiting downloads among ``ids`` in the queue (aria2's
+        changePosition, for several at once: :func:`queue_order.moved`);
+        store and announce their new positions.  Returns the index the first
+        of them has now (-1 when none of them waits)."""
+        try:
+            origin = queue_order.How(how)
+        except ValueError:
+            raise CommandError(f"Unknown position origin {how!r}.", E.BAD_OPTION) from None
+        chosen = set(ids)
         order = [r.id for r in self.waiting()]
-        current = order.index(download_id)
-        base = {"POS_SET": 0, "POS_CUR": current, "POS_END": len(order) - 1}[how]
-        target = max(0, min(len(order) - 1, base + offset))
-        order.remove(download_id)
-        order.insert(target, download_id)
-        self._rank.update({i: float(n) - len(order) for n, i in enumerate(order)})
-        for download_id in self._queued:
-            heapq.heappush(self._next, (self._position(download_id), download_id))
+        new_order = queue_order.moved(order, chosen, offset, origin)
+        positions = {i: self.records[i].position for i in order}
+        changes = queue_order.renumbered(new_order, positions, chosen)
+        if changes:
+            self.store.set_positions(changes)
+            for download_id, position in changes.items():
+                self.records[download_id].position = position
+                self.emit(protocol.Changed(download_id,
+                                           protocol.DownloadChanges(position=position)))
+            for download_id in self._queued & changes.keys():
+                heapq.heappush(self._next, (self.records[download_id].position, download_id))
         self._start_queued()
-        return target
+        return next((n for n, i in enumerate(new_order) if i in chosen), -1)
+
+    def _on_move(self, message: protocol.Move) -> None:
+        self._targets(message.ids, False, frozenset(State))  # unknown ids are refused
+        self.move(message.ids, message.offset, message.how)
+
+    def _on_start_now(self, message: protocol.StartNow) -> None:
+        """Start at once, past ``max_active``: the person asked for these."""
+        if self._stopping:
+            return
+        startable = frozenset({State.QUEUED, State.PAUSED, State.FAILED})
+        for record in self._targets(message.ids, False, startable):
+            self._launch(record)
+        self._start_queued()
+
+    def _on_rename(self, message: protocol.Rename) -> None:
+        record = self.records.get(message.id)
+        if record is None:
+            raise CommandError(f"No download with id {message.id}.", E.UNKNOWN_ID)
+        problem = name_problem(message.name)
+        if problem:
+            raise CommandError(problem, E.BAD_NAME)
+        if message.name == record.name:
+            return
+        if record.state is State.COMPLETED:
+            self._rename_file(record, message.name, "")
+            return
+        was_running = record.id in self.running
+        if was_running:  # its .part is open: stop, checkpoint, rename, go on
+            self._halt(record.id, State.QUEUED, announce=False)
+        try:
+            if record.name:
+                self._rename_file(record, message.name, PART_SUFFIX)
+            else:  # not named yet: the probe will take this name
+                self.update(record, requested_name=message.name)
+        finally:
+            if was_running:
+                self._launch(record)
+
+    def _rename_file(self, record: Record, name: str, suffix: str) -> None:
+        """Rename ``record``'s file (``suffix``: its ``.part``) in its folder,
+        never over another file, and record the name durably."""
+        folder = Path(record.directory)
+        source, target = folder / (record.name + suffix), folder / (name + suffix)
+        if os.path.lexists(folder / name) or os.path.lexists(folder / (name + PART_SUFFIX)):
+            raise CommandError(f"{folder / name} already exists.", E.NAME_TAKEN)
+        if not suffix and (source.is_symlink() or not source.is_file()):
+            raise CommandError(f"{source} is no longer there.", E.MISSING)
+        try:
+            if source.exists():
+                diskio.current().rename_new(source, target)
+                gevent.get_hub().threadpool.apply(diskio.current().sync_directory, (folder,))
+        except FileExistsError:
+            raise CommandError(f"{target} already exists.", E.NAME_TAKEN) from None
+        except OSError as exc:
+            raise CommandError(f"{source} could not be renamed ({exc.strerror}).",
+                               E.PERMISSION if isinstance(exc, PermissionError)
+                               else E.DISK) from None
+        log.info("download %d renamed to %s", record.id, name)
+        self.update(record, name=name, requested_name=name, durable=True)
 
     def _launch(self, record: Record) -> None:
         download = Download(record, self.context)

@@ -20,12 +20,13 @@ from pathlib import Path
 
 from engine.http import Validators
 from engine.protocol import DownloadInfo, ErrorCode, State
+from engine.queue_order import STEP
 from engine.segments import Piece, done_bytes
 from engine.urls import redact
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _SCHEMA = """
 CREATE TABLE downloads (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -46,7 +47,8 @@ CREATE TABLE downloads (
     connections INTEGER,
     speed_limit INTEGER,
     checksum TEXT,
-    headers TEXT NOT NULL DEFAULT '{}'
+    headers TEXT NOT NULL DEFAULT '{}',
+    position INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE segments (
     download_id INTEGER NOT NULL REFERENCES downloads(id) ON DELETE CASCADE,
@@ -90,6 +92,7 @@ class Record:
     checksum: str | None = None
     pieces: list[Piece] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)  # extra request headers
+    position: int = 0  # in the queue: the waiting downloads start in this order (queue_order)
     # Runtime only: a refreshed link must prove it serves the same file.
     verify_new_source: bool = False
 
@@ -111,13 +114,13 @@ class Record:
             error=self.error, error_code=self.error_code, added=self.added,
             connections=self.connections, speed_limit=self.speed_limit, checksum=self.checksum,
             final_url=redact(self.final_url or ""), etag=self.validators.etag or "",
-            last_modified=self.validators.last_modified or "",
+            last_modified=self.validators.last_modified or "", position=self.position,
         )
 
 
 _COLUMNS = ("url", "directory", "state", "name", "requested_name", "final_url", "size",
             "etag", "last_modified", "resumable", "decoded", "error", "error_code", "added",
-            "connections", "speed_limit", "checksum", "headers")
+            "connections", "speed_limit", "checksum", "headers", "position")
 
 
 _UPDATE = f"UPDATE downloads SET {', '.join(f'{c}=:{c}' for c in _COLUMNS)} WHERE id=:id"
@@ -133,7 +136,7 @@ def _row(record: Record) -> dict[str, object]:
         "error": record.error, "error_code": record.error_code, "added": record.added,
         "connections": record.connections,
         "speed_limit": record.speed_limit, "checksum": record.checksum,
-        "headers": json.dumps(record.headers),
+        "headers": json.dumps(record.headers), "position": record.position,
     }
 
 
@@ -185,6 +188,12 @@ class Store:
             self._db.executescript(
                 "BEGIN IMMEDIATE; ALTER TABLE downloads ADD COLUMN error_code TEXT NOT NULL "
                 "DEFAULT ''; PRAGMA user_version=2; COMMIT;")
+            version = 2
+        if version == 2:  # 3: the queue's order, oldest first until someone moves one
+            self._db.executescript(
+                "BEGIN IMMEDIATE; ALTER TABLE downloads ADD COLUMN position INTEGER NOT NULL "
+                f"DEFAULT 0; UPDATE downloads SET position = id * {STEP}; "
+                "PRAGMA user_version=3; COMMIT;")
 
     @contextlib.contextmanager
     def _transaction(self, *, durable: bool = False) -> Iterator[None]:
@@ -216,9 +225,12 @@ class Store:
         """New downloads sharing ``fields``, durable in one transaction."""
         records = []
         with self._transaction(durable=True):
-            for url in urls:
+            (last,) = self._db.execute(
+                "SELECT COALESCE(MAX(position), 0) FROM downloads").fetchone()
+            for n, url in enumerate(urls, 1):
                 record = Record(id=0, url=url, directory=directory, state=state,
-                                added=time.time(), **fields)  # type: ignore[arg-type]
+                                added=time.time(), position=last + n * STEP,
+                                **fields)  # type: ignore[arg-type]
                 cursor = self._db.execute(
                     f"INSERT INTO downloads ({', '.join(_COLUMNS)}) "
                     f"VALUES ({', '.join(':' + c for c in _COLUMNS)})",
@@ -254,6 +266,12 @@ class Store:
             [(download_id, *piece) for piece in pieces],
         )
 
+    def set_positions(self, positions: dict[int, int]) -> None:
+        """Record new queue positions, durably, in one transaction."""
+        with self._transaction(durable=True):
+            self._db.executemany("UPDATE downloads SET position=? WHERE id=?",
+                                 [(position, i) for i, position in positions.items()])
+
     def remove(self, *download_ids: int) -> None:
         """Forget downloads, durably, in one transaction."""
         rows = [(i,) for i in download_ids]
@@ -281,6 +299,6 @@ class Store:
                 connections=values["connections"],
                 speed_limit=values["speed_limit"], checksum=values["checksum"],
                 headers=json.loads(values["headers"] or "{}"),
-                pieces=pieces.get(values["id"], []),
+                pieces=pieces.get(values["id"], []), position=values["position"],
             ))
         return records

@@ -61,6 +61,11 @@ _TEXTS = cast(dict[str, str], {
     E.BAD_CHECKSUM: QT_TRANSLATE_NOOP("Errors", "The checksum is not valid."),
     E.BAD_PROXY: QT_TRANSLATE_NOOP("Errors", "The proxy address is not valid."),
     E.ALREADY_COMPLETE: QT_TRANSLATE_NOOP("Errors", "That download is already complete."),
+    E.BAD_NAME: QT_TRANSLATE_NOOP(
+        "Errors", "That cannot be a file name: no / \\ : * ? \" < > | ~, not empty, no dot or "
+        "space at either end."),
+    E.NAME_TAKEN: QT_TRANSLATE_NOOP(
+        "Errors", "A file of that name is already in the folder; nothing was overwritten."),
     E.PORT: QT_TRANSLATE_NOOP("Errors", "The browser connection cannot listen on that port."),
     E.ALREADY_RUNNING: QT_TRANSLATE_NOOP(
         "Errors", "Another Greenget is already running with the same download list."),

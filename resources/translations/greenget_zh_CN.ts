@@ -751,26 +751,36 @@
     </message>
     <message>
         <location filename="../../gui/errors.py" line="64"/>
+        <source>That cannot be a file name: no / \ : * ? &quot; &lt; &gt; | ~, not empty, no dot or space at either end.</source>
+        <translation>这不能作为文件名：不能含 / \ : * ? &quot; &lt; &gt; | ~，不能为空，两端不能是点或空格。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="67"/>
+        <source>A file of that name is already in the folder; nothing was overwritten.</source>
+        <translation>文件夹中已有同名文件；没有覆盖任何文件。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="69"/>
         <source>The browser connection cannot listen on that port.</source>
         <translation>浏览器连接无法在该端口上监听。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="65"/>
+        <location filename="../../gui/errors.py" line="70"/>
         <source>Another Greenget is already running with the same download list.</source>
         <translation>另一个 Greenget 已在使用同一个下载列表运行。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="67"/>
+        <location filename="../../gui/errors.py" line="72"/>
         <source>Greenget cannot use its settings folder (see the details).</source>
         <translation>Greenget 无法使用其设置文件夹（详见详细信息）。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="69"/>
+        <location filename="../../gui/errors.py" line="74"/>
         <source>The download list could not be read. It was kept aside; Greenget starts with an empty list.</source>
         <translation>无法读取下载列表。它已被另行保存；Greenget 以空列表启动。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="72"/>
+        <location filename="../../gui/errors.py" line="77"/>
         <source>The download list was written by a newer Greenget. It was kept aside; Greenget starts with an empty list.</source>
         <translation>下载列表由更新版本的 Greenget 写入。它已被另行保存；Greenget 以空列表启动。</translation>
     </message>

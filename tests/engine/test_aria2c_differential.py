@@ -193,6 +193,28 @@ def test_a_download_through_both(pair: Pair, fault_server, tmp_path: Path) -> No
     pair.call("aria2.removeDownloadResult", "GID")
 
 
+def test_queue_moves_give_the_same_order_as_aria2c(pair: Pair, fault_server,
+                                                   tmp_path: Path) -> None:
+    """aria2c is the reference for changePosition: the same moves of the same
+    paused queue, the same answers and the same order from tellWaiting."""
+    for n in range(5):
+        url = fault_server.data_url(1000, f"order{n}.bin")
+        answers = [rpc.call("aria2.addUri", [url], {"dir": str(tmp_path / rpc.name),
+                                                    "pause": "true"})
+                   for rpc in (pair.ours, pair.theirs)]
+        pair.compare("addUri", *answers)
+        pair.gids[f"G{n}"] = (answers[0][1]["result"], answers[1][1]["result"])
+    names = {gid: name for name, gids in pair.gids.items() for gid in gids}
+    for name, pos, how in (("G4", 0, "POS_SET"), ("G0", 2, "POS_CUR"), ("G1", -1, "POS_END"),
+                           ("G2", 99, "POS_SET"), ("G3", -99, "POS_CUR"), ("G4", 1, "POS_END"),
+                           ("G0", -2, "POS_CUR"), ("G1", 3, "POS_SET")):
+        ours, theirs = pair.call("aria2.changePosition", name, pos, how)
+        assert ours["result"] == theirs["result"], (name, pos, how)
+        orders = [[names[s["gid"]] for s in answer["result"]]
+                  for answer in pair.call("aria2.tellWaiting", 0, 10, ["gid"])]
+        assert orders[0] == orders[1], (name, pos, how)
+
+
 def test_global_options_take_effect_in_both(pair: Pair, tmp_path: Path) -> None:
     for options in ({"max-concurrent-downloads": "2"}, {"max-overall-download-limit": "1M"},
                     {"dir": str(tmp_path / "new-dir")}):

@@ -128,7 +128,7 @@ def test_paused_downloads_start_in_queue_order_within_max_active(
     scheduler.handle(p.SetOptions(max_active=1))
     ids = [add(scheduler, fault_server.data_url(2000, f"q{i}.bin", seed=i), tmp_path,
                paused=True) for i in range(3)]
-    scheduler.move(ids[2], 0, "POS_SET")
+    scheduler.move([ids[2]], 0, "POS_SET")
     scheduler.handle(p.Resume(ids=(), all=True))
     assert list(scheduler.running) == [ids[2]]  # one at a time, the one moved first
     run_until_idle(scheduler)
@@ -206,7 +206,7 @@ def test_every_command_has_a_handler_or_is_the_workers_own(
             continue
         message = p.decode_command(f'{{"type": "{kind.TYPE}", "id": 987654, "ids": [987654],'
                                    f' "url": "http://127.0.0.1:9/x", "urls": [],'
-                                   f' "directory": "/nonexistent-{kind.TYPE}"}}')
+                                   f' "directory": "/nonexistent-{kind.TYPE}", "name": "n"}}')
         scheduler.handle(message)
     handled_elsewhere = [e for e in emit.errors() if e.code == p.ErrorCode.UNKNOWN_COMMAND]
     assert handled_elsewhere == []

@@ -67,7 +67,8 @@ def test_a_store_of_schema_1_gains_error_codes_and_keeps_its_downloads(tmp_path:
     store.add("http://h/a", str(tmp_path), State.FAILED, error="The file was not found.")
     store.close()
     old = sqlite3.connect(path)  # what Greenget wrote before error codes
-    old.executescript("ALTER TABLE downloads DROP COLUMN error_code; PRAGMA user_version=1;")
+    old.executescript("ALTER TABLE downloads DROP COLUMN error_code; "
+                      "ALTER TABLE downloads DROP COLUMN position; PRAGMA user_version=1;")
     old.close()
     store = Store(path)
     (record,) = store.load()
@@ -78,6 +79,24 @@ def test_a_store_of_schema_1_gains_error_codes_and_keeps_its_downloads(tmp_path:
     store.close()
     (again,) = Store(path).load()
     assert again.error_code == ErrorCode.NOT_FOUND
+
+
+def test_a_store_of_schema_2_gains_the_queue_order_oldest_first(tmp_path: Path) -> None:
+    path = tmp_path / "downloads.sqlite3"
+    store = Store(path)
+    ids = [store.add(f"http://h/{n}", str(tmp_path), State.QUEUED).id for n in range(3)]
+    store.close()
+    old = sqlite3.connect(path)  # what Greenget wrote before the queue had an order
+    old.executescript("ALTER TABLE downloads DROP COLUMN position; PRAGMA user_version=2;")
+    old.close()
+    store = Store(path)
+    loaded = store.load()
+    assert sorted(loaded, key=lambda r: r.position) == loaded and [r.id for r in loaded] == ids
+    store.set_positions({ids[2]: loaded[0].position - 1})
+    added = store.add("http://h/new", str(tmp_path), State.QUEUED)
+    store.close()
+    order = sorted(Store(path).load(), key=lambda r: r.position)
+    assert [r.id for r in order] == [ids[2], ids[0], ids[1], added.id]
 
 
 def test_extra_request_headers_survive_a_reopen(tmp_path: Path) -> None:
