@@ -39,13 +39,28 @@ class Piece:
 
 
 def plan(size: int | None, connections: int, min_piece: int) -> list[Piece]:
-    """Cut ``size`` bytes into at most ``connections`` equal pieces of at least
-    ``min_piece`` bytes; one open-ended piece when the size is unknown."""
+    """Cut ``size`` bytes into one piece per connection (at most ``connections``),
+    each a whole number of ``min_piece`` units, plus one-unit pieces for the units
+    left over (fewer than the connections), which the first connections to finish
+    take; the bytes short of a unit go to the last piece.  One open-ended piece
+    when the size is unknown.
+
+    Whole units, as aria2c's ``--min-split-size``: a server capping each request
+    (nginx ``limit_rate``, which lets a request's first second through at once)
+    sends 50 MiB over 8 connections as 8 x 6 MiB plus two 1 MiB pieces a second
+    sooner than as 8 x 6.25 MiB, and an uncapped one sends both alike."""
     if size is None:
         return [Piece(0, None)]
-    count = max(1, min(connections, size // max(1, min_piece)))
-    bounds = [size * i // count for i in range(count + 1)]
-    return [Piece(bounds[i], bounds[i + 1]) for i in range(count)]
+    unit = max(1, min_piece)
+    units = size // unit
+    if units <= 1:
+        return [Piece(0, size)]
+    count = min(connections, units)
+    each = units // count
+    starts = [i * each * unit for i in range(count)]
+    starts += [(count * each + j) * unit for j in range(units - count * each)]
+    bounds = [*starts, size]
+    return [Piece(bounds[i], bounds[i + 1]) for i in range(len(starts))]
 
 
 def take(pieces: list[Piece], min_piece: int) -> Piece | None:

@@ -25,7 +25,10 @@ MiB = 1 << 20
     (0, 8, MiB, [(0, 0)]),
     (MiB - 1, 8, MiB, [(0, MiB - 1)]),  # smaller than a piece: one
     (4 * MiB, 8, MiB, [(0, MiB), (MiB, 2 * MiB), (2 * MiB, 3 * MiB), (3 * MiB, 4 * MiB)]),
-    (10, 3, 1, [(0, 3), (3, 6), (6, 10)]),  # uneven: the last piece takes the rest
+    (10, 3, 1, [(0, 3), (3, 6), (6, 9), (9, 10)]),  # units left over: one-unit pieces
+    (11, 3, 2, [(0, 2), (2, 4), (4, 6), (6, 8), (8, 11)]),  # bytes short of a unit: the last
+    (50 * MiB, 8, MiB, [(i * 6 * MiB, (i + 1) * 6 * MiB) for i in range(8)]
+     + [(48 * MiB, 49 * MiB), (49 * MiB, 50 * MiB)]),  # as aria2c -k1M cuts it
     (10, 1, 1, [(0, 10)]),
     (7, 32, 2, [(0, 2), (2, 4), (4, 7)]),  # no piece below the minimum
 ])

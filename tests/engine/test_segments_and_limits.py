@@ -9,10 +9,11 @@ from engine.settings import Settings
 MiB = 1 << 20
 
 
-def test_plan_cuts_equal_pieces_no_smaller_than_the_minimum() -> None:
+def test_plan_cuts_whole_minimum_pieces_and_leaves_the_rest_to_the_first_done() -> None:
     pieces = segments.plan(10 * MiB, 4, MiB)
     assert [(p.start, p.end) for p in pieces] == [
-        (0, 2621440), (2621440, 5242880), (5242880, 7864320), (7864320, 10 * MiB)]
+        (0, 2 * MiB), (2 * MiB, 4 * MiB), (4 * MiB, 6 * MiB), (6 * MiB, 8 * MiB),
+        (8 * MiB, 9 * MiB), (9 * MiB, 10 * MiB)]
     assert len(segments.plan(3 * MiB, 8, MiB)) == 3
     assert len(segments.plan(100, 8, MiB)) == 1
     assert [(p.start, p.end) for p in segments.plan(None, 8, MiB)] == [(0, None)]
