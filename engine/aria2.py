@@ -36,7 +36,9 @@ NOTIFICATIONS = ("aria2.onDownloadStart", "aria2.onDownloadPause", "aria2.onDown
 _UNSUPPORTED = ("aria2.addTorrent", "aria2.addMetalink", "aria2.getPeers", "aria2.getServers",
                 "aria2.changeUri", "aria2.shutdown", "aria2.forceShutdown")
 _STATUS = {State.DOWNLOADING: "active", State.RETRYING: "active", State.QUEUED: "waiting",
-           State.PAUSED: "paused", State.FAILED: "error", State.COMPLETED: "complete"}
+           State.SCHEDULED: "waiting", State.PAUSED: "paused", State.FAILED: "error",
+           State.COMPLETED: "complete"}
+_WAITING = frozenset({State.QUEUED, State.SCHEDULED, State.PAUSED})
 NOTIFY_ON = {State.DOWNLOADING: "aria2.onDownloadStart", State.PAUSED: "aria2.onDownloadPause",
              State.COMPLETED: "aria2.onDownloadComplete", State.FAILED: "aria2.onDownloadError"}
 
@@ -263,7 +265,7 @@ class Aria2Api:
         ))
         if not added:
             raise RpcError(f"Cannot download {uris[0]!r}: not an http or https link")
-        if position is not None and added[0].state in (State.QUEUED, State.PAUSED):
+        if position is not None and added[0].state in _WAITING:
             self.scheduler.move([added[0].id], _int(position, "position"), "POS_SET")
         return gid_of(added[0].id)
 
@@ -299,7 +301,7 @@ class Aria2Api:
         speed = sum(r.speed for r in self.scheduler.running.values())
         return {"downloadSpeed": str(int(speed)), "uploadSpeed": "0",
                 "numActive": str(len(self.scheduler.running)),
-                "numWaiting": str(sum(r.state in (State.QUEUED, State.PAUSED) for r in records)),
+                "numWaiting": str(sum(r.state in _WAITING for r in records)),
                 "numStopped": str(stopped + len(self.removed)),
                 "numStoppedTotal": str(stopped + len(self.removed))}
 
@@ -349,7 +351,7 @@ class Aria2Api:
 
     def change_position(self, gid: object, pos: object, how: object) -> int:
         record = self._record(gid)
-        if record.state not in (State.QUEUED, State.PAUSED):
+        if record.state not in _WAITING:
             raise RpcError(f"GID {gid} is not waiting")
         if how not in ("POS_SET", "POS_CUR", "POS_END"):
             raise RpcError(f"Unknown position origin {how!r}")

@@ -63,6 +63,7 @@ class State(enum.StrEnum):
     """The life of one download."""
 
     QUEUED = "queued"  # waiting for a free slot
+    SCHEDULED = "scheduled"  # queued, outside the hours the schedule allows downloads
     DOWNLOADING = "downloading"
     RETRYING = "retrying"  # a transient failure; waiting before the next try
     PAUSED = "paused"
@@ -112,6 +113,8 @@ class ErrorCode(enum.StrEnum):
     INTERNAL = "internal"  # a bug in Greenget
     BAD_PLAYLIST = "bad-playlist"  # an HLS playlist that cannot be used
     LIVE_STREAM = "live-stream"  # an HLS playlist without an end (live): refused
+    # The schedule's action when all downloads are done (WhenDoneStatus.error_code).
+    POWER = "power"  # the computer could not be put to sleep or shut down
     # A command (Error.code).
     BAD_LINE = "bad-line"  # not a command (malformed, too long)
     UNKNOWN_COMMAND = "unknown-command"
@@ -124,6 +127,7 @@ class ErrorCode(enum.StrEnum):
     BAD_NAME = "bad-name"  # a new file name that cannot be used as one
     NAME_TAKEN = "name-taken"  # a rename onto a name already in the folder
     PORT = "port"  # the JSON-RPC endpoint cannot listen
+    BAD_SCHEDULE = "bad-schedule"  # a day or time out of range
     # Starting.
     ALREADY_RUNNING = "already-running"  # another worker uses the state folder
     STATE_FOLDER = "state-folder"  # the state folder cannot be used
@@ -382,6 +386,71 @@ class SetRpc(Message):
     origins: tuple[str, ...] = ()
 
 
+class WhenDone(enum.StrEnum):
+    """What happens once all downloads are done (see :class:`Schedule`)."""
+
+    NOTHING = "nothing"
+    QUIT = "quit"  # the window (or the CLI) quits
+    SLEEP = "sleep"  # suspend, through logind (systemctl suspend)
+    SHUTDOWN = "shutdown"  # power off, through logind (systemctl poweroff)
+
+
+EVERY_DAY = (0, 1, 2, 3, 4, 5, 6)
+
+
+@dataclass(frozen=True)
+class Hours:
+    """Hours of the week: from ``start`` to ``end`` (minutes after local
+    midnight, 0-1439) on each of ``days`` (0 Monday … 6 Sunday).  An ``end``
+    at or before ``start`` is on the next day (22:00-06:00 runs overnight;
+    equal times: 24 hours).  A period belongs to the day it starts on."""
+
+    days: tuple[int, ...] = EVERY_DAY
+    start: int = 0
+    end: int = 0
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The queue's timetable, kept by the worker in its store.
+
+    ``hours``: downloads run only inside them (``None``: at any time); outside,
+    queued downloads wait as ``scheduled`` and running ones are stopped (their
+    bytes kept) until the hours come round.  ``slow_hours``: inside them, the
+    overall speed is at most ``slow_limit`` bytes per second (the lower of it
+    and ``set_options``' ``speed_limit``).  ``when_done``: what to do once all
+    downloads are done: nothing is downloading, retrying, queued, scheduled or
+    paused, and something finished since there last was (completed and failed
+    downloads count as done).  Sleep and shut down come after a
+    :data:`WHEN_DONE_DELAY` second countdown that ``cancel_when_done`` stops."""
+
+    hours: Hours | None = None
+    slow_hours: Hours | None = None
+    slow_limit: int = 0
+    when_done: WhenDone = WhenDone.NOTHING
+
+
+WHEN_DONE_DELAY = 60.0  # seconds between "all done" and the action
+
+
+@dataclass(frozen=True)
+class SetSchedule(Message):
+    """Replace the schedule (kept in the store, applied at once); answered
+    with ``schedule_status``, or an ``error`` (``bad-schedule``)."""
+
+    TYPE: ClassVar[str] = "set_schedule"
+    schedule: Schedule
+
+
+@dataclass(frozen=True)
+class CancelWhenDone(Message):
+    """Stop the countdown to the when-done action (this time only; the
+    schedule keeps it for the next time all is done).  Answered with
+    ``when_done_status``."""
+
+    TYPE: ClassVar[str] = "cancel_when_done"
+
+
 @dataclass(frozen=True)
 class GetSegments(Message):
     """Ask for the segment map of download ``id``; answered with ``segments``."""
@@ -504,6 +573,36 @@ class OptionsChanged(Message):
 
 
 @dataclass(frozen=True)
+class ScheduleStatus(Message):
+    """The schedule in force and what it means now: sent after ``snapshot``,
+    after ``set_schedule`` and whenever the hours open or close.  ``open``:
+    downloads may run; ``slow``: the slow hours' limit is in force;
+    ``next_change``: Unix time the hours next open or close (0: never)."""
+
+    TYPE: ClassVar[str] = "schedule_status"
+    schedule: Schedule
+    open: bool = True
+    slow: bool = False
+    next_change: float = 0.0
+
+
+@dataclass(frozen=True)
+class WhenDoneStatus(Message):
+    """The when-done ``action``: ``seconds_left`` > 0 while it counts down
+    (``cancel_when_done`` stops it); then ``carried_out`` when it was done
+    (for ``quit`` the client quits now), or ``error`` (with ``error_code``
+    ``power``) saying why not.  All zero/empty: no countdown (cancelled, or
+    new downloads came)."""
+
+    TYPE: ClassVar[str] = "when_done_status"
+    action: WhenDone
+    seconds_left: float = 0.0
+    carried_out: bool = False
+    error: str = ""
+    error_code: str = ""
+
+
+@dataclass(frozen=True)
 class Error(Message):
     """A command that could not be carried out, a line that could not be read,
     or a worker that cannot start.  ``code`` says which (an :class:`ErrorCode`);
@@ -522,12 +621,12 @@ class Error(Message):
 COMMANDS: dict[str, type[Message]] = {
     cls.TYPE: cls
     for cls in (Add, Pause, Resume, Retry, Remove, Move, StartNow, Rename, SetUrl, SetOptions,
-                SetDownloadOptions, SetRpc, GetSegments, Shutdown)
+                SetDownloadOptions, SetRpc, GetSegments, Shutdown, SetSchedule, CancelWhenDone)
 }
 EVENTS: dict[str, type[Message]] = {
     cls.TYPE: cls
     for cls in (Hello, Snapshot, Added, Changed, Progress, Removed, Segments, RpcStatus,
-                OptionsChanged, Error)
+                OptionsChanged, Error, ScheduleStatus, WhenDoneStatus)
 }
 MESSAGES: dict[str, type[Message]] = {**COMMANDS, **EVENTS}
 

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import gevent
 from gevent.event import Event
@@ -47,6 +47,8 @@ SPEED_WINDOW = 3.0  # seconds of history behind the speed shown
 _SHOWN = frozenset(f.name for f in fields(protocol.DownloadInfo))
 _RUN_FIELDS = frozenset({"state", "error", "error_code"})
 E = protocol.ErrorCode
+M = TypeVar("M", bound=Message)
+WAITING_STATES = frozenset({State.QUEUED, State.SCHEDULED})  # which one: the schedule's hours
 
 
 class CommandError(Exception):
@@ -82,6 +84,12 @@ class Scheduler:
         self.records: dict[int, Record] = {}
         self.running: dict[int, Running] = {}
         self._queued: set[int] = set()
+        self._scheduled: set[int] = set()
+        # The schedule's hours (engine/timekeeper.py): outside them nothing
+        # starts and what would be queued waits as ``scheduled``.
+        self.hours_open = True
+        self.slow_limit: int | None = None  # the slow hours' overall limit, while in force
+        self.on_state: Callable[[Record], None] = lambda _record: None  # after a state change
         self._next: list[tuple[int, int]] = []  # heap of (position, id); stale ones skipped
         self.idle = Event()  # set while nothing runs or waits
         self._loops: list[gevent.Greenlet] = []
@@ -106,9 +114,11 @@ class Scheduler:
     def start(self) -> None:
         """Load the store (interrupted downloads go back to the queue) and run."""
         for record in self.store.load():
-            if record.state in ACTIVE_STATES:
-                record.state = State.QUEUED
-                self.store.save(record)
+            if record.state in WAITING_STATES | ACTIVE_STATES:
+                waiting = self._waiting_state()
+                if record.state is not waiting:
+                    record.state = waiting
+                    self.store.save(record)
             self._remember(record)
         self._loops = [self.supervisor.spawn("progress loop", self._progress_loop),
                        self.supervisor.spawn("checkpoint loop", self._checkpoint_loop)]
@@ -136,6 +146,10 @@ class Scheduler:
             self.handle_now(message)
         except CommandError as exc:
             self.emit(protocol.Error(str(exc), code=exc.code, command=message.TYPE))
+
+    def add_handler(self, kind: type[M], handler: Callable[[M], None]) -> None:
+        """Carry out commands of type ``kind`` with ``handler`` (the timekeeper's)."""
+        self._handlers[kind] = handler
 
     def handle_now(self, message: Message) -> None:
         """Carry out one command; raise :class:`CommandError` if it cannot be."""
@@ -177,7 +191,7 @@ class Scheduler:
             else:
                 valid.append(url)
         added = self.store.add_many(
-            valid, directory, State.PAUSED if options.paused else State.QUEUED,
+            valid, directory, State.PAUSED if options.paused else self._waiting_state(),
             requested_name=options.filename, connections=options.connections,
             speed_limit=speed_limit or None, checksum=checksum,
             headers=parse_headers(options.headers),
@@ -202,7 +216,7 @@ class Scheduler:
         return [self.records[i] for i in ids if self.records[i].state in states]
 
     def _on_pause(self, message: protocol.Pause) -> None:
-        states = frozenset({State.QUEUED, *ACTIVE_STATES})
+        states = WAITING_STATES | ACTIVE_STATES
         for record in self._targets(message.ids, message.all, states):
             if record.id in self.running:
                 self._halt(record.id, State.PAUSED)
@@ -262,7 +276,7 @@ class Scheduler:
         record.final_url = None
         record.verify_new_source = bool(record.name)
         self.update(record, url=message.url, state=State.QUEUED if was_running
-                    or record.state in (State.FAILED, State.QUEUED) else record.state,
+                    or record.state in (State.FAILED, *WAITING_STATES) else record.state,
                     error="", error_code="")
         self._start_queued()
 
@@ -280,7 +294,7 @@ class Scheduler:
             settings.connections = message.connections
         if message.speed_limit is not None:
             settings.speed_limit = message.speed_limit or None
-            self.global_limit.rate = settings.speed_limit
+            self._apply_global_limit()
         if message.download_limit is not None:
             if message.download_limit < 0:
                 raise CommandError("A speed limit cannot be negative.", E.BAD_OPTION)
@@ -332,12 +346,54 @@ class Scheduler:
 
     # ------------------------------------------------------------ running
 
+    # ------------------------------------------------------------ the schedule
+
+    def set_hours(self, open_: bool) -> None:
+        """The schedule's hours opened (waiting downloads are queued and start)
+        or closed (running ones stop, keeping their bytes, and wait with the
+        queued ones as ``scheduled``)."""
+        if open_ == self.hours_open:
+            return
+        self.hours_open = open_
+        log.info("the schedule's hours %s", "open" if open_ else "close")
+        if not open_:
+            for download_id in list(self.running):
+                self._halt(download_id, State.SCHEDULED)
+        waiting = State.SCHEDULED if open_ else State.QUEUED
+        for record in sorted((r for r in self.records.values() if r.state is waiting),
+                             key=lambda r: (r.position, r.id)):
+            self.update(record, state=self._waiting_state())
+        self._start_queued()
+
+    def set_slow_limit(self, limit: int | None) -> None:
+        """The slow hours' overall limit came into force (bytes/s) or ended (None)."""
+        if limit != self.slow_limit:
+            self.slow_limit = limit
+            self._apply_global_limit()
+
+    def _apply_global_limit(self) -> None:
+        limits = [v for v in (self.settings.speed_limit, self.slow_limit) if v]
+        self.global_limit.rate = min(limits) if limits else None
+
+    def _waiting_state(self) -> State:
+        return State.QUEUED if self.hours_open else State.SCHEDULED
+
+    def unfinished(self) -> bool:
+        """Whether any download is not done yet: downloading, retrying, queued,
+        scheduled or paused (completed and failed ones are done)."""
+        return bool(self.running or self._queued or self._scheduled) or any(
+            r.state is State.PAUSED for r in self.records.values())
+
     def _remember(self, record: Record) -> None:
         self.records[record.id] = record
         self._track(record)
 
     def _track(self, record: Record) -> None:
         """Keep the queue index in step with ``record``'s state."""
+        if record.state is State.SCHEDULED and record.id in self.records:
+            self._scheduled.add(record.id)
+        else:
+            self._scheduled.discard(record.id)
         if record.state is State.QUEUED and record.id in self.records:
             if record.id not in self._queued:
                 self._queued.add(record.id)
@@ -355,10 +411,13 @@ class Scheduler:
     def apply(self, record: Record, changes: Mapping[str, object], *, pieces: bool = False,
               announce: bool = True, durable: bool = False) -> None:
         """:meth:`update` with the changes in a mapping."""
+        if changes.get("state") in WAITING_STATES:  # queued or scheduled, as the hours say
+            changes = {**changes, "state": self._waiting_state()}
         for name, value in changes.items():
             setattr(record, name, value)
         if "state" in changes:
             self._track(record)
+            self.on_state(record)
         # Running states are never stored: after a crash a download is queued again.
         if (pieces or durable or record.state not in ACTIVE_STATES
                 or not changes.keys() <= _RUN_FIELDS):
@@ -381,21 +440,21 @@ class Scheduler:
         """Start queued downloads while there is room."""
         if self._stopping:
             return
-        room = max(0, self.settings.max_active - len(self.running))
+        room = max(0, self.settings.max_active - len(self.running)) if self.hours_open else 0
         while room > 0 and self._next:
             position, download_id = heapq.heappop(self._next)
             if download_id in self._queued and position == self.records[download_id].position:
                 self._launch(self.records[download_id])
                 room -= 1
-        if self.running or self._queued:
+        if self.running or self._queued or self._scheduled:
             self.idle.clear()
         else:
             self.idle.set()
 
     def waiting(self) -> list[Record]:
-        """Queued and paused downloads in the order they will start."""
+        """Queued, scheduled and paused downloads in the order they will start."""
         return sorted((r for r in self.records.values()
-                       if r.state in (State.QUEUED, State.PAUSED)),
+                       if r.state in (*WAITING_STATES, State.PAUSED)),
                       key=lambda r: (r.position, r.id))
 
     def move(self, ids: Iterable[int], offset: int, how: str) -> int:
@@ -428,10 +487,10 @@ class Scheduler:
         self.move(message.ids, message.offset, message.how)
 
     def _on_start_now(self, message: protocol.StartNow) -> None:
-        """Start at once, past ``max_active``: the person asked for these."""
+        """Start at once, past ``max_active`` and the schedule's hours: the person asked."""
         if self._stopping:
             return
-        startable = frozenset({State.QUEUED, State.PAUSED, State.FAILED})
+        startable = frozenset({*WAITING_STATES, State.PAUSED, State.FAILED})
         for record in self._targets(message.ids, False, startable):
             self._launch(record)
         self._start_queued()

@@ -59,6 +59,9 @@ CREATE TABLE segments (
 );
 """
 
+# Worker-wide choices the worker applies itself (the schedule), one JSON value a name.
+_OPTIONS_TABLE = "CREATE TABLE IF NOT EXISTS options (name TEXT PRIMARY KEY, value TEXT NOT NULL)"
+
 
 class StoreError(Exception):
     """The store cannot be used: ``code`` says why, the message with the path."""
@@ -170,6 +173,8 @@ class Store:
             if check != "ok":
                 raise sqlite3.DatabaseError(check)
             self._migrate()
+            # Outside the schema version: a Greenget without it opens the file alike.
+            self._db.execute(_OPTIONS_TABLE)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"The download list {path} cannot be read ({exc}).") from exc
 
@@ -278,6 +283,17 @@ class Store:
         with self._transaction(durable=True):
             self._db.executemany("DELETE FROM segments WHERE download_id=?", rows)
             self._db.executemany("DELETE FROM downloads WHERE id=?", rows)
+
+    def option(self, name: str) -> object | None:
+        """The value stored under ``name`` (None when there is none)."""
+        row = self._db.execute("SELECT value FROM options WHERE name=?", (name,)).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def set_option(self, name: str, value: object) -> None:
+        """Store ``value`` (JSON) under ``name``, durably."""
+        with self._transaction(durable=True):
+            self._db.execute("INSERT INTO options (name, value) VALUES (?, ?) ON CONFLICT(name) "
+                             "DO UPDATE SET value=excluded.value", (name, json.dumps(value)))
 
     def load(self) -> list[Record]:
         pieces: dict[int, list[Piece]] = {}

@@ -28,6 +28,7 @@ from engine.rpc import RpcServer, load_secret
 from engine.scheduler import Scheduler
 from engine.store import Store, StoreError, set_aside
 from engine.supervision import Supervisor
+from engine.timekeeper import SystemClock, Timekeeper
 
 log = logging.getLogger(__name__)
 
@@ -198,9 +199,13 @@ def main() -> int:
         rpc.observe(message)
 
     scheduler = Scheduler(store, emit, supervisor=supervisor)
+    timekeeper = Timekeeper(scheduler, store, emit, SystemClock())
+    timekeeper.load()  # first: nothing starts outside the schedule's hours
     scheduler.start()
+    timekeeper.start()
     for snapshot in scheduler.snapshot():
         pipe.emit(snapshot)
+    pipe.emit(timekeeper.status())
     if os.environ.get("GREENGET_RPC_PORT", "").isdigit():
         rpc.configure(scheduler, protocol.SetRpc(
             enabled=True, port=int(os.environ["GREENGET_RPC_PORT"]),
@@ -217,6 +222,7 @@ def main() -> int:
         serving.get()  # re-raises what ended it
     finally:
         rpc.stop()
+        timekeeper.stop()
         try:
             scheduler.stop()
         except Exception:  # the store may be what failed; the next worker resumes from it

@@ -15,7 +15,7 @@ from gui.selection import Selected
 
 log = logging.getLogger(__name__)
 
-PAUSABLE = ACTIVE_STATES | {State.QUEUED}
+PAUSABLE = ACTIVE_STATES | {State.QUEUED, State.SCHEDULED}
 translate = QCoreApplication.translate
 
 

@@ -27,9 +27,11 @@ from engine.protocol import (
     ProtocolError,
     Removed,
     RpcStatus,
+    ScheduleStatus,
     Segments,
     Shutdown,
     Snapshot,
+    WhenDoneStatus,
     decode_event,
 )
 from gui.errors import explained
@@ -90,6 +92,8 @@ class EngineClient(QObject):
     segmentsReceived = Signal(object)  # Segments
     rpcStatusReceived = Signal(object)  # RpcStatus
     optionsChanged = Signal(object)  # OptionsChanged (by a JSON-RPC client)
+    scheduleStatusReceived = Signal(object)  # ScheduleStatus
+    whenDoneStatusReceived = Signal(object)  # WhenDoneStatus
     errorReported = Signal(object)  # Error
     workerLost = Signal(str, float)  # why, seconds until the restart
     workerFailed = Signal(str)  # why it will not be restarted
@@ -387,6 +391,10 @@ class EngineClient(QObject):
                 self.rpcStatusReceived.emit(message)
             case OptionsChanged():
                 self.optionsChanged.emit(message)
+            case ScheduleStatus():
+                self.scheduleStatusReceived.emit(message)
+            case WhenDoneStatus():
+                self.whenDoneStatusReceived.emit(message)
             case Error():
                 log.info("worker error (%s): %s", message.code, message.message)
                 if message.fatal:  # it cannot start at all: restarting would fail again

@@ -67,6 +67,9 @@ _TEXTS = cast(dict[str, str], {
     E.NAME_TAKEN: QT_TRANSLATE_NOOP(
         "Errors", "A file of that name is already in the folder; nothing was overwritten."),
     E.PORT: QT_TRANSLATE_NOOP("Errors", "The browser connection cannot listen on that port."),
+    E.BAD_SCHEDULE: QT_TRANSLATE_NOOP("Errors", "The schedule has a day or a time out of range."),
+    E.POWER: QT_TRANSLATE_NOOP(
+        "Errors", "The computer could not be put to sleep or shut down (see the details)."),
     E.ALREADY_RUNNING: QT_TRANSLATE_NOOP(
         "Errors", "Another Greenget is already running with the same download list."),
     E.STATE_FOLDER: QT_TRANSLATE_NOOP(

@@ -437,6 +437,9 @@ class MainWindow(QMainWindow):
         parts = [self.tr("%Ln active", "", active),
                  self.tr("%Ln queued", "", summary.count(State.QUEUED))]
         paused, failed = summary.count(State.PAUSED), summary.count(State.FAILED)
+        scheduled = summary.count(State.SCHEDULED)
+        if scheduled:
+            parts.append(self.tr("%Ln scheduled", "", scheduled))
         if paused:
             parts.append(self.tr("%Ln paused", "", paused))
         if failed:

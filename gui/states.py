@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 # Marked for translation here, translated where shown (the language is known then).
 _LABELS = cast(dict[State, str], {  # QT_TRANSLATE_NOOP returns its text
     State.QUEUED: QT_TRANSLATE_NOOP("States", "Queued"),
+    State.SCHEDULED: QT_TRANSLATE_NOOP("States", "Scheduled"),
     State.DOWNLOADING: QT_TRANSLATE_NOOP("States", "Downloading"),
     State.RETRYING: QT_TRANSLATE_NOOP("States", "Retrying"),
     State.PAUSED: QT_TRANSLATE_NOOP("States", "Paused"),
@@ -31,6 +32,7 @@ def state_label(state: State) -> str:
 # Mid-tone colours that read on light and dark palettes alike.
 COLORS: dict[State, QColor] = {
     State.QUEUED: QColor("#8a8f98"),
+    State.SCHEDULED: QColor("#8e6fc1"),
     State.DOWNLOADING: QColor("#2f80ed"),
     State.RETRYING: QColor("#f2994a"),
     State.PAUSED: QColor("#c9a227"),
@@ -43,9 +45,10 @@ SORT_ORDER: dict[State, int] = {
     State.DOWNLOADING: 0,
     State.RETRYING: 1,
     State.QUEUED: 2,
-    State.PAUSED: 3,
-    State.FAILED: 4,
-    State.COMPLETED: 5,
+    State.SCHEDULED: 3,
+    State.PAUSED: 4,
+    State.FAILED: 5,
+    State.COMPLETED: 6,
 }
 
 
@@ -77,5 +80,7 @@ class StateFilter(enum.Enum):
                 return True
             case StateFilter.ACTIVE:
                 return state in ACTIVE_STATES
+            case StateFilter.QUEUED:  # waiting for a slot or for the schedule's hours
+                return state in (State.QUEUED, State.SCHEDULED)
             case _:
                 return state.value == self.name.lower()

@@ -542,22 +542,22 @@
 <context>
     <name>EngineClient</name>
     <message>
-        <location filename="../../gui/engine_client.py" line="225"/>
+        <location filename="../../gui/engine_client.py" line="229"/>
         <source>The download engine could not be started: %1</source>
         <translation>无法启动下载引擎：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_client.py" line="231"/>
+        <location filename="../../gui/engine_client.py" line="235"/>
         <source>The download engine crashed</source>
         <translation>下载引擎崩溃了</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_client.py" line="233"/>
+        <location filename="../../gui/engine_client.py" line="237"/>
         <source>The download engine stopped (exit status %1)</source>
         <translation>下载引擎已停止（退出状态 %1）</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_client.py" line="276"/>
+        <location filename="../../gui/engine_client.py" line="280"/>
         <source>The download engine (protocol %1) and this window (protocol %2) come from different versions of Greenget. Install Greenget again so that both are the same version.</source>
         <translation>下载引擎（协议 %1）与本窗口（协议 %2）来自不同版本的 Greenget。请重新安装 Greenget，使两者版本一致。</translation>
     </message>
@@ -766,21 +766,31 @@
     </message>
     <message>
         <location filename="../../gui/errors.py" line="70"/>
+        <source>The schedule has a day or a time out of range.</source>
+        <translation>计划中的某一天或某个时间超出了范围。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="71"/>
+        <source>The computer could not be put to sleep or shut down (see the details).</source>
+        <translation>无法让计算机睡眠或关机（见详细信息）。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="73"/>
         <source>Another Greenget is already running with the same download list.</source>
         <translation>另一个 Greenget 已在使用同一个下载列表运行。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="72"/>
+        <location filename="../../gui/errors.py" line="75"/>
         <source>Greenget cannot use its settings folder (see the details).</source>
         <translation>Greenget 无法使用其设置文件夹（详见详细信息）。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="74"/>
+        <location filename="../../gui/errors.py" line="77"/>
         <source>The download list could not be read. It was kept aside; Greenget starts with an empty list.</source>
         <translation>无法读取下载列表。它已被另行保存；Greenget 以空列表启动。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="77"/>
+        <location filename="../../gui/errors.py" line="80"/>
         <source>The download list was written by a newer Greenget. It was kept aside; Greenget starts with an empty list.</source>
         <translation>下载列表由更新版本的 Greenget 写入。它已被另行保存；Greenget 以空列表启动。</translation>
     </message>
@@ -974,84 +984,91 @@ Paste links with Ctrl+V, drop them here, or click Add.</source>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="441"/>
+        <location filename="../../gui/main_window.py" line="442"/>
+        <source>%Ln scheduled</source>
+        <translation>
+            <numerusform>%Ln 个定时等待</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/main_window.py" line="444"/>
         <source>%Ln paused</source>
         <translation>
             <numerusform>%Ln 个已暂停</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="443"/>
+        <location filename="../../gui/main_window.py" line="446"/>
         <source>%Ln failed</source>
         <translation>
             <numerusform>%Ln 个失败</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="444"/>
+        <location filename="../../gui/main_window.py" line="447"/>
         <source>%Ln completed</source>
         <translation>
             <numerusform>%Ln 个已完成</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="476"/>
+        <location filename="../../gui/main_window.py" line="479"/>
         <source>Adding %n download…</source>
         <translation>
             <numerusform>正在添加 %n 个下载…</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="478"/>
+        <location filename="../../gui/main_window.py" line="481"/>
         <source>Adding %n downloads…</source>
         <translation>
             <numerusform>正在添加 %n 个下载…</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="517"/>
+        <location filename="../../gui/main_window.py" line="520"/>
         <source>There are no http(s) links in the clipboard.</source>
         <translation>剪贴板中没有 http(s) 链接。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="582"/>
+        <location filename="../../gui/main_window.py" line="585"/>
         <source>Only http(s) links can be downloaded.</source>
         <translation>只能下载 http(s) 链接。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="634"/>
+        <location filename="../../gui/main_window.py" line="637"/>
         <source>About Greenget</source>
         <translation>关于 Greenget</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="636"/>
+        <location filename="../../gui/main_window.py" line="639"/>
         <source>A download manager that resumes after any crash.</source>
         <translation>一款在任何崩溃后都能继续下载的下载管理器。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="638"/>
+        <location filename="../../gui/main_window.py" line="641"/>
         <source>Protocol %1.</source>
         <translation>协议版本 %1。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="694"/>
+        <location filename="../../gui/main_window.py" line="697"/>
         <source>Download the copied link %1?</source>
         <translation>下载复制的链接 %1？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="696"/>
+        <location filename="../../gui/main_window.py" line="699"/>
         <source>Download the %n copied links?</source>
         <translation>
             <numerusform>下载复制的 %n 个链接？</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="699"/>
+        <location filename="../../gui/main_window.py" line="702"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="724"/>
+        <location filename="../../gui/main_window.py" line="727"/>
         <source>%1 requests could not be carried out. The last: %2</source>
         <translation>有 %1 个请求无法执行。最后一个：%2</translation>
     </message>
@@ -1557,45 +1574,50 @@ Paste links with Ctrl+V, drop them here, or click Add.</source>
     <name>States</name>
     <message>
         <location filename="../../gui/states.py" line="18"/>
-        <location filename="../../gui/states.py" line="57"/>
+        <location filename="../../gui/states.py" line="60"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
         <location filename="../../gui/states.py" line="19"/>
+        <source>Scheduled</source>
+        <translation>定时等待</translation>
+    </message>
+    <message>
+        <location filename="../../gui/states.py" line="20"/>
         <source>Downloading</source>
         <translation>下载中</translation>
     </message>
     <message>
-        <location filename="../../gui/states.py" line="20"/>
+        <location filename="../../gui/states.py" line="21"/>
         <source>Retrying</source>
         <translation>重试中</translation>
     </message>
     <message>
-        <location filename="../../gui/states.py" line="21"/>
-        <location filename="../../gui/states.py" line="58"/>
+        <location filename="../../gui/states.py" line="22"/>
+        <location filename="../../gui/states.py" line="61"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/states.py" line="22"/>
-        <location filename="../../gui/states.py" line="59"/>
+        <location filename="../../gui/states.py" line="23"/>
+        <location filename="../../gui/states.py" line="62"/>
         <source>Completed</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../gui/states.py" line="23"/>
-        <location filename="../../gui/states.py" line="60"/>
+        <location filename="../../gui/states.py" line="24"/>
+        <location filename="../../gui/states.py" line="63"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../gui/states.py" line="55"/>
+        <location filename="../../gui/states.py" line="58"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../gui/states.py" line="56"/>
+        <location filename="../../gui/states.py" line="59"/>
         <source>Active</source>
         <translation>进行中</translation>
     </message>

@@ -6,6 +6,9 @@ with what a test may ask for through the environment:
 * ``GREENGET_TEST_SETTINGS``: a JSON object of :class:`engine.settings.Settings`
   fields the scheduler starts with, for settings no user can choose (a piece
   smaller than one read, so that splits cut into reads in flight).
+* ``GREENGET_TEST_CLOCK``: a path; the schedule reads Unix time from that
+  file (written by the test, :class:`tests.engine.fake_clock.FileClock`)
+  instead of the system clock, in the zone ``TZ`` names.
 * ``GREENGET_TEST_JOURNAL``: a path; every disk operation, store commit,
   download announced, asked to be removed and announced removed is recorded
   and written there when the worker ends (:mod:`tests.engine.powercut`).
@@ -21,7 +24,7 @@ import sys
 from pathlib import Path
 
 from engine import protocol, scheduler, worker
-from tests.engine import powercut
+from tests.engine import fake_clock, powercut
 
 SETTINGS_ENV = "GREENGET_TEST_SETTINGS"
 
@@ -67,6 +70,9 @@ def _record_removals_asked(journal: powercut.Journal) -> None:
 
 
 def main() -> int:
+    clock_path = os.environ.get(fake_clock.CLOCK_ENV)
+    if clock_path:
+        worker.SystemClock = lambda: fake_clock.FileClock(Path(clock_path))  # type: ignore
     overrides = json.loads(os.environ.get(SETTINGS_ENV) or "{}")
     if overrides:
         _override_settings(overrides)

@@ -16,7 +16,9 @@ import hashlib
 import os
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import gevent
 import pytest
@@ -28,6 +30,8 @@ from engine.scheduler import Running, Scheduler
 from engine.segments import Piece
 from engine.settings import Settings
 from engine.store import Store
+from engine.timekeeper import Timekeeper
+from tests.engine.fake_clock import FakeClock
 from tests.servers.payload import sha256_of
 
 MiB = 1 << 20
@@ -201,12 +205,14 @@ def test_a_loop_that_raises_is_reported_by_the_supervisor(
 def test_every_command_has_a_handler_or_is_the_workers_own(
         scheduler: Scheduler, emit: Collected) -> None:
     workers_own = {p.SetRpc, p.Shutdown}  # engine/worker.py serve() answers these
+    Timekeeper(scheduler, scheduler.store, emit, FakeClock(datetime.now(ZoneInfo("UTC"))))
     for kind in p.COMMANDS.values():
         if kind in workers_own:
             continue
         message = p.decode_command(f'{{"type": "{kind.TYPE}", "id": 987654, "ids": [987654],'
                                    f' "url": "http://127.0.0.1:9/x", "urls": [],'
-                                   f' "directory": "/nonexistent-{kind.TYPE}", "name": "n"}}')
+                                   f' "directory": "/nonexistent-{kind.TYPE}", "name": "n",'
+                                   f' "schedule": {{}}}}')
         scheduler.handle(message)
     handled_elsewhere = [e for e in emit.errors() if e.code == p.ErrorCode.UNKNOWN_COMMAND]
     assert handled_elsewhere == []

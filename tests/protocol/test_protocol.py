@@ -32,6 +32,12 @@ SAMPLES: list[p.Message] = [
     p.OptionsChanged(directory="/home/u/Downloads", max_active=2, connections=4,
                      speed_limit=0, download_limit=102400),
     p.Error(message="nope", command="add", url="ftp://x"),
+    p.SetSchedule(p.Schedule(hours=p.Hours((0, 4), 540, 1080), slow_hours=p.Hours(start=1320,
+                             end=360), slow_limit=2_000_000, when_done=p.WhenDone.SHUTDOWN)),
+    p.CancelWhenDone(),
+    p.ScheduleStatus(p.Schedule(), open=False, slow=True, next_change=1_796_230_800.0),
+    p.WhenDoneStatus(p.WhenDone.SLEEP, error="systemctl suspend failed: no",
+                     error_code=p.ErrorCode.POWER),
 ]
 
 
