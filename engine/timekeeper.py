@@ -48,8 +48,11 @@ class SystemClock:
 
 
 def local_zone() -> ZoneInfo:
-    import tzlocal
-
+    try:
+        import tzlocal
+    except ImportError:  # an install from before the dependency: run, on UTC
+        log.warning("tzlocal is not installed (pip install tzlocal); the schedule reads UTC")
+        return ZoneInfo("UTC")
     try:
         zone = tzlocal.get_localzone()
     except Exception as exc:  # tzlocal raises several kinds for a broken setup
