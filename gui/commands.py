@@ -163,19 +163,39 @@ class RowCommands(QObject):
 
     def open_files(self) -> None:
         for row in self._selection.rows():
-            if row.info.state is State.COMPLETED:
-                path = row.info.path or os.path.join(row.info.directory, row.info.name)
-                if not QDesktopServices.openUrl(QUrl.fromLocalFile(path)):
-                    self._cannot_open(
-                        with_args(self.tr("No application is set up to open %1."), path))
-                    return
+            if row.info.state is State.COMPLETED and not self._open_file(row):
+                return
 
     def open_folders(self) -> None:
         for directory in dict.fromkeys(row.info.directory for row in self._selection.rows()):
-            if not QDesktopServices.openUrl(QUrl.fromLocalFile(directory)):
-                self._cannot_open(with_args(
-                    self.tr("No file manager is set up to show the folder %1."), directory))
+            if not self._open_folder(directory):
                 return
+
+    def open_download(self, download_id: int) -> None:
+        """Open the file of one completed download (a notification's "Open")."""
+        row = self._model.find(download_id)
+        if row is not None and row.info.state is State.COMPLETED:
+            self._open_file(row)
+
+    def open_download_folder(self, download_id: int) -> None:
+        """Open the folder of one download (a notification's "Open folder")."""
+        row = self._model.find(download_id)
+        if row is not None:
+            self._open_folder(row.info.directory)
+
+    def _open_file(self, row: Row) -> bool:
+        path = row.info.path or os.path.join(row.info.directory, row.info.name)
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(path)):
+            return True
+        self._cannot_open(with_args(self.tr("No application is set up to open %1."), path))
+        return False
+
+    def _open_folder(self, directory: str) -> bool:
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(directory)):
+            return True
+        self._cannot_open(with_args(
+            self.tr("No file manager is set up to show the folder %1."), directory))
+        return False
 
     def _cannot_open(self, message: str) -> None:
         """The desktop has nothing to open a file or folder with: say so."""

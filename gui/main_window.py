@@ -45,6 +45,7 @@ from engine.protocol import (
 from gui import list_files
 from gui.actions import Actions, create_actions, update_enabled
 from gui.add_dialog import AddDialog
+from gui.announcer import Announcer
 from gui.banner import Banner, BannerKind
 from gui.clipboard_watch import ClipboardWatcher
 from gui.commands import RowCommands
@@ -55,7 +56,7 @@ from gui.errors import error_text
 from gui.formatting import format_speed, with_args
 from gui.icons import app_icon
 from gui.model import Column, DownloadTableModel, Row
-from gui.notifications import Finished, Notice, Notifier
+from gui.notifications import Finished, Notifier
 from gui.paste import LinkScanner
 from gui.prompts import Duplicates, ask_about_duplicates, confirm_quit
 from gui.proxy import DownloadFilterProxy
@@ -103,7 +104,6 @@ class MainWindow(QMainWindow):
         self._closing = False
         self._quitting = False
         self._told_about_tray = False
-        self._notice_id: int | None = None
         self._offered: list[str] = []
         self.column_menu: QMenu | None = None
         self._errors: list[str] = []  # the requests refused since the banner showed
@@ -134,6 +134,10 @@ class MainWindow(QMainWindow):
             available=tray_available,
         )
         self.notifier = Notifier(self)
+        self.announcer = Announcer(
+            settings, self.tray, say=lambda text: self.statusBar().showMessage(text, 10_000),
+            alert=lambda: QApplication.alert(self), parent=self,
+        )
         self.link_scanner = LinkScanner(self)
         self.link_scanner.found.connect(self._queue_pasted)
         self.clipboard_watcher = ClipboardWatcher(QGuiApplication.clipboard(), self)
@@ -302,9 +306,11 @@ class MainWindow(QMainWindow):
         a.quit.triggered.connect(self._quit_if_confirmed)
 
         c.downloadChanged.connect(self._on_changed)
-        self.notifier.noticeReady.connect(self._notify)
+        self.notifier.noticeReady.connect(self.announcer.announce)
+        self.announcer.showRequested.connect(self._show_notified)
+        self.announcer.openRequested.connect(self.commands.open_download)
+        self.announcer.folderRequested.connect(self.commands.open_download_folder)
         self.tray.toggleRequested.connect(self.toggle_visible)
-        self.tray.messageClicked.connect(self._notice_clicked)
         self.clipboard_watcher.urlsOffered.connect(self._offer_from_clipboard)
         self.clipboard_banner.actionTriggered.connect(self._accept_clipboard_offer)
 
@@ -650,28 +656,18 @@ class MainWindow(QMainWindow):
 
     def _on_changed(self, download_id: int, fields: dict) -> None:
         """A download that just completed or failed is worth a notification."""
-        if "state" not in fields or not self._settings.notifications:
+        if "state" not in fields or not self.announcer.wanted():
             return
         row = self.model.find(download_id)
         if row is not None and row.info.state in (State.COMPLETED, State.FAILED):
             self.notifier.finished(Finished(download_id, row.name, row.info.state,
                                             error_text(row.info.error_code, row.info.error)))
 
-    def _notify(self, notice: Notice) -> None:
-        self._notice_id = notice.download_id
-        if self.tray.can_notify():
-            self.tray.notify(notice.title, notice.text, failed=notice.failed)
-            return
-        # No tray to speak from: the status bar, and the taskbar's attention.
-        first_line = notice.text.splitlines()[0] if notice.text else ""
-        self.statusBar().showMessage(f"{notice.title}: {first_line}", 10_000)
-        QApplication.alert(self)
-
-    def _notice_clicked(self) -> None:
+    def _show_notified(self, download_id: int) -> None:
+        """A notification was clicked: the window, and that download's row."""
         if not self.isVisible() or self.isMinimized():
             self.toggle_visible()
-        if self._notice_id is not None:
-            self.select_download(self._notice_id)
+        self.select_download(download_id)
 
     def select_download(self, download_id: int) -> None:
         """Select and show the row of ``download_id`` (clearing the filters

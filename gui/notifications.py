@@ -26,12 +26,14 @@ class Finished:
 
 @dataclass(frozen=True)
 class Notice:
-    """One notification; ``download_id`` is the row to show when it is clicked."""
+    """One notification; ``download_id`` is the row to show when it is clicked
+    (and, when ``openable``, the one completed download it is about)."""
 
     title: str
     text: str
     failed: bool
     download_id: int
+    openable: bool = False
 
 
 def compose(finished: list[Finished]) -> Notice:
@@ -44,7 +46,7 @@ def compose(finished: list[Finished]) -> Notice:
             title = translate("Notifier", "Download failed")
             return Notice(title, f"{first.name}\n{first.error}".strip(), True, first.download_id)
         title = translate("Notifier", "Download complete")
-        return Notice(title, first.name, False, first.download_id)
+        return Notice(title, first.name, False, first.download_id, openable=True)
     names = ", ".join(f.name for f in finished[:NAMES_SHOWN])
     if len(finished) > NAMES_SHOWN:
         names += " …"

@@ -26,6 +26,10 @@ _CLOSE_TO_TRAY = "desktop/closeToTray"
 _WATCH_CLIPBOARD = "desktop/watchClipboard"
 _CLIPBOARD_STRAIGHT = "desktop/clipboardStraightToQueue"
 _NOTIFICATIONS = "desktop/notifications"
+_SOUND_ON_COMPLETE = "desktop/soundOnComplete"
+_SOUND_ON_FAILURE = "desktop/soundOnFailure"
+_COMPLETE_SOUND = "desktop/completeSound"
+_FAILURE_SOUND = "desktop/failureSound"
 _RPC_ENABLED = "rpc/enabled"
 _RPC_PORT = "rpc/port"
 _RPC_ORIGINS = "rpc/origins"
@@ -152,6 +156,42 @@ class Settings:
     @notifications.setter
     def notifications(self, value: bool) -> None:
         self._store.setValue(_NOTIFICATIONS, value)
+
+    @property
+    def sound_on_complete(self) -> bool:
+        """Play a sound when a download completes (off unless chosen)."""
+        return self._bool(_SOUND_ON_COMPLETE, False)
+
+    @sound_on_complete.setter
+    def sound_on_complete(self, value: bool) -> None:
+        self._store.setValue(_SOUND_ON_COMPLETE, value)
+
+    @property
+    def sound_on_failure(self) -> bool:
+        """Play a sound when a download fails (off unless chosen)."""
+        return self._bool(_SOUND_ON_FAILURE, False)
+
+    @sound_on_failure.setter
+    def sound_on_failure(self, value: bool) -> None:
+        self._store.setValue(_SOUND_ON_FAILURE, value)
+
+    @property
+    def complete_sound(self) -> str:
+        """The sound file for a completed download; empty for Greenget's own."""
+        return str(self._store.value(_COMPLETE_SOUND, "") or "")
+
+    @complete_sound.setter
+    def complete_sound(self, value: str) -> None:
+        self._store.setValue(_COMPLETE_SOUND, value)
+
+    @property
+    def failure_sound(self) -> str:
+        """The sound file for a failed download; empty for Greenget's own."""
+        return str(self._store.value(_FAILURE_SOUND, "") or "")
+
+    @failure_sound.setter
+    def failure_sound(self, value: str) -> None:
+        self._store.setValue(_FAILURE_SOUND, value)
 
     @property
     def rpc_enabled(self) -> bool:

@@ -35,6 +35,8 @@ from gui.errors import error_text
 from gui.formatting import unlimited, with_args
 from gui.icons import action_icon
 from gui.network import DEFAULT_HTTP_PORT, DEFAULT_SOCKS_PORT, ProxyChoice, ProxyMode, ProxyType
+from gui.sound_settings import SoundChoice
+from gui.sounds import COMPLETE_SOUND, FAILED_SOUND, SoundPlayer
 from gui.states import COLORS
 
 log = logging.getLogger(__name__)
@@ -118,6 +120,13 @@ class SettingsDialog(QDialog):
             )
         self.notifications = QCheckBox(self.tr("&Notify when a download completes or fails"))
         self.notifications.setChecked(s.notifications)
+        self.sound_player = SoundPlayer(self)
+        self.complete_sound = SoundChoice(
+            self.tr("&Play a sound when a download completes"), s, "sound_on_complete",
+            "complete_sound", COMPLETE_SOUND, self.sound_player, self)
+        self.failure_sound = SoundChoice(
+            self.tr("Play a sound when a download &fails"), s, "sound_on_failure",
+            "failure_sound", FAILED_SOUND, self.sound_player, self)
         self.watch_clipboard = QCheckBox(self.tr("&Watch the clipboard for download links"))
         self.watch_clipboard.setChecked(s.watch_clipboard)
         self.straight_to_queue = QCheckBox(self.tr("&Queue copied links without asking"))
@@ -125,7 +134,8 @@ class SettingsDialog(QDialog):
         self.straight_to_queue.setEnabled(s.watch_clipboard)
         desktop = QWidget(self)
         desktop_layout = QVBoxLayout(desktop)
-        for check in (self.close_to_tray, self.notifications, self.watch_clipboard):
+        for check in (self.close_to_tray, self.notifications, self.complete_sound,
+                      self.failure_sound, self.watch_clipboard):
             desktop_layout.addWidget(check)
         indented = QHBoxLayout()
         indented.addSpacing(24)

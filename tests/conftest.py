@@ -6,6 +6,9 @@ import os
 
 # Without a display Qt aborts the whole pytest process; set before any Qt import.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Nor does a test talk to the desktop it runs on (notifications): those that
+# need a session bus start their own.
+os.environ.pop("DBUS_SESSION_BUS_ADDRESS", None)
 
 from collections.abc import Iterator
 from pathlib import Path

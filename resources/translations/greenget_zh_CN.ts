@@ -375,6 +375,24 @@
     </message>
 </context>
 <context>
+    <name>Announcer</name>
+    <message>
+        <location filename="../../gui/announcer.py" line="61"/>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <location filename="../../gui/announcer.py" line="63"/>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <location filename="../../gui/announcer.py" line="63"/>
+        <source>Open folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+</context>
+<context>
     <name>Banner</name>
     <message>
         <location filename="../../gui/banner.py" line="48"/>
@@ -871,7 +889,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/main_window.py" line="77"/>
+        <location filename="../../gui/main_window.py" line="78"/>
         <source>No downloads yet.
 
 Paste links with Ctrl+V, drop them here, or click Add.</source>
@@ -880,7 +898,7 @@ Paste links with Ctrl+V, drop them here, or click Add.</source>
 按 Ctrl+V 粘贴链接、把链接拖到这里，或点击“添加”。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="80"/>
+        <location filename="../../gui/main_window.py" line="81"/>
         <source>No downloads match the filter.</source>
         <translation>没有符合筛选条件的下载。</translation>
     </message>
@@ -890,185 +908,185 @@ Paste links with Ctrl+V, drop them here, or click Add.</source>
         <translation>详细信息</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="171"/>
+        <location filename="../../gui/main_window.py" line="175"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="187"/>
+        <location filename="../../gui/main_window.py" line="191"/>
         <source>Filter by name or URL  (Ctrl+F)</source>
         <translation>按名称或链接筛选  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="188"/>
+        <location filename="../../gui/main_window.py" line="192"/>
         <source>Filter</source>
         <translation>筛选</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="194"/>
+        <location filename="../../gui/main_window.py" line="198"/>
         <source>Show downloads in this state</source>
         <translation>显示处于此状态的下载</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="195"/>
+        <location filename="../../gui/main_window.py" line="199"/>
         <source>State filter</source>
         <translation>状态筛选</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="235"/>
+        <location filename="../../gui/main_window.py" line="239"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="238"/>
+        <location filename="../../gui/main_window.py" line="242"/>
         <source>&amp;Import list…</source>
         <translation>导入列表(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="240"/>
+        <location filename="../../gui/main_window.py" line="244"/>
         <source>&amp;Export list…</source>
         <translation>导出列表(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="241"/>
+        <location filename="../../gui/main_window.py" line="245"/>
         <source>Export the selected downloads, or all of them</source>
         <translation>导出所选下载，未选择时导出全部</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="247"/>
+        <location filename="../../gui/main_window.py" line="251"/>
         <source>&amp;Downloads</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="257"/>
+        <location filename="../../gui/main_window.py" line="261"/>
         <source>&amp;View</source>
         <translation>查看(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="259"/>
+        <location filename="../../gui/main_window.py" line="263"/>
         <source>&amp;Details</source>
         <translation>详细信息(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="261"/>
+        <location filename="../../gui/main_window.py" line="265"/>
         <source>Show or hide the details of the selected download</source>
         <translation>显示或隐藏选中下载的详细信息</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="263"/>
+        <location filename="../../gui/main_window.py" line="267"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="264"/>
+        <location filename="../../gui/main_window.py" line="268"/>
         <source>&amp;About Greenget</source>
         <translation>关于 Greenget(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="390"/>
+        <location filename="../../gui/main_window.py" line="396"/>
         <source>Downloads carry on here. Quit from this icon&apos;s menu.</source>
         <translation>下载会在这里继续。要退出，请使用此图标的菜单。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="437"/>
+        <location filename="../../gui/main_window.py" line="443"/>
         <source>%Ln active</source>
         <translation>
             <numerusform>%Ln 个进行中</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="438"/>
+        <location filename="../../gui/main_window.py" line="444"/>
         <source>%Ln queued</source>
         <translation>
             <numerusform>%Ln 个排队中</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="442"/>
+        <location filename="../../gui/main_window.py" line="448"/>
         <source>%Ln scheduled</source>
         <translation>
             <numerusform>%Ln 个定时等待</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="444"/>
+        <location filename="../../gui/main_window.py" line="450"/>
         <source>%Ln paused</source>
         <translation>
             <numerusform>%Ln 个已暂停</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="446"/>
+        <location filename="../../gui/main_window.py" line="452"/>
         <source>%Ln failed</source>
         <translation>
             <numerusform>%Ln 个失败</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="447"/>
+        <location filename="../../gui/main_window.py" line="453"/>
         <source>%Ln completed</source>
         <translation>
             <numerusform>%Ln 个已完成</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="479"/>
+        <location filename="../../gui/main_window.py" line="485"/>
         <source>Adding %n download…</source>
         <translation>
             <numerusform>正在添加 %n 个下载…</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="481"/>
+        <location filename="../../gui/main_window.py" line="487"/>
         <source>Adding %n downloads…</source>
         <translation>
             <numerusform>正在添加 %n 个下载…</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="520"/>
+        <location filename="../../gui/main_window.py" line="526"/>
         <source>There are no http(s) links in the clipboard.</source>
         <translation>剪贴板中没有 http(s) 链接。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="585"/>
+        <location filename="../../gui/main_window.py" line="591"/>
         <source>Only http(s) links can be downloaded.</source>
         <translation>只能下载 http(s) 链接。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="637"/>
+        <location filename="../../gui/main_window.py" line="643"/>
         <source>About Greenget</source>
         <translation>关于 Greenget</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="639"/>
+        <location filename="../../gui/main_window.py" line="645"/>
         <source>A download manager that resumes after any crash.</source>
         <translation>一款在任何崩溃后都能继续下载的下载管理器。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="641"/>
+        <location filename="../../gui/main_window.py" line="647"/>
         <source>Protocol %1.</source>
         <translation>协议版本 %1。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="697"/>
+        <location filename="../../gui/main_window.py" line="693"/>
         <source>Download the copied link %1?</source>
         <translation>下载复制的链接 %1？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="699"/>
+        <location filename="../../gui/main_window.py" line="695"/>
         <source>Download the %n copied links?</source>
         <translation>
             <numerusform>下载复制的 %n 个链接？</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="702"/>
+        <location filename="../../gui/main_window.py" line="698"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="727"/>
+        <location filename="../../gui/main_window.py" line="723"/>
         <source>%1 requests could not be carried out. The last: %2</source>
         <translation>有 %1 个请求无法执行。最后一个：%2</translation>
     </message>
@@ -1076,12 +1094,12 @@ Paste links with Ctrl+V, drop them here, or click Add.</source>
 <context>
     <name>Notifier</name>
     <message>
-        <location filename="../../gui/notifications.py" line="44"/>
+        <location filename="../../gui/notifications.py" line="46"/>
         <source>Download failed</source>
         <translation>下载失败</translation>
     </message>
     <message>
-        <location filename="../../gui/notifications.py" line="46"/>
+        <location filename="../../gui/notifications.py" line="48"/>
         <source>Download complete</source>
         <translation>下载完成</translation>
     </message>
@@ -1237,39 +1255,39 @@ Paste links with Ctrl+V, drop them here, or click Add.</source>
 <context>
     <name>RowCommands</name>
     <message>
-        <location filename="../../gui/commands.py" line="170"/>
+        <location filename="../../gui/commands.py" line="190"/>
         <source>No application is set up to open %1.</source>
         <translation>没有可以打开 %1 的应用程序。</translation>
     </message>
     <message>
-        <location filename="../../gui/commands.py" line="177"/>
+        <location filename="../../gui/commands.py" line="197"/>
         <source>No file manager is set up to show the folder %1.</source>
         <translation>没有可以显示文件夹 %1 的文件管理器。</translation>
     </message>
     <message>
-        <location filename="../../gui/commands.py" line="204"/>
+        <location filename="../../gui/commands.py" line="224"/>
         <source>That is not an http(s) link.</source>
         <translation>这不是 http(s) 链接。</translation>
     </message>
     <message>
-        <location filename="../../gui/commands.py" line="213"/>
+        <location filename="../../gui/commands.py" line="233"/>
         <source>Refresh link</source>
         <translation>更新链接</translation>
     </message>
     <message>
-        <location filename="../../gui/commands.py" line="215"/>
+        <location filename="../../gui/commands.py" line="235"/>
         <source>A new link to the same file for “%1”:
 (the download carries on from where it stopped)</source>
         <translation>为“%1”输入指向同一文件的新链接：
 （下载将从中断处继续）</translation>
     </message>
     <message>
-        <location filename="../../gui/commands.py" line="239"/>
+        <location filename="../../gui/commands.py" line="259"/>
         <source>Speed limit</source>
         <translation>限速</translation>
     </message>
     <message>
-        <location filename="../../gui/commands.py" line="240"/>
+        <location filename="../../gui/commands.py" line="260"/>
         <source>Speed limit in kB/s (0: %1):</source>
         <translation>限速，单位 kB/s（0：%1）：</translation>
     </message>
@@ -1290,271 +1308,314 @@ Paste links with Ctrl+V, drop them here, or click Add.</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="53"/>
+        <location filename="../../gui/settings_dialog.py" line="55"/>
         <source> kB/s</source>
         <translation> kB/s</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="74"/>
+        <location filename="../../gui/settings_dialog.py" line="76"/>
         <source>Greenget settings</source>
         <translation>Greenget 设置</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="79"/>
+        <location filename="../../gui/settings_dialog.py" line="81"/>
         <source>Download folder</source>
         <translation>下载文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="81"/>
+        <location filename="../../gui/settings_dialog.py" line="83"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="92"/>
+        <location filename="../../gui/settings_dialog.py" line="94"/>
         <source>For servers that allow a file in several pieces</source>
         <translation>适用于允许分段下载的服务器</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="94"/>
+        <location filename="../../gui/settings_dialog.py" line="96"/>
         <source>All downloads together</source>
         <translation>所有下载合计</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="97"/>
+        <location filename="../../gui/settings_dialog.py" line="99"/>
         <source>Each new download starts with this limit (change it per download from the table&apos;s menu)</source>
         <translation>每个新下载都以此限速开始（可在列表的右键菜单中单独更改）</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="105"/>
+        <location filename="../../gui/settings_dialog.py" line="107"/>
         <source>Download &amp;folder:</source>
         <translation>下载文件夹(&amp;F)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="106"/>
+        <location filename="../../gui/settings_dialog.py" line="108"/>
         <source>Downloads at &amp;once:</source>
         <translation>同时下载数(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="107"/>
+        <location filename="../../gui/settings_dialog.py" line="109"/>
         <source>&amp;Connections per download:</source>
         <translation>每个下载的连接数(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="108"/>
+        <location filename="../../gui/settings_dialog.py" line="110"/>
         <source>Overall speed &amp;limit:</source>
         <translation>总限速(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="109"/>
+        <location filename="../../gui/settings_dialog.py" line="111"/>
         <source>Limit for each &amp;new download:</source>
         <translation>每个新下载的限速(&amp;N)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="112"/>
+        <location filename="../../gui/settings_dialog.py" line="114"/>
         <source>Closing the window keeps Greenget in the &amp;tray</source>
         <translation>关闭窗口时将 Greenget 保留在系统托盘(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="117"/>
+        <location filename="../../gui/settings_dialog.py" line="119"/>
         <source>This desktop has no system tray: closing the window quits</source>
         <translation>此桌面没有系统托盘：关闭窗口即退出</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="119"/>
+        <location filename="../../gui/settings_dialog.py" line="121"/>
         <source>&amp;Notify when a download completes or fails</source>
         <translation>下载完成或失败时通知(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="121"/>
+        <location filename="../../gui/settings_dialog.py" line="125"/>
+        <source>&amp;Play a sound when a download completes</source>
+        <translation>下载完成时播放声音(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="128"/>
+        <source>Play a sound when a download &amp;fails</source>
+        <translation>下载失败时播放声音(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="130"/>
         <source>&amp;Watch the clipboard for download links</source>
         <translation>监视剪贴板中的下载链接(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="123"/>
+        <location filename="../../gui/settings_dialog.py" line="132"/>
         <source>&amp;Queue copied links without asking</source>
         <translation>不经询问，直接将复制的链接加入队列(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="137"/>
+        <location filename="../../gui/settings_dialog.py" line="147"/>
         <source>&amp;Accept downloads from browser extensions</source>
         <translation>接受来自浏览器扩展的下载(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="146"/>
+        <location filename="../../gui/settings_dialog.py" line="156"/>
         <source>JSON-RPC address</source>
         <translation>JSON-RPC 地址</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="149"/>
+        <location filename="../../gui/settings_dialog.py" line="159"/>
         <source>JSON-RPC secret</source>
         <translation>JSON-RPC 密钥</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="150"/>
+        <location filename="../../gui/settings_dialog.py" line="160"/>
         <source>Made when the endpoint is first turned on</source>
         <translation>首次启用接口时生成</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="151"/>
+        <location filename="../../gui/settings_dialog.py" line="161"/>
         <source>Copy the address</source>
         <translation>复制地址</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="152"/>
+        <location filename="../../gui/settings_dialog.py" line="162"/>
         <source>Copy the secret</source>
         <translation>复制密钥</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="154"/>
+        <location filename="../../gui/settings_dialog.py" line="164"/>
         <source>None: extensions only</source>
         <translation>无：仅限扩展</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="157"/>
+        <location filename="../../gui/settings_dialog.py" line="167"/>
         <source>Web pages that may use Greenget, such as AriaNg served from http://localhost:6880, separated by spaces. Extensions are always allowed.</source>
         <translation>允许使用 Greenget 的网页，例如从 http://localhost:6880 提供的 AriaNg，以空格分隔。浏览器扩展始终允许。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="169"/>
+        <location filename="../../gui/settings_dialog.py" line="179"/>
         <source>Greenget answers aria2&apos;s JSON-RPC on this computer, so browser extensions (Aria2 Explorer, Aria2 Integration) and web front ends such as AriaNg send their downloads here. Give them the address and the secret below.</source>
         <translation>Greenget 在本机提供 aria2 的 JSON-RPC 接口，浏览器扩展（Aria2 Explorer、Aria2 Integration）和 AriaNg 等网页前端可以把下载发送到这里。请把下面的地址和密钥填入它们的设置。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="180"/>
+        <location filename="../../gui/settings_dialog.py" line="190"/>
         <source>&amp;Port:</source>
         <translation>端口(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="182"/>
+        <location filename="../../gui/settings_dialog.py" line="192"/>
         <source>A&amp;ddress:</source>
         <translation>地址(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="184"/>
+        <location filename="../../gui/settings_dialog.py" line="194"/>
         <source>&amp;Secret:</source>
         <translation>密钥(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="185"/>
+        <location filename="../../gui/settings_dialog.py" line="195"/>
         <source>Allowed &amp;web pages:</source>
         <translation>允许的网页(&amp;W)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="188"/>
+        <location filename="../../gui/settings_dialog.py" line="198"/>
         <source>Status:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="193"/>
+        <location filename="../../gui/settings_dialog.py" line="203"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="194"/>
+        <location filename="../../gui/settings_dialog.py" line="204"/>
         <source>Network</source>
         <translation>网络</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="195"/>
+        <location filename="../../gui/settings_dialog.py" line="205"/>
         <source>Desktop</source>
         <translation>桌面</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="196"/>
+        <location filename="../../gui/settings_dialog.py" line="206"/>
         <source>Browser integration</source>
         <translation>浏览器集成</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="208"/>
+        <location filename="../../gui/settings_dialog.py" line="218"/>
         <source>Use the &amp;system&apos;s proxy settings</source>
         <translation>使用系统代理设置(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="210"/>
+        <location filename="../../gui/settings_dialog.py" line="220"/>
         <source>The http_proxy, https_proxy and no_proxy environment variables</source>
         <translation>环境变量 http_proxy、https_proxy 和 no_proxy</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="212"/>
+        <location filename="../../gui/settings_dialog.py" line="222"/>
         <source>&amp;No proxy: connect directly</source>
         <translation>不使用代理：直接连接(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="213"/>
+        <location filename="../../gui/settings_dialog.py" line="223"/>
         <source>&amp;Manual proxy:</source>
         <translation>手动设置代理(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="223"/>
+        <location filename="../../gui/settings_dialog.py" line="233"/>
         <source>Host name or IP address</source>
         <translation>主机名或 IP 地址</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="230"/>
-        <location filename="../../gui/settings_dialog.py" line="233"/>
+        <location filename="../../gui/settings_dialog.py" line="240"/>
+        <location filename="../../gui/settings_dialog.py" line="243"/>
         <source>Optional</source>
         <translation>可选</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="244"/>
+        <location filename="../../gui/settings_dialog.py" line="254"/>
         <source>Port:</source>
         <translation>端口：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="246"/>
+        <location filename="../../gui/settings_dialog.py" line="256"/>
         <source>Ser&amp;ver:</source>
         <translation>服务器(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="247"/>
+        <location filename="../../gui/settings_dialog.py" line="257"/>
         <source>&amp;User:</source>
         <translation>用户名(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="248"/>
+        <location filename="../../gui/settings_dialog.py" line="258"/>
         <source>Pass&amp;word:</source>
         <translation>密码(&amp;W)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="249"/>
+        <location filename="../../gui/settings_dialog.py" line="259"/>
         <source>Address:</source>
         <translation>地址：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="274"/>
+        <location filename="../../gui/settings_dialog.py" line="284"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="328"/>
+        <location filename="../../gui/settings_dialog.py" line="338"/>
         <source>Save downloads to</source>
         <translation>下载保存位置</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="397"/>
+        <location filename="../../gui/settings_dialog.py" line="407"/>
         <source>Not a web address, ignored: %1</source>
         <translation>不是网址，已忽略：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="425"/>
+        <location filename="../../gui/settings_dialog.py" line="435"/>
         <source>Enter the proxy&apos;s host name or address</source>
         <translation>请输入代理的主机名或地址</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="436"/>
+        <location filename="../../gui/settings_dialog.py" line="446"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="436"/>
-        <location filename="../../gui/settings_dialog.py" line="443"/>
+        <location filename="../../gui/settings_dialog.py" line="446"/>
+        <location filename="../../gui/settings_dialog.py" line="453"/>
         <source>Off</source>
         <translation>已关闭</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="440"/>
+        <location filename="../../gui/settings_dialog.py" line="450"/>
         <source>Listening on 127.0.0.1, port %1</source>
         <translation>正在 127.0.0.1 的 %1 端口监听</translation>
+    </message>
+</context>
+<context>
+    <name>SoundChoice</name>
+    <message>
+        <location filename="../../gui/sound_settings.py" line="52"/>
+        <source>Greenget&apos;s own sound</source>
+        <translation>Greenget 自带的声音</translation>
+    </message>
+    <message>
+        <location filename="../../gui/sound_settings.py" line="55"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/sound_settings.py" line="57"/>
+        <source>Play</source>
+        <translation>试听</translation>
+    </message>
+    <message>
+        <location filename="../../gui/sound_settings.py" line="58"/>
+        <source>Hear this sound</source>
+        <translation>试听这个声音</translation>
+    </message>
+    <message>
+        <location filename="../../gui/sound_settings.py" line="96"/>
+        <source>Choose a sound</source>
+        <translation>选择声音</translation>
+    </message>
+    <message>
+        <location filename="../../gui/sound_settings.py" line="97"/>
+        <source>Sounds (%1)</source>
+        <translation>声音文件 (%1)</translation>
     </message>
 </context>
 <context>

@@ -112,8 +112,7 @@ def test_finished_downloads_are_notified_in_the_status_bar_without_a_tray(
     assert window.notifier._pending == [] and not window.notifier._timer.isActive()
 
     window.statusBar().clearMessage()
-    window._notice_id = 2
-    window._notice_clicked()  # what clicking a tray message does: shows that row
+    window.tray.messageClicked.emit()  # a click on the last message: shows its row
     assert window.selected_rows()[0].info.id == 2
 
 
