@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import hashlib
 import http.client
 import logging
@@ -23,13 +24,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, TypeVar, cast
+from urllib.parse import urlsplit
 
 import gevent
 import gevent.pool
 import requests
 import urllib3
 
-from engine import filenames, hls, naming, retries, segments
+from engine import filenames, hls, media, naming, retries, segments
 from engine.body import ReadBudget, ReadBuffer, body_reader
 from engine.checksums import SIDECAR
 from engine.http import (
@@ -61,6 +63,7 @@ MIN_READ = 64 * 1024
 WAITED = 0.02  # a read that took longer than this waited for the network
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 MAX_PLAYLIST = 16 * 1024 * 1024  # bytes of an HLS playlist read at most
+MEDIA_PIECE = 2 * 1024 * 1024  # a file merged with another is fetched in ranges of this size
 _T = TypeVar("_T")
 
 
@@ -138,6 +141,10 @@ class Download:
         self._error: Exception | None = None
         self._restarts = 0
         self._buffer: ReadBuffer | None = None  # connection 0's, while running
+        # What is fetched: the link itself, or the format chosen of a media page.
+        self._source = record.url
+        self._headers = record.headers
+        self._title = ""  # a media page's, for the file's name
 
     # ------------------------------------------------------------ public
 
@@ -198,6 +205,9 @@ class Download:
                             pieces=True, durable=True)
             return
         fresh = not record.name or not self._part_path().exists()
+        if record.media:
+            self._run_media(fresh)
+            return
         if fresh:
             probe = self._with_retries(self._probe)
             if hls.is_playlist_url(probe.url) or hls.is_playlist_type(
@@ -211,6 +221,12 @@ class Download:
             if playlist is not None:
                 self._run_hls(None, playlist)
                 return
+        self._run_file(first)
+
+    def _run_file(self, first: requests.Response | None) -> None:
+        """Fetch the pieces of a file (``first``: the probe's response, whose
+        body is the first piece), starting over if it changes, then finish."""
+        record = self.record
         while True:
             try:
                 self._fetch_all(first)
@@ -239,6 +255,22 @@ class Download:
 
     def _part_path(self) -> Path:
         return part_path(Path(self.record.directory), self.record.name)
+
+    def _wanted_name(self, response: requests.Response | None, *, headers: bool = True) -> str:
+        """The name asked for, else a media page's title (with the format's
+        extension), else the server's (from ``response``'s ``headers`` when
+        asked, as Chromium names files)."""
+        record = self.record
+        if record.requested_name:
+            return filenames.sanitize(record.requested_name)
+        if self._title:
+            ext = Path(urlsplit(self._source).path).suffix if response is not None else ""
+            return filenames.sanitize(self._title + ext)
+        assert response is not None
+        if not headers:
+            return naming.suggested_name(None, response.url, None)
+        return naming.suggested_name(response.headers.get("Content-Disposition"), response.url,
+                                     response.headers.get("Content-Type"))
 
     def _renamed_before_a_crash(self) -> bool:
         """True when the worker stopped between moving the finished ``.part`` to
@@ -273,10 +305,7 @@ class Download:
         if restart:
             name = record.name
         else:  # a new download, or its .part vanished: start over under that name if free
-            wanted = record.name or (
-                filenames.sanitize(record.requested_name) if record.requested_name
-                else naming.suggested_name(response.headers.get("Content-Disposition"),
-                                           response.url, response.headers.get("Content-Type")))
+            wanted = record.name or self._wanted_name(response)
             self._part = PartFile.reserve(directory, wanted)
             name = self._part.name
         decoded = _encoded(response)
@@ -303,10 +332,9 @@ class Download:
         return response
 
     def _probe(self) -> requests.Response:
-        record = self.record
         self.ctx.sessions.ensure_pool(self._connections() * self.ctx.settings.max_active)
         try:
-            response = self.ctx.sessions.open(record.url, record.headers, self._timeout())
+            response = self.ctx.sessions.open(self._source, self._headers, self._timeout())
         except requests.RequestException as exc:
             raise network_error(exc) from exc
         if response.status_code != 200:
@@ -429,7 +457,7 @@ class Download:
             log.info("download %d: the server cannot resume; starting again from 0", record.id)
             piece.done = 0
         start = piece.position
-        headers = record.headers
+        headers = self._headers
         if record.resumable:
             headers = with_range(headers, start, piece.end, record.validators)
         try:
@@ -613,12 +641,8 @@ class Download:
         return self._playlist_text(response)
 
     def _run_hls(self, probe: requests.Response | None, resumed: str = "") -> None:
-        """Fetch an HLS stream's fragments (from the ``probe`` of a new download,
-        or the ``resumed`` media playlist), several at once, into the ``.part``
-        in order.  Each fragment written becomes one finished piece, so a
-        checkpoint (which takes the pieces before it flushes) never claims a
-        fragment that is not on the disk, and a resumed run starts after the
-        last piece stored, without fetching the ones before again."""
+        """Fetch an HLS stream (from the ``probe`` of a new download, or the
+        ``resumed`` media playlist) into the ``.part``, then remux it."""
         record = self.record
         if probe is not None:
             url, text = probe.url, self._playlist_text(probe)
@@ -626,20 +650,34 @@ class Download:
             if variant is not None:
                 url, text = variant, self._with_retries(lambda: self._get_playlist(variant))
             fragments = hls.fragments(text, url)
-            directory = Path(record.directory)
-            directory.mkdir(parents=True, exist_ok=True)
-            wanted = (filenames.sanitize(record.requested_name) if record.requested_name
-                      else naming.suggested_name(None, probe.url, None))
-            self._part = PartFile.reserve(directory, Path(wanted).stem + hls.suffix(fragments))
-            record.pieces = []
-            self.ctx.update(record, name=self._part.name, size=None, error="", error_code="",
-                            final_url=url, resumable=False, decoded=False, pieces=True)
-            self._part.sync_name()
+            stem = Path(self._wanted_name(probe, headers=False)).stem
+            self._reserve_stream(stem + hls.suffix(fragments), url)
             log.info("download %d: HLS %s, %d fragments -> %s", record.id, redact(url),
-                     len(fragments), self._part.name)
+                     len(fragments), record.name)
         else:
             url = record.final_url or record.url
             fragments = hls.fragments(resumed, url)
+        self._fetch_fragments(fragments, url)
+        self._finish(note=self._remux())
+
+    def _reserve_stream(self, name: str, url: str) -> None:
+        """Create the ``.part`` that fragments are appended to, and record it."""
+        record = self.record
+        directory = Path(record.directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        self._part = PartFile.reserve(directory, name)
+        record.pieces = []
+        self.ctx.update(record, name=self._part.name, size=None, error="", error_code="",
+                        final_url=url, resumable=False, decoded=False, pieces=True)
+        self._part.sync_name()
+
+    def _fetch_fragments(self, fragments: list[hls.Fragment], url: str) -> None:
+        """Fetch ``fragments`` several at once into the ``.part``, in order.
+        Each fragment written becomes one finished piece, so a checkpoint
+        (which takes the pieces before it flushes) never claims a fragment
+        that is not on the disk, and a resumed run starts after the last piece
+        stored, without fetching the ones before again."""
+        record = self.record
         part = self._part
         assert part is not None
         start = len(record.pieces)
@@ -667,7 +705,100 @@ class Download:
             gevent.killall(list(keys.values()))
             self._workers = []
         self.flush()
-        self._finish(note=self._remux())
+
+    # ------------------------------------------------------------ media pages
+
+    def _run_media(self, fresh: bool) -> None:
+        """A page or stream whose formats were chosen (``record.media``): ask
+        yt-dlp for their links again (they may have expired since the choice),
+        then fetch one file in segments, one HLS stream, or several formats
+        one after the other into one ``.part`` and merge them with ffmpeg."""
+        record = self.record
+        extracted = self._with_retries(
+            lambda: media.extract(record.url, record.headers, self.ctx.settings))
+        streams = media.chosen(extracted, record.media, record.headers)
+        self._title = extracted.title
+        if len(streams) == 1:
+            stream = streams[0]
+            self._source, self._headers = stream.url, stream.headers
+            if not fresh:
+                self._part = PartFile.open(Path(record.directory), record.name)
+            if stream.hls:
+                if fresh:
+                    self._run_hls(self._with_retries(self._probe))
+                else:
+                    record.final_url = stream.url
+                    self._run_hls(None, self._with_retries(lambda: self._get_playlist(stream.url)))
+                return
+            if fresh:
+                self._run_file(self._start_fresh(response=self._with_retries(self._probe)))
+            else:
+                record.final_url = stream.url
+                self._run_file(None)
+            return
+        ffmpeg = shutil.which("ffmpeg")
+        if ffmpeg is None:
+            raise DownloadError("The chosen video and audio are separate, and joining them "
+                                "needs ffmpeg, which is not installed.",
+                                code=ErrorCode.NO_FFMPEG, transient=False)
+        self._headers = streams[0].headers
+        tracks = [self._with_retries(functools.partial(self._stream_fragments, stream))
+                  for stream in streams]
+        stem = Path(self._wanted_name(None, headers=False)).stem
+        if fresh:
+            self._reserve_stream(f"{stem}.{record.media.replace('+', '-')}", record.url)
+            log.info("download %d: %d formats of %s (%s) -> %s", record.id, len(streams),
+                     redact(record.url), record.media, record.name)
+        else:
+            self._part = PartFile.open(Path(record.directory), record.name)
+        self._fetch_fragments([f for track in tracks for f in track], streams[0].url)
+        self._merge(ffmpeg, streams, tracks, stem + media.container(streams))
+        self._finish()
+
+    def _stream_fragments(self, stream: media.Stream) -> list[hls.Fragment]:
+        """What to fetch of one format: an HLS stream's fragments, or a file
+        in ranges (whole when the server cannot send ranges)."""
+        if stream.hls:
+            text = self._get_playlist(stream.url)
+            url = hls.best_variant(text, stream.url) or stream.url
+            if url != stream.url:
+                text = self._get_playlist(url)
+            return hls.fragments(text, url)
+        probe = self._get(stream.url, None, None)
+        probe.close()
+        size = None if _encoded(probe) else _content_length(probe)
+        if size is None or "bytes" not in probe.headers.get("Accept-Ranges", "").lower():
+            return [hls.Fragment(probe.url)]
+        return [hls.Fragment(probe.url, start, min(start + MEDIA_PIECE, size))
+                for start in range(0, size, MEDIA_PIECE)]
+
+    def _merge(self, ffmpeg: str, streams: list[media.Stream],
+               tracks: list[list[hls.Fragment]], name: str) -> None:
+        """Join the formats fetched one after the other into the ``.part``
+        into one file ``name`` with ffmpeg (streams copied, not re-encoded);
+        each is read in place as a byte range of the ``.part``."""
+        spans = []
+        pieces = iter(self.record.pieces)
+        end = 0
+        for track in tracks:
+            start = end
+            for _fragment in track:
+                end = next(pieces).end or end
+            spans.append((start, end))
+
+        def arguments(source: Path) -> list[str]:
+            inputs: list[str] = []
+            for stream, track, (start, end) in zip(streams, tracks, spans, strict=True):
+                if stream.hls and hls.suffix(track) == ".ts":
+                    inputs += ["-f", "mpegts"]
+                inputs += ["-i", f"subfile,,start,{start},end,{end},,:{source}"]
+            for number in range(len(streams)):
+                inputs += ["-map", str(number)]
+            return inputs
+
+        if not self._convert(ffmpeg, arguments, name):
+            raise DownloadError("ffmpeg could not join the chosen video and audio.",
+                                code=ErrorCode.INTERNAL, transient=False)
 
     def _playlist_text(self, response: requests.Response) -> str:
         try:
@@ -685,7 +816,7 @@ class Download:
 
     def _get(self, url: str, start: int | None, end: int | None) -> requests.Response:
         """``GET url`` (bytes ``[start, end)`` of it when given), checked."""
-        headers = self.record.headers
+        headers = self._headers
         if start is not None and end is not None:
             headers = {**headers, "Range": f"bytes={start}-{end - 1}"}
         try:
@@ -767,33 +898,45 @@ class Download:
         if ffmpeg is None:
             return ("ffmpeg is not installed: the stream is kept as a .ts file "
                     "(install ffmpeg to get an .mp4).")
+        if not self._convert(ffmpeg, lambda source: ["-f", "mpegts", "-i", str(source)],
+                             Path(record.requested_name or record.name).stem + ".mp4"):
+            return "ffmpeg could not make an .mp4 of this stream: it is kept as a .ts file."
+        return ""
+
+    def _convert(self, ffmpeg: str, inputs: Callable[[Path], list[str]], name: str) -> bool:
+        """Run ffmpeg on the finished ``.part`` (``inputs(its path)``: its input
+        and map options) into a new ``.part`` of a free name like ``name``, in
+        the container of ``name``'s extension, streams copied.  On success the
+        new ``.part`` is recorded (durably) in place of the old one, which is
+        deleted; False (and the old one kept) when ffmpeg fails."""
+        record = self.record
         source = self._part
         assert source is not None
         source.close()
         directory = Path(record.directory)
-        target = PartFile.reserve(directory, Path(record.requested_name or record.name).stem
-                                  + ".mp4")
+        target = PartFile.reserve(directory, name)
         target.close()
+        container = {".mkv": "matroska"}.get(Path(name).suffix, Path(name).suffix[1:])
         done = subprocess.run(
-            [ffmpeg, "-nostdin", "-loglevel", "error", "-y", "-f", "mpegts", "-i",
-             str(source.path), "-c", "copy", "-f", "mp4", str(target.path)],
+            [ffmpeg, "-nostdin", "-loglevel", "error", "-y", *inputs(source.path),
+             "-c", "copy", "-f", container, str(target.path)],
             capture_output=True, check=False)
         self._part = PartFile.open(directory, source.name)
         if done.returncode != 0:
             target.remove()
-            log.warning("download %d: ffmpeg could not remux %s: %s", record.id, record.name,
+            log.warning("download %d: ffmpeg could not convert %s: %s", record.id, record.name,
                         done.stderr.decode(errors="replace")[-500:])
-            return "ffmpeg could not make an .mp4 of this stream: it is kept as a .ts file."
+            return False
         self._part.close()
         self._part = PartFile.open(directory, target.name)
         size = target.path.stat().st_size
         record.pieces = [Piece(0, size, size)]
-        # The .mp4 is recorded (durably) before the fragments' .part goes.
+        # The new .part is recorded (durably) before the fragments' .part goes.
         self.ctx.update(record, name=target.name, size=size, pieces=True, durable=True)
         self._part.sync_name()
         source.remove()
-        log.info("download %d: remuxed to %s", record.id, target.name)
-        return ""
+        log.info("download %d: %s made by ffmpeg", record.id, target.name)
+        return True
 
     # ------------------------------------------------------------ the end
 
@@ -836,7 +979,7 @@ class Download:
         url = (self.record.final_url or self.record.url).split("?")[0] + ".sha256"
         session = self.ctx.sessions.get(url)
         try:
-            response = session.get(url, headers=self.record.headers or None,
+            response = session.get(url, headers=self._headers or None,
                                    timeout=self._timeout())
         except requests.RequestException as exc:
             raise network_error(exc) from exc

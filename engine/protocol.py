@@ -113,6 +113,8 @@ class ErrorCode(enum.StrEnum):
     INTERNAL = "internal"  # a bug in Greenget
     BAD_PLAYLIST = "bad-playlist"  # an HLS playlist that cannot be used
     LIVE_STREAM = "live-stream"  # an HLS playlist without an end (live): refused
+    NO_MEDIA = "no-media"  # a page on which no video or audio was found
+    NO_FFMPEG = "no-ffmpeg"  # separate video and audio need ffmpeg to be joined
     # The schedule's action when all downloads are done (WhenDoneStatus.error_code).
     POWER = "power"  # the computer could not be put to sleep or shut down
     # A command (Error.code).
@@ -148,6 +150,9 @@ class DownloadOptions:
     verify against it.  ``paused``: add without
     starting.  ``headers``: extra request headers as ``"Name: value"`` lines
     (cookies, user agent, referer), sent with every request of the download.
+    ``media``: the URL is a page or a stream whose formats ``get_media``
+    listed; these are the chosen ones (:attr:`MediaFormat.id`, several joined
+    by ``+``: a video and an audio merged into one file).
     """
 
     connections: int | None = None
@@ -156,6 +161,40 @@ class DownloadOptions:
     filename: str | None = None
     paused: bool = False
     headers: tuple[str, ...] = ()
+    media: str = ""
+
+
+@dataclass(frozen=True)
+class MediaFormat:
+    """One format a page or a stream offers (answer to ``get_media``).
+
+    ``id`` names it in :attr:`DownloadOptions.media`.  ``vcodec`` and
+    ``acodec`` are the codecs, ``"none"`` when the format has no video (audio
+    only) or no audio (video only), empty when unknown.  ``bitrate`` is in
+    kbit/s, ``size`` in bytes (estimated when ``size_estimated``); each ``None``
+    when unknown.  ``note`` is the source's own words (an audio track's name
+    or language, a quality label).
+    """
+
+    id: str
+    ext: str = ""
+    width: int | None = None
+    height: int | None = None
+    vcodec: str = ""
+    acodec: str = ""
+    bitrate: float | None = None
+    size: int | None = None
+    size_estimated: bool = False
+    stream: bool = False  # HLS (fragments) rather than one file
+    note: str = ""
+
+    @property
+    def audio_only(self) -> bool:
+        return self.vcodec == "none"
+
+    @property
+    def video_only(self) -> bool:
+        return self.acodec == "none"
 
 
 @dataclass(frozen=True)
@@ -460,6 +499,18 @@ class GetSegments(Message):
 
 
 @dataclass(frozen=True)
+class GetMedia(Message):
+    """Ask what ``url`` holds before adding it; answered with ``media``.  A
+    web page is read by yt-dlp (without downloading), an HLS master playlist
+    lists its variants and audio tracks; ``headers`` as in
+    :attr:`DownloadOptions.headers`."""
+
+    TYPE: ClassVar[str] = "get_media"
+    url: str
+    headers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Shutdown(Message):
     """Pause everything, checkpoint, exit 0."""
 
@@ -603,6 +654,24 @@ class WhenDoneStatus(Message):
 
 
 @dataclass(frozen=True)
+class Media(Message):
+    """What ``url`` holds (answer to ``get_media``).  ``formats`` empty and no
+    ``error``: a plain file, to add as it is.  Otherwise the ``title`` and the
+    ``formats`` to choose from (worst first, as the source lists them);
+    ``best`` is the choice made when nobody chooses (ids joined by ``+``, as
+    in :attr:`DownloadOptions.media`).  ``error_code`` (``no-media``, or a
+    download failure's code) and ``error`` say why nothing can be offered."""
+
+    TYPE: ClassVar[str] = "media"
+    url: str
+    title: str = ""
+    formats: tuple[MediaFormat, ...] = ()
+    best: str = ""
+    error: str = ""
+    error_code: str = ""
+
+
+@dataclass(frozen=True)
 class Error(Message):
     """A command that could not be carried out, a line that could not be read,
     or a worker that cannot start.  ``code`` says which (an :class:`ErrorCode`);
@@ -621,12 +690,13 @@ class Error(Message):
 COMMANDS: dict[str, type[Message]] = {
     cls.TYPE: cls
     for cls in (Add, Pause, Resume, Retry, Remove, Move, StartNow, Rename, SetUrl, SetOptions,
-                SetDownloadOptions, SetRpc, GetSegments, Shutdown, SetSchedule, CancelWhenDone)
+                SetDownloadOptions, SetRpc, GetSegments, GetMedia, Shutdown, SetSchedule,
+                CancelWhenDone)
 }
 EVENTS: dict[str, type[Message]] = {
     cls.TYPE: cls
     for cls in (Hello, Snapshot, Added, Changed, Progress, Removed, Segments, RpcStatus,
-                OptionsChanged, Error, ScheduleStatus, WhenDoneStatus)
+                OptionsChanged, Media, Error, ScheduleStatus, WhenDoneStatus)
 }
 MESSAGES: dict[str, type[Message]] = {**COMMANDS, **EVENTS}
 

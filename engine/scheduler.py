@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 import gevent
 from gevent.event import Event
 
-from engine import diskio, protocol, queue_order
+from engine import diskio, media, protocol, queue_order
 from engine.checksums import parse_checksum
 from engine.download import Context, Download
 from engine.filenames import PART_SUFFIX, name_problem
@@ -107,6 +107,7 @@ class Scheduler:
             protocol.SetOptions: self._on_set_options,
             protocol.SetDownloadOptions: self._on_set_download_options,
             protocol.GetSegments: self._on_get_segments,
+            protocol.GetMedia: self._on_get_media,
         }
 
     # ------------------------------------------------------------ life
@@ -194,7 +195,7 @@ class Scheduler:
             valid, directory, State.PAUSED if options.paused else self._waiting_state(),
             requested_name=options.filename, connections=options.connections,
             speed_limit=speed_limit or None, checksum=checksum,
-            headers=parse_headers(options.headers),
+            headers=parse_headers(options.headers), media=options.media,
         )
         for record in added:
             self._remember(record)
@@ -343,6 +344,13 @@ class Scheduler:
             raise CommandError(f"No download with id {message.id}.", E.UNKNOWN_ID)
         self.emit(protocol.Segments(message.id, record.size, tuple(
             protocol.Segment(p.start, p.end, p.done, p.active) for p in record.pieces)))
+
+    def _on_get_media(self, message: protocol.GetMedia) -> None:
+        """Answered by a greenlet of its own (a page takes yt-dlp seconds to
+        read); :func:`engine.media.inspect` always answers, never raises."""
+        headers = parse_headers(message.headers)
+        gevent.spawn(lambda: self.emit(
+            media.inspect(message, headers, self.sessions, self.settings)))
 
     # ------------------------------------------------------------ running
 

@@ -26,7 +26,7 @@ from engine.urls import redact
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _SCHEMA = """
 CREATE TABLE downloads (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -48,7 +48,8 @@ CREATE TABLE downloads (
     speed_limit INTEGER,
     checksum TEXT,
     headers TEXT NOT NULL DEFAULT '{}',
-    position INTEGER NOT NULL DEFAULT 0
+    position INTEGER NOT NULL DEFAULT 0,
+    media TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE segments (
     download_id INTEGER NOT NULL REFERENCES downloads(id) ON DELETE CASCADE,
@@ -96,6 +97,7 @@ class Record:
     pieces: list[Piece] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)  # extra request headers
     position: int = 0  # in the queue: the waiting downloads start in this order (queue_order)
+    media: str = ""  # the formats chosen of a page or stream (DownloadOptions.media)
     # Runtime only: a refreshed link must prove it serves the same file.
     verify_new_source: bool = False
 
@@ -123,7 +125,8 @@ class Record:
 
 _COLUMNS = ("url", "directory", "state", "name", "requested_name", "final_url", "size",
             "etag", "last_modified", "resumable", "decoded", "error", "error_code", "added",
-            "connections", "speed_limit", "checksum", "headers", "position")
+            "connections", "speed_limit", "checksum", "headers", "position",
+            "media")
 
 
 _UPDATE = f"UPDATE downloads SET {', '.join(f'{c}=:{c}' for c in _COLUMNS)} WHERE id=:id"
@@ -140,6 +143,7 @@ def _row(record: Record) -> dict[str, object]:
         "connections": record.connections,
         "speed_limit": record.speed_limit, "checksum": record.checksum,
         "headers": json.dumps(record.headers), "position": record.position,
+        "media": record.media,
     }
 
 
@@ -199,6 +203,11 @@ class Store:
                 "BEGIN IMMEDIATE; ALTER TABLE downloads ADD COLUMN position INTEGER NOT NULL "
                 f"DEFAULT 0; UPDATE downloads SET position = id * {STEP}; "
                 "PRAGMA user_version=3; COMMIT;")
+            version = 3
+        if version == 3:  # 4: the formats chosen of a media page
+            self._db.executescript(
+                "BEGIN IMMEDIATE; ALTER TABLE downloads ADD COLUMN media TEXT NOT NULL "
+                "DEFAULT ''; PRAGMA user_version=4; COMMIT;")
 
     @contextlib.contextmanager
     def _transaction(self, *, durable: bool = False) -> Iterator[None]:
@@ -316,5 +325,6 @@ class Store:
                 speed_limit=values["speed_limit"], checksum=values["checksum"],
                 headers=json.loads(values["headers"] or "{}"),
                 pieces=pieces.get(values["id"], []), position=values["position"],
+                media=values["media"],
             ))
         return records

@@ -52,6 +52,9 @@ _TEXTS = cast(dict[str, str], {
     E.BAD_PLAYLIST: QT_TRANSLATE_NOOP("Errors", "The video playlist cannot be used."),
     E.LIVE_STREAM: QT_TRANSLATE_NOOP(
         "Errors", "This is a live stream; only streams that end can be downloaded."),
+    E.NO_MEDIA: QT_TRANSLATE_NOOP("Errors", "No video or audio was found on this page."),
+    E.NO_FFMPEG: QT_TRANSLATE_NOOP(
+        "Errors", "The video and the audio are separate; joining them needs ffmpeg."),
     E.BAD_LINE: QT_TRANSLATE_NOOP("Errors", "The download engine could not read a request."),
     E.UNKNOWN_COMMAND: QT_TRANSLATE_NOOP(
         "Errors", "The download engine does not know this request."),

@@ -3,6 +3,7 @@
 * ``greenget get …``: the headless CLI (it patches gevent first, so nothing
   here may have imported ssl, requests or gevent before the hand-off);
 * ``greenget --worker``: the worker (a frozen app starts its own worker so);
+* ``greenget --media-extractor``: the worker's yt-dlp child (likewise);
 * ``greenget --install-desktop-entry`` / ``--uninstall-desktop-entry``: the
   applications-menu entry and icons;
 * ``greenget --version`` / ``--help``: without a display, without Qt;
@@ -40,6 +41,10 @@ def main() -> int:
         sys.argv = [sys.argv[0], *args[1:]]
         runpy.run_module("engine", run_name="__main__", alter_sys=True)
         return 0
+    if first == "--media-extractor":
+        from engine.media_extractor import main as extractor_main
+
+        return extractor_main()
     if first in ("--install-desktop-entry", "--uninstall-desktop-entry"):
         from gui.desktop_entry import main as desktop_entry_main
 

@@ -729,86 +729,96 @@
     </message>
     <message>
         <location filename="../../gui/errors.py" line="55"/>
+        <source>No video or audio was found on this page.</source>
+        <translation>此页面上没有找到视频或音频。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="56"/>
+        <source>The video and the audio are separate; joining them needs ffmpeg.</source>
+        <translation>视频和音频是分开的；合并它们需要 ffmpeg。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="58"/>
         <source>The download engine could not read a request.</source>
         <translation>下载引擎无法读取一个请求。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="56"/>
+        <location filename="../../gui/errors.py" line="59"/>
         <source>The download engine does not know this request.</source>
         <translation>下载引擎不认识这个请求。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="58"/>
+        <location filename="../../gui/errors.py" line="61"/>
         <source>That download is no longer in the list.</source>
         <translation>该下载已不在列表中。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="59"/>
+        <location filename="../../gui/errors.py" line="62"/>
         <source>A setting is out of its range.</source>
         <translation>某项设置超出了允许范围。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="60"/>
+        <location filename="../../gui/errors.py" line="63"/>
         <source>The download folder cannot be used.</source>
         <translation>无法使用该下载文件夹。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="61"/>
+        <location filename="../../gui/errors.py" line="64"/>
         <source>The checksum is not valid.</source>
         <translation>校验和无效。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="62"/>
+        <location filename="../../gui/errors.py" line="65"/>
         <source>The proxy address is not valid.</source>
         <translation>代理地址无效。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="63"/>
+        <location filename="../../gui/errors.py" line="66"/>
         <source>That download is already complete.</source>
         <translation>该下载已经完成。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="64"/>
+        <location filename="../../gui/errors.py" line="67"/>
         <source>That cannot be a file name: no / \ : * ? &quot; &lt; &gt; | ~, not empty, no dot or space at either end.</source>
         <translation>这不能作为文件名：不能含 / \ : * ? &quot; &lt; &gt; | ~，不能为空，两端不能是点或空格。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="67"/>
+        <location filename="../../gui/errors.py" line="70"/>
         <source>A file of that name is already in the folder; nothing was overwritten.</source>
         <translation>文件夹中已有同名文件；没有覆盖任何文件。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="69"/>
+        <location filename="../../gui/errors.py" line="72"/>
         <source>The browser connection cannot listen on that port.</source>
         <translation>浏览器连接无法在该端口上监听。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="70"/>
+        <location filename="../../gui/errors.py" line="73"/>
         <source>The schedule has a day or a time out of range.</source>
         <translation>计划中的某一天或某个时间超出了范围。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="71"/>
+        <location filename="../../gui/errors.py" line="74"/>
         <source>The computer could not be put to sleep or shut down (see the details).</source>
         <translation>无法让计算机睡眠或关机（见详细信息）。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="73"/>
+        <location filename="../../gui/errors.py" line="76"/>
         <source>Another Greenget is already running with the same download list.</source>
         <translation>另一个 Greenget 已在使用同一个下载列表运行。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="75"/>
+        <location filename="../../gui/errors.py" line="78"/>
         <source>Greenget cannot use its settings folder (see the details).</source>
         <translation>Greenget 无法使用其设置文件夹（详见详细信息）。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="77"/>
+        <location filename="../../gui/errors.py" line="80"/>
         <source>The download list could not be read. It was kept aside; Greenget starts with an empty list.</source>
         <translation>无法读取下载列表。它已被另行保存；Greenget 以空列表启动。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="80"/>
+        <location filename="../../gui/errors.py" line="83"/>
         <source>The download list was written by a newer Greenget. It was kept aside; Greenget starts with an empty list.</source>
         <translation>下载列表由更新版本的 Greenget 写入。它已被另行保存；Greenget 以空列表启动。</translation>
     </message>

@@ -68,7 +68,8 @@ def test_a_store_of_schema_1_gains_error_codes_and_keeps_its_downloads(tmp_path:
     store.close()
     old = sqlite3.connect(path)  # what Greenget wrote before error codes
     old.executescript("ALTER TABLE downloads DROP COLUMN error_code; "
-                      "ALTER TABLE downloads DROP COLUMN position; PRAGMA user_version=1;")
+                      "ALTER TABLE downloads DROP COLUMN position; "
+                      "ALTER TABLE downloads DROP COLUMN media; PRAGMA user_version=1;")
     old.close()
     store = Store(path)
     (record,) = store.load()
@@ -87,7 +88,8 @@ def test_a_store_of_schema_2_gains_the_queue_order_oldest_first(tmp_path: Path) 
     ids = [store.add(f"http://h/{n}", str(tmp_path), State.QUEUED).id for n in range(3)]
     store.close()
     old = sqlite3.connect(path)  # what Greenget wrote before the queue had an order
-    old.executescript("ALTER TABLE downloads DROP COLUMN position; PRAGMA user_version=2;")
+    old.executescript("ALTER TABLE downloads DROP COLUMN position; "
+                      "ALTER TABLE downloads DROP COLUMN media; PRAGMA user_version=2;")
     old.close()
     store = Store(path)
     loaded = store.load()
@@ -97,6 +99,22 @@ def test_a_store_of_schema_2_gains_the_queue_order_oldest_first(tmp_path: Path) 
     store.close()
     order = sorted(Store(path).load(), key=lambda r: r.position)
     assert [r.id for r in order] == [ids[2], ids[0], ids[1], added.id]
+
+
+def test_a_store_of_schema_3_gains_media_choices(tmp_path: Path) -> None:
+    path = tmp_path / "downloads.sqlite3"
+    Store(path).add("http://h/a", str(tmp_path), State.QUEUED)
+    old = sqlite3.connect(path)  # what Greenget wrote before media pages
+    old.executescript("ALTER TABLE downloads DROP COLUMN media; PRAGMA user_version=3;")
+    old.close()
+    store = Store(path)
+    (record,) = store.load()
+    assert (record.url, record.media) == ("http://h/a", "")
+    record.media = "hls-900+hls-audio"
+    store.save(record)
+    store.close()
+    (again,) = Store(path).load()
+    assert again.media == "hls-900+hls-audio"
 
 
 def test_extra_request_headers_survive_a_reopen(tmp_path: Path) -> None:

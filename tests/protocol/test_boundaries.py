@@ -26,8 +26,10 @@ SHARED = frozenset({
 # Loaded by the contract (the name module reserves names through the I/O seam),
 # standard library only too, but not for the window to call.
 CONTRACT_DEPENDENCIES = frozenset({"engine.diskio"})
-# The launcher's hand-off to the worker / CLI entry points and the state folder.
-LAUNCHER_HAND_OFF = frozenset({"engine.cli", "engine.home", "engine.worker", "engine.__main__"})
+# The launcher's hand-off to the worker / CLI entry points and the state folder, and
+# (a frozen app has no ``python -m``) to the worker's yt-dlp child.
+LAUNCHER_HAND_OFF = frozenset({"engine.cli", "engine.home", "engine.worker", "engine.__main__",
+                               "engine.media_extractor"})
 
 
 def _engine_imports(tree: ast.Module) -> list[tuple[str, bool]]:

@@ -38,6 +38,15 @@ SAMPLES: list[p.Message] = [
     p.ScheduleStatus(p.Schedule(), open=False, slow=True, next_change=1_796_230_800.0),
     p.WhenDoneStatus(p.WhenDone.SLEEP, error="systemctl suspend failed: no",
                      error_code=p.ErrorCode.POWER),
+    p.GetMedia(url="http://a/watch", headers=("Cookie: a=1",)),
+    p.Add(urls=("http://a/watch",), directory="/tmp",
+          options=p.DownloadOptions(media="hls-900+hls-audio-en")),
+    p.Media(url="http://a/watch", title="中文 clip", best="hls-900+hls-audio-en", formats=(
+        p.MediaFormat(id="hls-900", ext="mp4", width=1280, height=720, vcodec="avc1.64001f",
+                      acodec="none", bitrate=900.5, stream=True),
+        p.MediaFormat(id="hls-audio-en", vcodec="none", size=1000, size_estimated=True,
+                      note="English"))),
+    p.Media(url="http://a/none", error="No video", error_code=p.ErrorCode.NO_MEDIA),
 ]
 
 
