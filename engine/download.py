@@ -627,11 +627,15 @@ class Download:
         """The media playlist of a stopped HLS download, None for a file.  A
         link without ``.m3u8`` whose pieces look like fragments (each
         complete, the total unknown: a stream of unknown size cut at its end
-        looks the same) is asked once for its type."""
+        looks the same) is asked once for its type.  A stream already remuxed
+        (its ``.mp4`` recorded with its size, which a stream has only then) is
+        a file: every byte of it is there, it only needs finishing."""
         record = self.record
+        if record.size is not None:
+            return None
         url = record.final_url or record.url
         by_name = hls.is_playlist_url(url)
-        if not by_name and not (record.size is None and record.pieces and all(
+        if not by_name and not (record.pieces and all(
                 p.end is not None and p.finished for p in record.pieces)):
             return None
         response = self._with_retries(lambda: self._get(url, None, None))
@@ -930,10 +934,12 @@ class Download:
         self._part.close()
         self._part = PartFile.open(directory, target.name)
         size = target.path.stat().st_size
-        record.pieces = [Piece(0, size, size)]
-        # The new .part is recorded (durably) before the fragments' .part goes.
-        self.ctx.update(record, name=target.name, size=size, pieces=True, durable=True)
+        # ffmpeg's bytes and the new name are on the disk before the store
+        # counts them (durably), and only then does the old .part go.
+        self._part.flush()
         self._part.sync_name()
+        record.pieces = [Piece(0, size, size)]
+        self.ctx.update(record, name=target.name, size=size, pieces=True, durable=True)
         source.remove()
         log.info("download %d: %s made by ffmpeg", record.id, target.name)
         return True

@@ -3,8 +3,9 @@ what a power cut after any one of those operations would have left behind.
 
 Recording (in the worker, ``tests/engine/instrumented_worker.py``)
     :class:`RecordingIO` takes the place of :mod:`engine.diskio`'s
-    implementation and notes every create, open, write, truncate, allocate,
-    sync (its start and its end), rename, removal and directory sync; the store is
+    implementation and notes every create, open (with what the file holds
+    then), write, truncate, allocate, sync (its start and its end), rename,
+    removal and directory sync; the store is
     wrapped so that every SQLite commit is noted with a copy of the database
     as of that commit (``Connection.serialize``, which reads through the WAL)
     and whether it was durable.  The journal is written when the worker ends.
@@ -14,7 +15,10 @@ The model (:func:`replay`), pessimistic where the kernel is free to choose
       that file (``fdatasync``) that *began after it* has returned (syncs run on
       other threads and may end in any order).  Anything
       else is lost in the cut.  (:func:`torn` lets any subset of the later
-      operations survive as well, in order, for the resume checks.)
+      operations survive as well, in order, for the resume checks.)  A file
+      found holding other bytes than the model's when it is opened was written
+      by another program (ffmpeg remuxing a stream): those bytes are written,
+      not yet synced.
     * Names: a created or renamed name is on the disk once its directory has
       been synced (``sync_directory``); until then the cut undoes it.  A
       removed name may be gone from the disk at once (the kernel may write the
@@ -50,6 +54,7 @@ import itertools
 import os
 import pickle
 import random
+import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -157,7 +162,9 @@ class RecordingIO:
 
     def open(self, path: Path) -> diskio.File:
         inner = self._inner.open(path)
-        return RecordingFile(inner, os.lstat(path).st_ino, self._journal)
+        ino = os.lstat(path).st_ino
+        self._journal.add("open", ino, Path(path).read_bytes())
+        return RecordingFile(inner, ino, self._journal)
 
     def rename_new(self, source: Path, target: Path) -> None:
         self._inner.rename_new(source, target)
@@ -290,6 +297,10 @@ def replay(events: list[Event]) -> tuple[Model, Iterator[Cut]]:
                 _, path, ino = event
                 names[path] = created[path] = ino
                 live[ino] = bytearray()
+            elif kind == "open":
+                _, ino, found = event
+                if live.get(ino) != found:  # written by another program
+                    live[ino] = bytearray(found)
             elif kind == "write":
                 _, ino, offset, data, _ = event
                 content = live.setdefault(ino, bytearray())
@@ -348,6 +359,36 @@ def replay(events: list[Event]) -> tuple[Model, Iterator[Cut]]:
     return model, cuts()
 
 
+@dataclass
+class Recording:
+    events: list[Event]
+    journal: Path
+    home: Path  # the state folder the recorded worker used
+    downloads: Path
+
+
+def materialise(recording: Recording, model: Model, store: int, files: dict[str, bytes],
+                move: Callable[[str], str]) -> None:
+    """Put the disk as the cut left it where the recording ran: ``files`` (see
+    :func:`torn`) and the store as of commit ``store`` (-1: none), with each of
+    its links changed by ``move`` (to the servers of now, at full speed)."""
+    for folder in (recording.home, recording.downloads):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+    for path, content in files.items():
+        Path(path).write_bytes(content)
+    if store < 0:
+        return
+    database = recording.home / "downloads.sqlite3"
+    database.write_bytes(model.images[store])
+    with contextlib.closing(sqlite3.connect(database)) as db, db:
+        for column in ("url", "final_url"):
+            for download_id, url in db.execute(f"SELECT id, {column} FROM downloads").fetchall():
+                if url:
+                    db.execute(f"UPDATE downloads SET {column}=? WHERE id=?",
+                               (move(url), download_id))
+
+
 def torn(events: list[Event], cut: Cut, chance: random.Random) -> dict[str, bytes]:
     """The files of ``cut`` with a random subset of the data operations made
     after each file's last finished sync applied as well (in order): the kernel
@@ -362,12 +403,15 @@ def torn(events: list[Event], cut: Cut, chance: random.Random) -> dict[str, byte
         elif event[0] == "sync_end":
             last_sync[event[1]] = max(last_sync.get(event[1], -1), starts[event[2]])
     for position, event in enumerate(events[:cut.index]):
-        if event[0] not in ("write", "truncate", "allocate") or event[1] not in by_inode:
+        if event[0] not in ("write", "truncate", "allocate", "open") or (
+                event[1] not in by_inode):
             continue
         if position < last_sync.get(event[1], -1) or chance.random() < 0.5:
             continue
         content = files[by_inode[event[1]]]
-        if event[0] == "write":
+        if event[0] == "open":  # what another program wrote (or the same bytes)
+            content[:] = event[2]
+        elif event[0] == "write":
             _, _, offset, data, _ = event
             if len(content) < offset:
                 content.extend(bytes(offset - len(content)))

@@ -21,15 +21,13 @@ recorded.  Then:
 
 from __future__ import annotations
 
-import contextlib
 import os
 import random
 import re
 import shutil
-import sqlite3
 import tempfile
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -58,15 +56,7 @@ def source_of(row: powercut.Row) -> bytes | None:
     return payload(int(size), int(version))
 
 
-@dataclass
-class Recording:
-    events: list[powercut.Event]
-    journal: Path
-    home: Path
-    downloads: Path
-
-
-def record(fault_server, folder: Path, run: int) -> Recording:
+def record(fault_server, folder: Path, run: int) -> powercut.Recording:
     """One worker's life, recorded: seven downloads with their faults."""
     home, downloads = folder / "home", folder / "downloads"
     journal = folder / "journal.pickle"
@@ -112,16 +102,16 @@ def record(fault_server, folder: Path, run: int) -> Recording:
         assert worker.shutdown() == 0
     finally:
         worker.close()
-    return Recording(powercut.load(journal), journal, home, downloads)
+    return powercut.Recording(powercut.load(journal), journal, home, downloads)
 
 
 @pytest.fixture(scope="module")
-def recordings(fault_server, tmp_path_factory: pytest.TempPathFactory) -> list[Recording]:
+def recordings(fault_server, tmp_path_factory: pytest.TempPathFactory) -> list[powercut.Recording]:
     if KEPT:
         folder = tmp_path_factory.mktemp("kept")
         events = powercut.load(Path(KEPT))
         paths = [Path(e[1]) for e in events if e[0] == "create"]
-        return [Recording(events, Path(KEPT), folder / "home", paths[0].parent)]
+        return [powercut.Recording(events, Path(KEPT), folder / "home", paths[0].parent)]
     return [record(fault_server, tmp_path_factory.mktemp(f"powercut-{run}"), run)
             for run in range(RUNS)]
 
@@ -168,37 +158,21 @@ def test_no_cut_brings_back_a_removed_download(all_cuts) -> None:
             assert not back, f"a power cut after operation {cut.index}: {back[:3]}"
 
 
-def _cuts(recording: Recording) -> tuple[powercut.Model, list[powercut.Cut]]:
+def _cuts(recording: powercut.Recording) -> tuple[powercut.Model, list[powercut.Cut]]:
     model, cuts = powercut.replay(recording.events)
     return model, list(cuts)
 
 
 @pytest.fixture(scope="module")
-def all_cuts(recordings) -> list[tuple[Recording, powercut.Model, list[powercut.Cut]]]:
+def all_cuts(recordings) -> list[tuple[powercut.Recording, powercut.Model, list[powercut.Cut]]]:
     return [(r, *_cuts(r)) for r in recordings]
 
 
-def _materialise(recording: Recording, model: powercut.Model, store: int,
-                 files: dict[str, bytes], server: str) -> None:
-    """Put the disk as the cut left it where the recording ran; the links point
-    at ``server`` (a replayed recording was made with another fault server) and
-    are no longer throttled."""
-    for folder in (recording.home, recording.downloads):
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
-    for path, content in files.items():
-        Path(path).write_bytes(content)
-    if store < 0:
-        return
-    path = recording.home / "downloads.sqlite3"
-    path.write_bytes(model.images[store])
-    with contextlib.closing(sqlite3.connect(path)) as db, db:
-        for column in ("url", "final_url"):
-            for download_id, url in db.execute(f"SELECT id, {column} FROM downloads").fetchall():
-                if url:
-                    moved = re.sub(r"throttle=\d+&", "",  # full speed now
-                                   re.sub(r"^http://127\.0\.0\.1:\d+", server, url))
-                    db.execute(f"UPDATE downloads SET {column}=? WHERE id=?", (moved, download_id))
+def at_full_speed(server: str) -> Callable[[str], str]:
+    """A recorded link moved to ``server`` (a replayed recording was made with
+    another fault server), no longer throttled."""
+    return lambda url: re.sub(r"throttle=\d+&", "",
+                              re.sub(r"^http://127\.0\.0\.1:\d+", server, url))
 
 
 @seed(SEED)
@@ -212,7 +186,7 @@ def test_after_a_cut_a_fresh_worker_resumes_every_download_byte_identical(
     store = data.draw(st.sampled_from(cut.stores), label="store")
     chance = random.Random(data.draw(st.integers(0, 2**32), label="torn writes"))
     files = powercut.torn(recording.events, cut, chance)
-    _materialise(recording, model, store, files, fault_server.base_url)
+    powercut.materialise(recording, model, store, files, at_full_speed(fault_server.base_url))
     expected = {row.id for row in powercut.rows(model.images[store])} if store >= 0 else set()
     worker = WorkerProcess(recording.home, settings=FAST)
     try:
