@@ -43,7 +43,8 @@ def from_info(info: DownloadInfo) -> Entry:
     """What a row of the queue exports as."""
     return Entry(info.url, info.directory, DownloadOptions(
         connections=info.connections, speed_limit=info.speed_limit, checksum=info.checksum,
-        filename=info.name or None, paused=info.state is State.PAUSED))
+        filename=info.name or None, paused=info.state is State.PAUSED,
+        open_when_done=info.open_when_done))
 
 
 def to_plain(entries: Iterable[Entry]) -> str:
@@ -86,6 +87,7 @@ def to_json(infos: Iterable[DownloadInfo]) -> str:
         "url": i.url, "directory": i.directory, "name": i.name, "state": i.state.value,
         "size": i.size, "done": i.done, "connections": i.connections,
         "speed_limit": i.speed_limit, "checksum": i.checksum, "added": i.added,
+        "open_when_done": i.open_when_done,
     } for i in infos]
     return json.dumps({"greenget_list": JSON_VERSION, "downloads": downloads}, indent=1,
                       ensure_ascii=False) + "\n"
@@ -204,5 +206,6 @@ def _parse_json(text: str, base: str | None) -> list[Entry]:
                                                      "speed_limit"),
                                  checksum=_checksum(item.get("checksum"), where),
                                  filename=_name(item.get("name"), where),
-                                 paused=item.get("state") == State.PAUSED.value)))
+                                 paused=item.get("state") == State.PAUSED.value,
+                                 open_when_done=item.get("open_when_done") is True)))
     return entries

@@ -153,6 +153,8 @@ class DownloadOptions:
     ``media``: the URL is a page or a stream whose formats ``get_media``
     listed; these are the chosen ones (:attr:`MediaFormat.id`, several joined
     by ``+``: a video and an audio merged into one file).
+    ``open_when_done``: the window opens the file once it completes (kept
+    with the download, so it holds across restarts).
     """
 
     connections: int | None = None
@@ -162,6 +164,7 @@ class DownloadOptions:
     paused: bool = False
     headers: tuple[str, ...] = ()
     media: str = ""
+    open_when_done: bool = False
 
 
 @dataclass(frozen=True)
@@ -212,6 +215,7 @@ class DownloadInfo:
     and ``last_modified`` are what the server said, once it has answered.
     ``position`` orders the queue: waiting (queued and paused) downloads start
     in ascending position; only the order means something, not the numbers.
+    ``open_when_done``: as given with ``add`` (the window acts on it).
     """
 
     id: int
@@ -232,6 +236,7 @@ class DownloadInfo:
     last_modified: str = ""
     error_code: str = ""
     position: int = 0
+    open_when_done: bool = False
 
 
 @dataclass(frozen=True)

@@ -196,6 +196,7 @@ class Scheduler:
             requested_name=options.filename, connections=options.connections,
             speed_limit=speed_limit or None, checksum=checksum,
             headers=parse_headers(options.headers), media=options.media,
+            open_when_done=options.open_when_done,
         )
         for record in added:
             self._remember(record)

@@ -26,7 +26,7 @@ from engine.urls import redact
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 _SCHEMA = """
 CREATE TABLE downloads (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -49,7 +49,8 @@ CREATE TABLE downloads (
     checksum TEXT,
     headers TEXT NOT NULL DEFAULT '{}',
     position INTEGER NOT NULL DEFAULT 0,
-    media TEXT NOT NULL DEFAULT ''
+    media TEXT NOT NULL DEFAULT '',
+    open_when_done INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE segments (
     download_id INTEGER NOT NULL REFERENCES downloads(id) ON DELETE CASCADE,
@@ -98,6 +99,7 @@ class Record:
     headers: dict[str, str] = field(default_factory=dict)  # extra request headers
     position: int = 0  # in the queue: the waiting downloads start in this order (queue_order)
     media: str = ""  # the formats chosen of a page or stream (DownloadOptions.media)
+    open_when_done: bool = False  # the window opens the file when it completes
     # Runtime only: a refreshed link must prove it serves the same file.
     verify_new_source: bool = False
 
@@ -120,13 +122,14 @@ class Record:
             connections=self.connections, speed_limit=self.speed_limit, checksum=self.checksum,
             final_url=redact(self.final_url or ""), etag=self.validators.etag or "",
             last_modified=self.validators.last_modified or "", position=self.position,
+            open_when_done=self.open_when_done,
         )
 
 
 _COLUMNS = ("url", "directory", "state", "name", "requested_name", "final_url", "size",
             "etag", "last_modified", "resumable", "decoded", "error", "error_code", "added",
             "connections", "speed_limit", "checksum", "headers", "position",
-            "media")
+            "media", "open_when_done")
 
 
 _UPDATE = f"UPDATE downloads SET {', '.join(f'{c}=:{c}' for c in _COLUMNS)} WHERE id=:id"
@@ -143,7 +146,7 @@ def _row(record: Record) -> dict[str, object]:
         "connections": record.connections,
         "speed_limit": record.speed_limit, "checksum": record.checksum,
         "headers": json.dumps(record.headers), "position": record.position,
-        "media": record.media,
+        "media": record.media, "open_when_done": int(record.open_when_done),
     }
 
 
@@ -208,6 +211,11 @@ class Store:
             self._db.executescript(
                 "BEGIN IMMEDIATE; ALTER TABLE downloads ADD COLUMN media TEXT NOT NULL "
                 "DEFAULT ''; PRAGMA user_version=4; COMMIT;")
+            version = 4
+        if version == 4:  # 5: open the file when it completes, per download
+            self._db.executescript(
+                "BEGIN IMMEDIATE; ALTER TABLE downloads ADD COLUMN open_when_done INTEGER "
+                "NOT NULL DEFAULT 0; PRAGMA user_version=5; COMMIT;")
 
     @contextlib.contextmanager
     def _transaction(self, *, durable: bool = False) -> Iterator[None]:
@@ -325,6 +333,6 @@ class Store:
                 speed_limit=values["speed_limit"], checksum=values["checksum"],
                 headers=json.loads(values["headers"] or "{}"),
                 pieces=pieces.get(values["id"], []), position=values["position"],
-                media=values["media"],
+                media=values["media"], open_when_done=bool(values["open_when_done"]),
             ))
         return records

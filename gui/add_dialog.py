@@ -90,6 +90,9 @@ class AddDialog(QDialog):
         folder_row.addWidget(browse)
 
         self._paused = QCheckBox(self.tr("Add &paused (start them later)"), self)
+        self.open_when_done = QCheckBox(self.tr("Open the files when &done"), self)
+        self.open_when_done.setToolTip(
+            self.tr("Each file opens in its application as soon as it has downloaded"))
         self._connections = QSpinBox(self)
         self._connections.setRange(0, MAX_CONNECTIONS)
         self._connections.setSpecialValueText(self.tr("Default"))
@@ -109,6 +112,7 @@ class AddDialog(QDialog):
         form.addRow(self.tr("C&onnections:"), self._connections)
         form.addRow(self.tr("C&hecksum:"), self._checksum)
         form.addRow("", self._paused)
+        form.addRow("", self.open_when_done)
 
         self._buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -163,6 +167,7 @@ class AddDialog(QDialog):
             connections=self._connections.value() or None,
             checksum=checksum,
             paused=self._paused.isChecked(),
+            open_when_done=self.open_when_done.isChecked(),
         )
         return AddRequest(self._parsed.urls, self._directory_path(), options)
 

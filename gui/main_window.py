@@ -655,11 +655,14 @@ class MainWindow(QMainWindow):
             self.clipboard_banner.dismiss()
 
     def _on_changed(self, download_id: int, fields: dict) -> None:
-        """A download that just completed or failed is worth a notification."""
-        if "state" not in fields or not self.announcer.wanted():
+        """A download that just completed or failed is worth a notification;
+        one that completed may have asked to be opened."""
+        row = self.model.find(download_id) if "state" in fields else None
+        if row is None or row.info.state not in (State.COMPLETED, State.FAILED):
             return
-        row = self.model.find(download_id)
-        if row is not None and row.info.state in (State.COMPLETED, State.FAILED):
+        if row.info.state is State.COMPLETED and row.info.open_when_done:
+            self.commands.open_download(download_id)  # asked for when it was added
+        if self.announcer.wanted():
             self.notifier.finished(Finished(download_id, row.name, row.info.state,
                                             error_text(row.info.error_code, row.info.error)))
 

@@ -237,139 +237,149 @@
         <translation>添加为暂停状态（稍后开始）(&amp;P)</translation>
     </message>
     <message>
+        <location filename="../../gui/add_dialog.py" line="93"/>
+        <source>Open the files when &amp;done</source>
+        <translation>下载完成后打开文件(&amp;D)</translation>
+    </message>
+    <message>
         <location filename="../../gui/add_dialog.py" line="95"/>
+        <source>Each file opens in its application as soon as it has downloaded</source>
+        <translation>每个文件下载完成后立即用对应的应用程序打开</translation>
+    </message>
+    <message>
+        <location filename="../../gui/add_dialog.py" line="98"/>
         <source>Default</source>
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="98"/>
+        <location filename="../../gui/add_dialog.py" line="101"/>
         <source>Parallel connections per download, for servers that allow it</source>
         <translation>每个下载的并行连接数（服务器支持时）</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="102"/>
+        <location filename="../../gui/add_dialog.py" line="105"/>
         <source>Optional: sha256=… (checked when the download ends)</source>
         <translation>可选：sha256=…（下载结束时校验）</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="106"/>
+        <location filename="../../gui/add_dialog.py" line="109"/>
         <source>&amp;Save to:</source>
         <translation>保存到(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="109"/>
+        <location filename="../../gui/add_dialog.py" line="112"/>
         <source>C&amp;onnections:</source>
         <translation>连接数(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="110"/>
+        <location filename="../../gui/add_dialog.py" line="113"/>
         <source>C&amp;hecksum:</source>
         <translation>校验和(&amp;H)：</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="117"/>
+        <location filename="../../gui/add_dialog.py" line="121"/>
         <source>&amp;Import list…</source>
         <translation>导入列表(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="118"/>
+        <location filename="../../gui/add_dialog.py" line="122"/>
         <source>Add the downloads of a list file: links, an aria2 input file or a list Greenget exported</source>
         <translation>添加列表文件中的下载：链接、aria2 输入文件或 Greenget 导出的列表</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="126"/>
+        <location filename="../../gui/add_dialog.py" line="130"/>
         <source>&amp;URLs:</source>
         <translation>链接(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="180"/>
+        <location filename="../../gui/add_dialog.py" line="185"/>
         <source>Import a list</source>
         <translation>导入列表</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="181"/>
+        <location filename="../../gui/add_dialog.py" line="186"/>
         <source>Download lists (*.txt *.json *.aria2 *.lst);;All files (*)</source>
         <translation>下载列表 (*.txt *.json *.aria2 *.lst);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="188"/>
+        <location filename="../../gui/add_dialog.py" line="193"/>
         <source>Save downloads to</source>
         <translation>下载保存位置</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="200"/>
+        <location filename="../../gui/add_dialog.py" line="205"/>
         <source>line %1: “%2”</source>
         <translation>第 %1 行：“%2”</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="204"/>
+        <location filename="../../gui/add_dialog.py" line="209"/>
         <source>%1 and %2 more</source>
         <translation>%1 等另外 %2 行</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/add_dialog.py" line="207"/>
+        <location filename="../../gui/add_dialog.py" line="212"/>
         <source>%n line is not an http(s) URL and will be skipped: %1.</source>
         <translation>
             <numerusform>%n 行不是 http(s) 链接，将被跳过：%1。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/add_dialog.py" line="209"/>
+        <location filename="../../gui/add_dialog.py" line="214"/>
         <source>%n lines are not an http(s) URL and will be skipped: %1.</source>
         <translation>
             <numerusform>%n 行不是 http(s) 链接，将被跳过：%1。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="213"/>
+        <location filename="../../gui/add_dialog.py" line="218"/>
         <source>Line %1 is skipped: %2</source>
         <translation>第 %1 行已跳过：%2</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="217"/>
+        <location filename="../../gui/add_dialog.py" line="222"/>
         <source>The checksum should look like sha256=&lt;hex digits&gt;.</source>
         <translation>校验和的格式应为 sha256=&lt;十六进制数字&gt;。</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="220"/>
+        <location filename="../../gui/add_dialog.py" line="225"/>
         <source>The checksum will be checked against every one of these files.</source>
         <translation>每个文件都会用该校验和进行校验。</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="223"/>
+        <location filename="../../gui/add_dialog.py" line="228"/>
         <source>Choose a folder to save to.</source>
         <translation>请选择保存的文件夹。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/add_dialog.py" line="225"/>
+        <location filename="../../gui/add_dialog.py" line="230"/>
         <source>%n URL to add.</source>
         <translation>
             <numerusform>将添加 %n 个链接。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/add_dialog.py" line="225"/>
+        <location filename="../../gui/add_dialog.py" line="230"/>
         <source>%n URLs to add.</source>
         <translation>
             <numerusform>将添加 %n 个链接。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/add_dialog.py" line="227"/>
+        <location filename="../../gui/add_dialog.py" line="232"/>
         <source>%n pattern(s) expanded:</source>
         <translation>
             <numerusform>已展开 %n 个批量模式：</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/add_dialog.py" line="231"/>
+        <location filename="../../gui/add_dialog.py" line="236"/>
         <source>Add %n</source>
         <translation>
             <numerusform>添加 %n 个</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="231"/>
+        <location filename="../../gui/add_dialog.py" line="236"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
@@ -1079,24 +1089,24 @@ Paste links with Ctrl+V, drop them here, or click Add.</source>
         <translation>协议版本 %1。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="693"/>
+        <location filename="../../gui/main_window.py" line="696"/>
         <source>Download the copied link %1?</source>
         <translation>下载复制的链接 %1？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="695"/>
+        <location filename="../../gui/main_window.py" line="698"/>
         <source>Download the %n copied links?</source>
         <translation>
             <numerusform>下载复制的 %n 个链接？</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="698"/>
+        <location filename="../../gui/main_window.py" line="701"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="723"/>
+        <location filename="../../gui/main_window.py" line="726"/>
         <source>%1 requests could not be carried out. The last: %2</source>
         <translation>有 %1 个请求无法执行。最后一个：%2</translation>
     </message>

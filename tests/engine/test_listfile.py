@@ -63,7 +63,7 @@ def test_an_exported_list_gives_the_same_downloads_in_a_fresh_state_folder(
                         filename="kept name.bin", connections=4,
                         checksum=f"sha256={sha256_of(300_000)}")
         [b] = first.add([fault_server.data_url(9000, "b.bin")], downloads / "sub",
-                        speed_limit=50_000)
+                        speed_limit=50_000, open_when_done=True)
         [c] = first.add([fault_server.data_url(9000, "c.bin")], downloads, paused=True)
         first.wait_state(a, p.State.COMPLETED)
         first.wait_state(b, p.State.COMPLETED)
@@ -94,6 +94,8 @@ def test_an_exported_list_gives_the_same_downloads_in_a_fresh_state_folder(
     if form == "plain":  # links only: the rest is the new folder's defaults
         return
     assert [_same(d) for d in after] == [_same(d) for d in before]
+    if form == "json":  # Greenget's own form keeps Greenget's own options
+        assert [d.open_when_done for d in after] == [False, True, False]
     assert {d.path: hashlib.sha256(Path(d.path).read_bytes()).hexdigest()
             for d in after[:2]} == files
 

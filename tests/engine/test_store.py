@@ -69,7 +69,8 @@ def test_a_store_of_schema_1_gains_error_codes_and_keeps_its_downloads(tmp_path:
     old = sqlite3.connect(path)  # what Greenget wrote before error codes
     old.executescript("ALTER TABLE downloads DROP COLUMN error_code; "
                       "ALTER TABLE downloads DROP COLUMN position; "
-                      "ALTER TABLE downloads DROP COLUMN media; PRAGMA user_version=1;")
+                      "ALTER TABLE downloads DROP COLUMN media; "
+                      "ALTER TABLE downloads DROP COLUMN open_when_done; PRAGMA user_version=1;")
     old.close()
     store = Store(path)
     (record,) = store.load()
@@ -89,7 +90,8 @@ def test_a_store_of_schema_2_gains_the_queue_order_oldest_first(tmp_path: Path) 
     store.close()
     old = sqlite3.connect(path)  # what Greenget wrote before the queue had an order
     old.executescript("ALTER TABLE downloads DROP COLUMN position; "
-                      "ALTER TABLE downloads DROP COLUMN media; PRAGMA user_version=2;")
+                      "ALTER TABLE downloads DROP COLUMN media; "
+                      "ALTER TABLE downloads DROP COLUMN open_when_done; PRAGMA user_version=2;")
     old.close()
     store = Store(path)
     loaded = store.load()
@@ -105,7 +107,8 @@ def test_a_store_of_schema_3_gains_media_choices(tmp_path: Path) -> None:
     path = tmp_path / "downloads.sqlite3"
     Store(path).add("http://h/a", str(tmp_path), State.QUEUED)
     old = sqlite3.connect(path)  # what Greenget wrote before media pages
-    old.executescript("ALTER TABLE downloads DROP COLUMN media; PRAGMA user_version=3;")
+    old.executescript("ALTER TABLE downloads DROP COLUMN media; "
+                      "ALTER TABLE downloads DROP COLUMN open_when_done; PRAGMA user_version=3;")
     old.close()
     store = Store(path)
     (record,) = store.load()
@@ -115,6 +118,23 @@ def test_a_store_of_schema_3_gains_media_choices(tmp_path: Path) -> None:
     store.close()
     (again,) = Store(path).load()
     assert again.media == "hls-900+hls-audio"
+
+
+def test_a_store_of_schema_4_gains_open_when_done_off(tmp_path: Path) -> None:
+    path = tmp_path / "downloads.sqlite3"
+    store = Store(path)
+    store.add("http://h/a", str(tmp_path), State.COMPLETED)
+    store.close()
+    old = sqlite3.connect(path)  # what Greenget wrote before "open when done"
+    old.executescript("ALTER TABLE downloads DROP COLUMN open_when_done; "
+                      "PRAGMA user_version=4;")
+    old.close()
+    store = Store(path)
+    (record,) = store.load()
+    assert record.open_when_done is False and not record.info().open_when_done
+    store.add("http://h/b", str(tmp_path), State.QUEUED, open_when_done=True)
+    store.close()
+    assert [r.open_when_done for r in Store(path).load()] == [False, True]
 
 
 def test_extra_request_headers_survive_a_reopen(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import time
 import wave
@@ -259,3 +260,68 @@ def test_a_bus_without_a_notification_server_falls_back(qtbot, make_window,
     completed(window, 1, "a.bin", "/srv")
     qtbot.waitUntil(lambda: window.statusBar().currentMessage()
                     == "Download complete: a.bin", timeout=5000)
+
+
+# ---------------------------------------------------------------- open when done
+
+
+def test_open_when_done_is_kept_with_the_download_through_a_worker_crash(
+        qtbot, make_client, settings, state_home, download_dir, fault_server,
+        monkeypatch) -> None:
+    """Ticked in the Add dialog, stored by the real worker, still there after
+    the worker is killed mid-download; the file opens when it completes, and
+    a download added without it does not."""
+    from PySide6.QtGui import QGuiApplication
+
+    from gui.settings import Settings
+
+    client = make_client(None)
+    prefs = Settings(settings)
+    prefs.download_dir = str(download_dir)
+    prefs.notifications = False
+    window = MainWindow(client, prefs, tray_available=False)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(client.snapshotReceived, timeout=20_000):
+        client.start()
+    opened: list[str] = []
+    monkeypatch.setattr("gui.commands.QDesktopServices.openUrl",
+                        lambda url: opened.append(QUrl(url).toLocalFile()) or True)
+
+    wanted = fault_server.data_url(1_500_000, name="wanted.bin", throttle=300_000)
+    QGuiApplication.clipboard().setText(wanted)
+    window.acts.add.trigger()
+    dialog = window.add_dialog
+    assert dialog is not None and not dialog.open_when_done.isChecked()
+    dialog.open_when_done.setChecked(True)
+    dialog.accept()
+    window.queue_urls([fault_server.data_url(2_000, name="plain.bin")])
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: (download_dir / "plain.bin").exists(), timeout=20_000)
+    qtbot.waitUntil(lambda: _recorded(state_home) > 0, timeout=20_000)
+
+    old = client.pid
+    with qtbot.waitSignal(client.workerLost, timeout=10_000):
+        os.kill(old, signal.SIGKILL)
+    with qtbot.waitSignal(client.snapshotReceived, timeout=30_000) as snapshot:
+        pass
+    by_name = {Path(d.url.split("?")[0]).name: d for d in snapshot.args[0]}
+    assert by_name["wanted.bin"].open_when_done and not by_name["plain.bin"].open_when_done
+    assert by_name["wanted.bin"].state is not State.COMPLETED  # still to finish
+    qtbot.waitUntil(lambda: opened == [str(download_dir / "wanted.bin")], timeout=60_000)
+    qtbot.wait(300)
+    assert opened == [str(download_dir / "wanted.bin")]  # plain.bin was not opened
+
+
+def _recorded(state_home: Path) -> int:
+    """Bytes the worker's store counts as done (read beside the worker)."""
+    import contextlib
+    import sqlite3
+
+    try:
+        with contextlib.closing(sqlite3.connect(state_home / "downloads.sqlite3",
+                                                timeout=5)) as db:
+            return int(db.execute("SELECT COALESCE(SUM(done), 0) FROM segments")
+                       .fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0
