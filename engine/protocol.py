@@ -23,8 +23,9 @@ Session:
   (bad URL, unknown id, malformed line) is answered with an ``error`` event; the
   worker keeps running.
 * Changes arrive as ``added``, ``changed`` (only the fields that changed),
-  ``removed`` and ``progress`` events.  ``progress`` is coalesced on a timer: one
-  line for all active downloads, at most about five lines a second.
+  ``removed``, ``moved`` (new places in the queue) and ``progress`` events.
+  ``progress`` is coalesced on a timer: one line for all active downloads, at
+  most about five lines a second.
 * ``shutdown`` (or end of stdin) pauses every active download, checkpoints the
   store and exits with status 0.
 """
@@ -249,6 +250,14 @@ class ProgressItem:
 
 
 @dataclass(frozen=True)
+class QueuePlace:
+    """Download ``id``'s new ``position`` in the queue."""
+
+    id: int
+    position: int
+
+
+@dataclass(frozen=True)
 class Segment:
     """One piece of a segmented download: ``[start, end)`` with ``done`` bytes
     fetched from ``start``; ``end`` is ``None`` for a stream of unknown size."""
@@ -327,8 +336,8 @@ class Move(Message):
     lands at index ``offset``, the others right after it, in their order),
     ``POS_END`` (the same from the end: ``0`` is last) or ``POS_CUR`` (each
     moves ``offset`` places, negative is towards the start, none passing
-    another).  The moved downloads' ``position`` changes (``changed``); ids
-    that are not waiting are left alone."""
+    another).  Answered with ``moved`` (the new positions); ids that are not
+    waiting are left alone."""
 
     TYPE: ClassVar[str] = "move"
     ids: tuple[int, ...]
@@ -590,6 +599,17 @@ class Removed(Message):
 
 
 @dataclass(frozen=True)
+class Moved(Message):
+    """Downloads took new places in the queue (a ``move``, or a JSON-RPC
+    ``changePosition``): their new ``position`` each, in lines of bounded
+    size as ``added`` (one event for thousands of moved downloads, not a
+    ``changed`` each)."""
+
+    TYPE: ClassVar[str] = "moved"
+    places: tuple[QueuePlace, ...]
+
+
+@dataclass(frozen=True)
 class Segments(Message):
     """The segment map of download ``id`` (answer to ``get_segments``)."""
 
@@ -700,7 +720,7 @@ COMMANDS: dict[str, type[Message]] = {
 }
 EVENTS: dict[str, type[Message]] = {
     cls.TYPE: cls
-    for cls in (Hello, Snapshot, Added, Changed, Progress, Removed, Segments, RpcStatus,
+    for cls in (Hello, Snapshot, Added, Changed, Progress, Removed, Moved, Segments, RpcStatus,
                 OptionsChanged, Media, Error, ScheduleStatus, WhenDoneStatus)
 }
 MESSAGES: dict[str, type[Message]] = {**COMMANDS, **EVENTS}

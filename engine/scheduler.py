@@ -479,13 +479,16 @@ class Scheduler:
         order = [r.id for r in self.waiting()]
         new_order = queue_order.moved(order, chosen, offset, origin)
         positions = {i: self.records[i].position for i in order}
-        changes = queue_order.renumbered(new_order, positions, chosen)
+        changes = ({} if new_order == order
+                   else queue_order.renumbered(new_order, positions, chosen))
         if changes:
             self.store.set_positions(changes)
             for download_id, position in changes.items():
                 self.records[download_id].position = position
-                self.emit(protocol.Changed(download_id,
-                                           protocol.DownloadChanges(position=position)))
+            places = [protocol.QueuePlace(i, p) for i, p in changes.items()]
+            for message in protocol.in_batches(places,
+                                               lambda items, _more: protocol.Moved(items)):
+                self.emit(message)
             for download_id in self._queued & changes.keys():
                 heapq.heappush(self._next, (self.records[download_id].position, download_id))
         self._start_queued()

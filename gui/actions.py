@@ -10,7 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from engine.protocol import ACTIVE_STATES, State
 from gui.icons import action_icon
-from gui.model import Summary
+from gui.model import WAITING, Summary
 from gui.selection import Selected
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,13 @@ class Actions:
     redownload: QAction
     properties: QAction
     remove_completed: QAction
+    move_up: QAction
+    move_down: QAction
+    move_top: QAction
+    move_bottom: QAction
+    start_now: QAction
+    rename: QAction
+    delete_file: QAction
     pause_or_resume: QAction
     activate: QAction
     settings: QAction
@@ -138,6 +145,40 @@ def create_actions(parent: QObject) -> Actions:
             translate("Actions", "Remove every completed download from the list (the files "
                                  "stay)"),
         ),
+        move_up=_action(
+            parent, translate("Actions", "Move &up"), ("move-up", "go-up"),
+            translate("Actions", "Move the selected downloads one place up in the queue "
+                                 "(Ctrl+Up)"), "Ctrl+Up",
+        ),
+        move_down=_action(
+            parent, translate("Actions", "Move do&wn"), ("move-down", "go-down"),
+            translate("Actions", "Move the selected downloads one place down in the queue "
+                                 "(Ctrl+Down)"), "Ctrl+Down",
+        ),
+        move_top=_action(
+            parent, translate("Actions", "Move to &top"), ("move-top", "go-top"),
+            translate("Actions", "Start the selected downloads before every other waiting one "
+                                 "(Ctrl+Home)"), "Ctrl+Home",
+        ),
+        move_bottom=_action(
+            parent, translate("Actions", "Move to &bottom"), ("move-bottom", "go-bottom"),
+            translate("Actions", "Start the selected downloads after every other waiting one "
+                                 "(Ctrl+End)"), "Ctrl+End",
+        ),
+        start_now=_action(
+            parent, translate("Actions", "&Start now"), ("start-now", ""),
+            translate("Actions", "Start the selected downloads at once, even past the number "
+                                 "of downloads at once"), "Ctrl+Return",
+        ),
+        rename=_action(
+            parent, translate("Actions", "Re&name…"), ("rename", ""),
+            translate("Actions", "Give the download's file another name (F2)"), "F2",
+        ),
+        delete_file=_action(
+            parent, translate("Actions", "&Delete file…"), ("", "edit-delete"),
+            translate("Actions", "Remove the selected downloads and delete their files from "
+                                 "the disk (Shift+Del)"), "Shift+Del",
+        ),
         pause_or_resume=_action(
             parent, translate("Actions", "Pause or resume"), ("", ""),
             translate("Actions", "Pause the selected downloads, or resume them (Space)"),
@@ -158,8 +199,9 @@ def create_actions(parent: QObject) -> Actions:
             translate("Actions", "Quit Greenget"), keys.Quit,
         ),
     )
-    # Return and Space act on the table only: elsewhere (the filter box) they are theirs.
-    for action in (actions.activate, actions.pause_or_resume):
+    # These keys act on the table only: elsewhere (the filter box) they are theirs.
+    for action in (actions.activate, actions.pause_or_resume, actions.move_up,
+                   actions.move_down, actions.move_top, actions.move_bottom, actions.rename):
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
     return actions
 
@@ -184,5 +226,11 @@ def update_enabled(actions: Actions, selected: Selected, summary: Summary) -> No
     actions.pause_or_resume.setEnabled(selected.has(*PAUSABLE, State.PAUSED, State.FAILED))
     actions.activate.setEnabled(some)
     actions.remove_completed.setEnabled(summary.count(State.COMPLETED) > 0)
+    waiting = selected.has(*WAITING)
+    for move in (actions.move_up, actions.move_down, actions.move_top, actions.move_bottom):
+        move.setEnabled(waiting)
+    actions.start_now.setEnabled(selected.has(*WAITING, State.FAILED))
+    actions.rename.setEnabled(selected.total == 1)
+    actions.delete_file.setEnabled(some)
     actions.resume_all.setEnabled(summary.count(State.PAUSED) > 0)
     actions.pause_all.setEnabled(summary.count(*PAUSABLE) > 0)

@@ -21,6 +21,7 @@ from engine.protocol import (
     Error,
     Hello,
     Message,
+    Moved,
     OptionsChanged,
     Progress,
     ProgressItem,
@@ -89,6 +90,7 @@ class EngineClient(QObject):
     downloadChanged = Signal(int, object)  # id, DownloadChanges (as a dict it lost its types)
     progressReceived = Signal(list)  # list[ProgressItem]
     downloadsRemoved = Signal(list)  # list[int]
+    downloadsMoved = Signal(list)  # list[QueuePlace]: new places in the queue
     segmentsReceived = Signal(object)  # Segments
     rpcStatusReceived = Signal(object)  # RpcStatus
     optionsChanged = Signal(object)  # OptionsChanged (by a JSON-RPC client)
@@ -385,6 +387,8 @@ class EngineClient(QObject):
                     self.progressReceived.emit(items)
             case Removed():
                 self.downloadsRemoved.emit(list(message.ids))
+            case Moved():
+                self.downloadsMoved.emit(list(message.places))
             case Segments():
                 self.segmentsReceived.emit(message)
             case RpcStatus():

@@ -60,6 +60,7 @@ from gui.notifications import Finished, Notifier
 from gui.paste import LinkScanner
 from gui.prompts import Duplicates, ask_about_duplicates, confirm_quit
 from gui.proxy import DownloadFilterProxy
+from gui.queue_commands import QueueCommands
 from gui.selection import SelectionTracker
 from gui.settings import Settings
 from gui.settings_dialog import SettingsDialog
@@ -163,6 +164,11 @@ class MainWindow(QMainWindow):
             warn=lambda text: self.notice_banner.show_message(
                 text, BannerKind.WARNING, hide_after=15),
         )
+        self.queue = QueueCommands(
+            self, client, self.model, self.proxy, self.view, self.selection,
+            warn=lambda text: self.notice_banner.show_message(
+                text, BannerKind.WARNING, hide_after=15),
+        )
         self._build_layout()
         self._build_menus()
         self._connect()
@@ -225,7 +231,8 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self._speed)
 
         # Shortcuts work anywhere in the window, Return and Space in the table only.
-        table_only = (a.activate, a.pause_or_resume)
+        table_only = (a.activate, a.pause_or_resume, a.move_up, a.move_down, a.move_top,
+                      a.move_bottom, a.rename)
         self.addActions([act for act in a.all() if act not in table_only])
         self.view.addActions(list(table_only))
         focus_filter = QAction(self)
@@ -249,11 +256,14 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(a.quit)
         downloads = bar.addMenu(self.tr("&Downloads"))
-        downloads.addActions([a.resume, a.pause, a.retry, a.redownload, a.remove])
+        downloads.addActions([a.resume, a.pause, a.retry, a.start_now, a.redownload, a.remove,
+                              a.delete_file])
+        downloads.addSeparator()
+        downloads.addActions([a.move_up, a.move_down, a.move_top, a.move_bottom])
         downloads.addSeparator()
         downloads.addActions([a.resume_all, a.pause_all, a.remove_completed])
         downloads.addSeparator()
-        downloads.addActions([a.refresh_link, a.limit_speed])
+        downloads.addActions([a.rename, a.refresh_link, a.limit_speed])
         downloads.addSeparator()
         downloads.addActions([a.open_file, a.open_folder, a.copy_url, a.copy_path])
         downloads.addSeparator()
@@ -278,6 +288,7 @@ class MainWindow(QMainWindow):
         c.progressReceived.connect(self.model.apply_progress)
         c.progressReceived.connect(self.history.record)
         c.downloadsRemoved.connect(self.model.remove_downloads)
+        c.downloadsMoved.connect(self.model.apply_places)
         c.downloadsRemoved.connect(self.history.forget)
         c.downloadsRemoved.connect(self.states.forget)
         c.errorReported.connect(self._on_error)
@@ -302,6 +313,7 @@ class MainWindow(QMainWindow):
         a.paste.triggered.connect(self.paste_urls)
         a.properties.triggered.connect(self.show_details)
         self.commands.connect_actions(a)
+        self.queue.connect_actions(a)
         a.settings.triggered.connect(self.open_settings)
         a.quit.triggered.connect(self._quit_if_confirmed)
 
@@ -629,11 +641,13 @@ class MainWindow(QMainWindow):
         menu = QMenu(self)
         menu.addActions([a.open_file, a.open_folder, a.copy_url, a.copy_path])
         menu.addSeparator()
-        menu.addActions([a.resume, a.pause, a.retry, a.redownload])
+        menu.addActions([a.start_now, a.resume, a.pause, a.retry, a.redownload])
         menu.addSeparator()
-        menu.addActions([a.refresh_link, a.limit_speed])
+        menu.addActions([a.move_up, a.move_down, a.move_top, a.move_bottom])
         menu.addSeparator()
-        menu.addActions([a.properties, a.remove])
+        menu.addActions([a.rename, a.refresh_link, a.limit_speed])
+        menu.addSeparator()
+        menu.addActions([a.properties, a.remove, a.delete_file])
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.popup(self.view.viewport().mapToGlobal(position))
 

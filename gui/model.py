@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
 
 from engine import naming
@@ -28,6 +29,7 @@ from engine.protocol import (
     DownloadInfo,
     ProgressItem,
     ProtocolError,
+    QueuePlace,
     State,
     apply,
 )
@@ -57,7 +59,11 @@ class Column(enum.IntEnum):
     ETA = 4
     STATE = 5
     ADDED = 6
+    QUEUE = 7  # "#": the place in the queue of a waiting download
 
+
+LAST_COLUMN = Column(len(Column) - 1)
+WAITING = frozenset({State.QUEUED, State.PAUSED})  # what the queue's order is about
 
 # QT_TRANSLATE_NOOP returns its text; PySide6's stubs say object.
 HEADERS = cast(dict[Column, str], {  # translated in headerData
@@ -68,6 +74,7 @@ HEADERS = cast(dict[Column, str], {  # translated in headerData
     Column.ETA: QT_TRANSLATE_NOOP("Columns", "Time left"),
     Column.STATE: QT_TRANSLATE_NOOP("Columns", "Status"),
     Column.ADDED: QT_TRANSLATE_NOOP("Columns", "Added"),
+    Column.QUEUE: QT_TRANSLATE_NOOP("Columns", "#"),
 })
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the download's id (int)
@@ -87,9 +94,12 @@ _ALIGNMENT: dict[int, Qt.AlignmentFlag] = {
     Column.SIZE: _RIGHT,
     Column.SPEED: _RIGHT,
     Column.ETA: _RIGHT,
+    Column.QUEUE: _RIGHT,
 }
 _ITEM = Qt.ItemFlag
-ROW_FLAGS = _ITEM.ItemIsEnabled | _ITEM.ItemIsSelectable | _ITEM.ItemNeverHasChildren
+# Drag-enabled for the view to start a drag (it does only while it shows the queue order).
+ROW_FLAGS = (_ITEM.ItemIsEnabled | _ITEM.ItemIsSelectable | _ITEM.ItemNeverHasChildren
+             | _ITEM.ItemIsDragEnabled)
 COLUMN_COUNT = len(Column)
 
 
@@ -119,13 +129,17 @@ class Row:
     speed: float = 0.0
     name: str = field(init=False)
     search: str = field(init=False)  # name and URL, case-folded
+    position: int = field(init=False)  # in the queue (a ``moved`` event changes only this)
 
     def __post_init__(self) -> None:
         self.name = _name_of(self.info)
         self.search = f"{self.name}\n{self.info.url}".casefold()
+        self.position = self.info.position
 
     def set_info(self, info: DownloadInfo) -> None:
         old, self.info = self.info, info
+        if info.position != old.position:  # else ``moved`` events keep it
+            self.position = info.position
         if info.name != old.name or info.url != old.url:
             self.__post_init__()
 
@@ -182,6 +196,14 @@ def _eta_key(row: Row) -> float:
     return float("inf") if eta is None else eta
 
 
+def queue_key(row: Row) -> tuple[int, int, int]:
+    """The queue's order: running downloads, then the waiting ones in the
+    order they will start, then the others."""
+    state = row.info.state
+    group = 0 if state in ACTIVE_STATES else 1 if state in WAITING else 2
+    return (group, row.position, row.info.id)
+
+
 # Each column's natural order, as a key for ``list.sort`` (no Qt in the loop).
 SORT_KEYS: dict[int, Callable[[Row], Any]] = {
     Column.NAME: lambda row: row.search,  # the case-folded name comes first in it
@@ -191,6 +213,7 @@ SORT_KEYS: dict[int, Callable[[Row], Any]] = {
     Column.ETA: _eta_key,
     Column.STATE: lambda row: SORT_ORDER[row.info.state],
     Column.ADDED: lambda row: row.info.added,
+    Column.QUEUE: queue_key,
 }
 # The columns whose values move while a download runs.
 LIVE_COLUMNS = frozenset({Column.PROGRESS, Column.SPEED, Column.ETA})
@@ -199,6 +222,8 @@ LIVE_COLUMNS = frozenset({Column.PROGRESS, Column.SPEED, Column.ETA})
 class DownloadTableModel(QAbstractTableModel):
     """The rows, in the order the worker added them; sorting is the proxy's job."""
 
+    queueChanged = Signal()  # the places in the queue ("#") are not what was shown
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[Row] = []
@@ -206,6 +231,7 @@ class DownloadTableModel(QAbstractTableModel):
         self._moving: set[int] = set()  # ids whose last known speed is not zero
         self._counts: collections.Counter[State] = collections.Counter()  # rows per state
         self._locale = display_locale()
+        self._ranks: dict[int, int] | None = None  # waiting id → its place (from 1); None: stale
 
     # ------------------------------------------------------------ reading
 
@@ -276,6 +302,9 @@ class DownloadTableModel(QAbstractTableModel):
                                                  State.COMPLETED):
                     return f"{label}: {error_text(info.error_code, info.error)}"
                 return label
+            case Column.QUEUE:
+                rank = self.ranks().get(info.id)
+                return "" if rank is None else self._locale.toString(rank)
             case Column.ADDED:
                 if not info.added:
                     return ""
@@ -326,6 +355,19 @@ class DownloadTableModel(QAbstractTableModel):
         """Each URL in the list and the id of its (latest) download."""
         return {row.info.url: row.info.id for row in self._rows}
 
+    def ranks(self) -> dict[int, int]:
+        """Each waiting download's place in the queue (1 starts next), worked
+        out again only after the queue changed."""
+        if self._ranks is None:
+            waiting = sorted((row for row in self._rows if row.info.state in WAITING),
+                             key=queue_key)
+            self._ranks = {row.info.id: n for n, row in enumerate(waiting, 1)}
+        return self._ranks
+
+    def waiting_order(self) -> list[int]:
+        """The waiting downloads' ids, the one that starts next first."""
+        return sorted(self.ranks(), key=self.ranks().__getitem__)
+
     def summary(self) -> Summary:
         """Counts per state (kept as rows change) and the total speed of the
         downloads that move: no walk over every row."""
@@ -340,6 +382,7 @@ class DownloadTableModel(QAbstractTableModel):
         if not self._rows:
             self.beginResetModel()
             self._rows = [Row(info, info.done) for info in infos]
+            self._ranks = None
             self._reindex()
             self._recount()
             self._moving.clear()
@@ -358,6 +401,7 @@ class DownloadTableModel(QAbstractTableModel):
             else:
                 self._refill(self._rows[position], info)
         self._recount()
+        self._queue_changed()
         if self._rows:
             self.dataChanged.emit(
                 self.index(0, 0), self.index(len(self._rows) - 1, COLUMN_COUNT - 1)
@@ -367,6 +411,7 @@ class DownloadTableModel(QAbstractTableModel):
     def add_downloads(self, infos: Sequence[DownloadInfo]) -> None:
         """Append new downloads in one insertion (known ids are updated)."""
         fresh = []
+        self._queue_changed()
         for info in infos:
             if info.id in self._index:
                 self._replace(info)
@@ -397,12 +442,26 @@ class DownloadTableModel(QAbstractTableModel):
         if row.info.state is not was:
             self._counts[was] -= 1
             self._counts[row.info.state] += 1
+        if "position" in fields or row.info.state is not was:
+            self._queue_changed()
         if "done" in fields:
             row.done = row.info.done
         if row.info.state not in ACTIVE_STATES:
             row.speed = 0.0
             self._moving.discard(download_id)
-        self._emit_rows([position], Column.NAME, Column.ADDED)
+        self._emit_rows([position], Column.NAME, LAST_COLUMN)
+
+    def apply_places(self, places: Sequence[QueuePlace]) -> None:
+        """Apply one ``moved`` event: new places in the queue, for thousands
+        of rows at once: one ``queueChanged``, no ``dataChanged`` per row."""
+        touched = []
+        for place in places:
+            position = self._index.get(place.id)
+            if position is not None:
+                self._rows[position].position = place.position
+                touched.append(position)
+        if touched:
+            self._queue_changed()
 
     def apply_progress(self, items: Sequence[ProgressItem]) -> None:
         """Apply one ``progress`` event: a download not mentioned has stopped
@@ -431,6 +490,7 @@ class DownloadTableModel(QAbstractTableModel):
         positions = [self._index[i] for i in ids if i in self._index]
         if not positions:
             return
+        self._queue_changed()
         for first, last in reversed(_contiguous(positions)):
             self.beginRemoveRows(QModelIndex(), first, last)
             for row in self._rows[first : last + 1]:
@@ -447,7 +507,7 @@ class DownloadTableModel(QAbstractTableModel):
         self._counts[self._rows[position].info.state] -= 1
         self._counts[info.state] += 1
         self._refill(self._rows[position], info)
-        self._emit_rows([position], Column.NAME, Column.ADDED)
+        self._emit_rows([position], Column.NAME, LAST_COLUMN)
 
     @staticmethod
     def _refill(row: Row, info: DownloadInfo) -> None:
@@ -455,6 +515,12 @@ class DownloadTableModel(QAbstractTableModel):
         row.set_info(info)
         row.done = info.done
         row.speed = 0.0
+
+    def _queue_changed(self) -> None:
+        """Places in the queue moved: the "#" cells repaint (and work them out
+        once, when one of them is painted); a table sorted by "#" sorts again."""
+        self._ranks = None
+        self.queueChanged.emit()
 
     def _recount(self) -> None:
         self._counts = collections.Counter(row.info.state for row in self._rows)

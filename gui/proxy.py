@@ -74,6 +74,7 @@ class DownloadFilterProxy(QAbstractProxyModel):
         source.rowsInserted.connect(self._on_rows_inserted)
         source.rowsAboutToBeRemoved.connect(self._on_rows_about_to_be_removed)
         source.dataChanged.connect(self._on_data_changed)
+        source.queueChanged.connect(self._on_queue_changed)
         self._rows = self._wanted()
         self._reindex()
 
@@ -203,6 +204,10 @@ class DownloadFilterProxy(QAbstractProxyModel):
             # A live column re-sorts at most once a RESORT_MS; a rename or a
             # state change that leaves the filter goes at once.
             self._update_timer.start(RESORT_MS if self._column in LIVE_COLUMNS else 0)
+
+    def _on_queue_changed(self) -> None:
+        if self._column == Column.QUEUE and not self._update_timer.isActive():
+            self._update_timer.start(0)
 
     def _out_of_order(self, position: int) -> bool:
         if self._column < 0:

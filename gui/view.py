@@ -1,4 +1,5 @@
-"""The table view: compact rows, whole-row selection, a hint when empty."""
+"""The table view: compact rows, whole-row selection, a hint when empty, and
+rows dragged into another place in the queue."""
 
 from __future__ import annotations
 
@@ -7,13 +8,28 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import (
     QAbstractItemModel,
+    QByteArray,
     QItemSelectionModel,
+    QMimeData,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     QRect,
     Qt,
+    Signal,
 )
-from PySide6.QtGui import QAccessible, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import (
+    QAccessible,
+    QDrag,
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -24,9 +40,11 @@ from PySide6.QtWidgets import (
 )
 
 from gui.delegate import ProgressDelegate
-from gui.model import Column
+from gui.model import ID_ROLE, Column
 
 log = logging.getLogger(__name__)
+
+ROWS_MIME = "application/x-greenget-download-ids"  # rows dragged within the table
 
 DEFAULT_WIDTHS: dict[Column, int] = {
     Column.NAME: 340,
@@ -35,6 +53,7 @@ DEFAULT_WIDTHS: dict[Column, int] = {
     Column.SPEED: 95,
     Column.ETA: 95,
     Column.ADDED: 140,
+    Column.QUEUE: 44,
 }
 
 
@@ -50,11 +69,16 @@ class NameDelegate(QStyledItemDelegate):
 
 class DownloadView(QTableView):
     """A ``QTableView`` set up for the queue; paints ``placeholder`` (centred,
-    in the palette's placeholder colour) while it shows no rows."""
+    in the palette's placeholder colour) while it shows no rows.  While
+    :meth:`set_reorderable`, the selected rows can be dragged to another
+    place: ``rowsDropped`` (their ids, and the shown row they go before)."""
+
+    rowsDropped = Signal(list, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._placeholder = ""
+        self._drop_line: int | None = None  # where dragged rows would land (viewport y)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -94,7 +118,80 @@ class DownloadView(QTableView):
         for column, width in DEFAULT_WIDTHS.items():
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.setColumnWidth(column, width)
+        header.moveSection(header.visualIndex(Column.QUEUE), 0)  # "#" first, as in IDM
         self.sortByColumn(Column.ADDED, Qt.SortOrder.AscendingOrder)
+
+    # ------------------------------------------------------------ dragging rows
+
+    def set_reorderable(self, on: bool) -> None:
+        """Let the rows be dragged into another order (the table shows the
+        queue's order), or not."""
+        self.setDragEnabled(on)
+        self.viewport().setAcceptDrops(on)
+
+    def selected_ids_mime(self) -> QMimeData:
+        """The selected downloads, as a drag carries them."""
+        ids = [index.data(ID_ROLE) for index in self.selectionModel().selectedRows()]
+        mime = QMimeData()
+        mime.setData(ROWS_MIME, QByteArray(",".join(map(str, ids)).encode()))
+        return mime
+
+    def startDrag(self, supportedActions: Qt.DropAction) -> None:
+        drag = QDrag(self)
+        drag.setMimeData(self.selected_ids_mime())
+        drag.exec(Qt.DropAction.MoveAction)
+        self._set_drop_line(None)
+
+    def _ours(self, event: QDragMoveEvent | QDropEvent) -> bool:
+        return self.dragEnabled() and event.mimeData().hasFormat(ROWS_MIME)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._ours(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()  # links dropped from elsewhere: the window's
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if not self._ours(event):
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        before = self._row_before(event.position().toPoint())
+        if before < self.model().rowCount():
+            self._set_drop_line(self.rowViewportPosition(before))
+        else:
+            last = before - 1
+            self._set_drop_line(self.rowViewportPosition(last) + self.rowHeight(last)
+                                if last >= 0 else 0)
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self._set_drop_line(None)
+        super().dragLeaveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self._set_drop_line(None)
+        if not self._ours(event):
+            event.ignore()
+            return
+        text = bytes(event.mimeData().data(ROWS_MIME).data()).decode()
+        ids = [int(part) for part in text.split(",") if part.isdigit()]
+        event.setDropAction(Qt.DropAction.MoveAction)
+        event.accept()
+        if ids:
+            self.rowsDropped.emit(ids, self._row_before(event.position().toPoint()))
+
+    def _row_before(self, point: QPoint) -> int:
+        """The shown row that rows dropped at ``point`` go before."""
+        row = self.rowAt(point.y())
+        if row < 0:
+            return self.model().rowCount() if point.y() > 0 else 0
+        middle = self.rowViewportPosition(row) + self.rowHeight(row) // 2
+        return row if point.y() < middle else row + 1
+
+    def _set_drop_line(self, y: int | None) -> None:
+        if y != self._drop_line:
+            self._drop_line = y
+            self.viewport().update()
 
     def dataChanged(
         self,
@@ -129,6 +226,11 @@ class DownloadView(QTableView):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
+        if self._drop_line is not None:
+            painter = QPainter(self.viewport())
+            painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Highlight), 2))
+            painter.drawLine(0, self._drop_line, self.viewport().width(), self._drop_line)
+            painter.end()
         model = self.model()
         if not self._placeholder or model is None or model.rowCount() > 0:
             return

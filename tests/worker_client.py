@@ -82,6 +82,11 @@ class WorkerProcess:
                 if item.id in self.downloads:
                     self.downloads[item.id] = dataclasses.replace(self.downloads[item.id],
                                                                   done=item.done)
+        elif isinstance(message, p.Moved):
+            for place in message.places:
+                if place.id in self.downloads:
+                    self.downloads[place.id] = dataclasses.replace(self.downloads[place.id],
+                                                                   position=place.position)
         elif isinstance(message, p.Removed):
             for download_id in message.ids:
                 self.downloads.pop(download_id, None)

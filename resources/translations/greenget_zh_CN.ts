@@ -4,212 +4,282 @@
 <context>
     <name>Actions</name>
     <message>
-        <location filename="../../gui/actions.py" line="69"/>
+        <location filename="../../gui/actions.py" line="76"/>
         <source>&amp;Add…</source>
         <translation>添加(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="70"/>
+        <location filename="../../gui/actions.py" line="77"/>
         <source>Add downloads (Ctrl+N)</source>
         <translation>添加下载 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="73"/>
+        <location filename="../../gui/actions.py" line="80"/>
         <source>&amp;Paste URLs</source>
         <translation>粘贴链接(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="74"/>
+        <location filename="../../gui/actions.py" line="81"/>
         <source>Queue every URL in the clipboard (Ctrl+V)</source>
         <translation>将剪贴板中的所有链接加入队列 (Ctrl+V)</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="77"/>
+        <location filename="../../gui/actions.py" line="84"/>
         <source>&amp;Resume</source>
         <translation>继续(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="78"/>
+        <location filename="../../gui/actions.py" line="85"/>
         <source>Resume the selected downloads</source>
         <translation>继续选中的下载</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="81"/>
+        <location filename="../../gui/actions.py" line="88"/>
         <source>Pa&amp;use</source>
         <translation>暂停(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="82"/>
+        <location filename="../../gui/actions.py" line="89"/>
         <source>Pause the selected downloads</source>
         <translation>暂停选中的下载</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="85"/>
+        <location filename="../../gui/actions.py" line="92"/>
         <source>Re&amp;try</source>
         <translation>重试(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="86"/>
+        <location filename="../../gui/actions.py" line="93"/>
         <source>Retry the failed downloads</source>
         <translation>重试失败的下载</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="89"/>
+        <location filename="../../gui/actions.py" line="96"/>
         <source>Re&amp;move…</source>
         <translation>移除(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="90"/>
+        <location filename="../../gui/actions.py" line="97"/>
         <source>Remove the selected downloads (Del)</source>
         <translation>移除选中的下载 (Del)</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="93"/>
+        <location filename="../../gui/actions.py" line="100"/>
         <source>Resume a&amp;ll</source>
         <translation>全部继续(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="94"/>
+        <location filename="../../gui/actions.py" line="101"/>
         <source>Resume every paused download</source>
         <translation>继续所有已暂停的下载</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="97"/>
+        <location filename="../../gui/actions.py" line="104"/>
         <source>Pause all</source>
         <translation>全部暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="98"/>
+        <location filename="../../gui/actions.py" line="105"/>
         <source>Pause every unfinished download</source>
         <translation>暂停所有未完成的下载</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="101"/>
+        <location filename="../../gui/actions.py" line="108"/>
         <source>&amp;Open</source>
         <translation>打开(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="102"/>
+        <location filename="../../gui/actions.py" line="109"/>
         <source>Open the downloaded file</source>
         <translation>打开下载的文件</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="105"/>
+        <location filename="../../gui/actions.py" line="112"/>
         <source>Open &amp;folder</source>
         <translation>打开文件夹(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="106"/>
+        <location filename="../../gui/actions.py" line="113"/>
         <source>Open the folder it is saved in</source>
         <translation>打开保存它的文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="109"/>
+        <location filename="../../gui/actions.py" line="116"/>
         <source>&amp;Copy URL</source>
         <translation>复制链接(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="110"/>
+        <location filename="../../gui/actions.py" line="117"/>
         <source>Copy the URLs</source>
         <translation>复制链接</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="113"/>
+        <location filename="../../gui/actions.py" line="120"/>
         <source>Refresh &amp;link…</source>
         <translation>更新链接(&amp;K)…</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="114"/>
+        <location filename="../../gui/actions.py" line="121"/>
         <source>Give the download a new link (when the old one expired); it carries on from its bytes</source>
         <translation>为下载提供新链接（旧链接过期时）；下载从已有数据处继续</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="121"/>
+        <location filename="../../gui/actions.py" line="128"/>
         <source>Speed l&amp;imit…</source>
         <translation>限速(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="122"/>
+        <location filename="../../gui/actions.py" line="129"/>
         <source>Limit the speed of the selected downloads</source>
         <translation>限制选中下载的速度</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="125"/>
+        <location filename="../../gui/actions.py" line="132"/>
         <source>Copy &amp;path</source>
         <translation>复制路径(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="126"/>
+        <location filename="../../gui/actions.py" line="133"/>
         <source>Copy where the files are saved</source>
         <translation>复制文件的保存位置</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="129"/>
+        <location filename="../../gui/actions.py" line="136"/>
         <source>Down&amp;load again</source>
         <translation>重新下载(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="130"/>
+        <location filename="../../gui/actions.py" line="137"/>
         <source>Download the selected links once more, under new names</source>
         <translation>以新名称再次下载所选链接</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="133"/>
+        <location filename="../../gui/actions.py" line="140"/>
         <source>P&amp;roperties</source>
         <translation>属性(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="134"/>
+        <location filename="../../gui/actions.py" line="141"/>
         <source>Show the details of the selected download</source>
         <translation>显示所选下载的详细信息</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="137"/>
+        <location filename="../../gui/actions.py" line="144"/>
         <source>Remove &amp;completed</source>
         <translation>移除已完成(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="138"/>
+        <location filename="../../gui/actions.py" line="145"/>
         <source>Remove every completed download from the list (the files stay)</source>
         <translation>从列表中移除所有已完成的下载（文件保留）</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="142"/>
+        <location filename="../../gui/actions.py" line="149"/>
+        <source>Move &amp;up</source>
+        <translation>上移(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="150"/>
+        <source>Move the selected downloads one place up in the queue (Ctrl+Up)</source>
+        <translation>将所选下载在队列中上移一位（Ctrl+Up）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="154"/>
+        <source>Move do&amp;wn</source>
+        <translation>下移(&amp;W)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="155"/>
+        <source>Move the selected downloads one place down in the queue (Ctrl+Down)</source>
+        <translation>将所选下载在队列中下移一位（Ctrl+Down）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="159"/>
+        <source>Move to &amp;top</source>
+        <translation>移到顶部(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="160"/>
+        <source>Start the selected downloads before every other waiting one (Ctrl+Home)</source>
+        <translation>让所选下载先于其他所有等待中的下载开始（Ctrl+Home）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="164"/>
+        <source>Move to &amp;bottom</source>
+        <translation>移到底部(&amp;B)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="165"/>
+        <source>Start the selected downloads after every other waiting one (Ctrl+End)</source>
+        <translation>让所选下载在其他所有等待中的下载之后开始（Ctrl+End）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="169"/>
+        <source>&amp;Start now</source>
+        <translation>立即开始(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="170"/>
+        <source>Start the selected downloads at once, even past the number of downloads at once</source>
+        <translation>立即开始所选下载，即使超过同时下载数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="174"/>
+        <source>Re&amp;name…</source>
+        <translation>重命名(&amp;N)…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="175"/>
+        <source>Give the download&apos;s file another name (F2)</source>
+        <translation>给下载的文件换一个名称（F2）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="178"/>
+        <source>&amp;Delete file…</source>
+        <translation>删除文件(&amp;D)…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="179"/>
+        <source>Remove the selected downloads and delete their files from the disk (Shift+Del)</source>
+        <translation>移除所选下载并从磁盘删除其文件（Shift+Del）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/actions.py" line="183"/>
         <source>Pause or resume</source>
         <translation>暂停或继续</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="143"/>
+        <location filename="../../gui/actions.py" line="184"/>
         <source>Pause the selected downloads, or resume them (Space)</source>
         <translation>暂停所选下载，或继续它们（空格键）</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="147"/>
+        <location filename="../../gui/actions.py" line="188"/>
         <source>Open or show details</source>
         <translation>打开或显示详细信息</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="148"/>
+        <location filename="../../gui/actions.py" line="189"/>
         <source>Open a completed file; show the details of any other download (Enter)</source>
         <translation>打开已完成的文件；其他下载则显示详细信息（回车键）</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="153"/>
+        <location filename="../../gui/actions.py" line="194"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="154"/>
+        <location filename="../../gui/actions.py" line="195"/>
         <source>Change Greenget&apos;s settings</source>
         <translation>更改 Greenget 的设置</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="157"/>
+        <location filename="../../gui/actions.py" line="198"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../gui/actions.py" line="158"/>
+        <location filename="../../gui/actions.py" line="199"/>
         <source>Quit Greenget</source>
         <translation>退出 Greenget</translation>
     </message>
@@ -414,42 +484,47 @@
 <context>
     <name>Columns</name>
     <message>
-        <location filename="../../gui/model.py" line="64"/>
+        <location filename="../../gui/model.py" line="70"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="65"/>
+        <location filename="../../gui/model.py" line="71"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="66"/>
+        <location filename="../../gui/model.py" line="72"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="67"/>
+        <location filename="../../gui/model.py" line="73"/>
         <source>Speed</source>
         <translation>速度</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="68"/>
+        <location filename="../../gui/model.py" line="74"/>
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="69"/>
+        <location filename="../../gui/model.py" line="75"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="70"/>
+        <location filename="../../gui/model.py" line="76"/>
         <source>Added</source>
         <translation>添加时间</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="296"/>
+        <location filename="../../gui/model.py" line="77"/>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <location filename="../../gui/model.py" line="325"/>
         <source>%1 of %2</source>
         <translation>%1 / %2</translation>
     </message>
@@ -570,22 +645,22 @@
 <context>
     <name>EngineClient</name>
     <message>
-        <location filename="../../gui/engine_client.py" line="229"/>
+        <location filename="../../gui/engine_client.py" line="231"/>
         <source>The download engine could not be started: %1</source>
         <translation>无法启动下载引擎：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_client.py" line="235"/>
+        <location filename="../../gui/engine_client.py" line="237"/>
         <source>The download engine crashed</source>
         <translation>下载引擎崩溃了</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_client.py" line="237"/>
+        <location filename="../../gui/engine_client.py" line="239"/>
         <source>The download engine stopped (exit status %1)</source>
         <translation>下载引擎已停止（退出状态 %1）</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_client.py" line="280"/>
+        <location filename="../../gui/engine_client.py" line="282"/>
         <source>The download engine (protocol %1) and this window (protocol %2) come from different versions of Greenget. Install Greenget again so that both are the same version.</source>
         <translation>下载引擎（协议 %1）与本窗口（协议 %2）来自不同版本的 Greenget。请重新安装 Greenget，使两者版本一致。</translation>
     </message>
@@ -909,7 +984,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/main_window.py" line="78"/>
+        <location filename="../../gui/main_window.py" line="79"/>
         <source>No downloads yet.
 
 Paste links with Ctrl+V, drop them here, or click Add.</source>
@@ -918,195 +993,195 @@ Paste links with Ctrl+V, drop them here, or click Add.</source>
 按 Ctrl+V 粘贴链接、把链接拖到这里，或点击“添加”。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="81"/>
+        <location filename="../../gui/main_window.py" line="82"/>
         <source>No downloads match the filter.</source>
         <translation>没有符合筛选条件的下载。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="128"/>
+        <location filename="../../gui/main_window.py" line="129"/>
         <source>Details</source>
         <translation>详细信息</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="175"/>
+        <location filename="../../gui/main_window.py" line="181"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="191"/>
+        <location filename="../../gui/main_window.py" line="197"/>
         <source>Filter by name or URL  (Ctrl+F)</source>
         <translation>按名称或链接筛选  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="192"/>
+        <location filename="../../gui/main_window.py" line="198"/>
         <source>Filter</source>
         <translation>筛选</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="198"/>
+        <location filename="../../gui/main_window.py" line="204"/>
         <source>Show downloads in this state</source>
         <translation>显示处于此状态的下载</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="199"/>
+        <location filename="../../gui/main_window.py" line="205"/>
         <source>State filter</source>
         <translation>状态筛选</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="239"/>
+        <location filename="../../gui/main_window.py" line="246"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="242"/>
+        <location filename="../../gui/main_window.py" line="249"/>
         <source>&amp;Import list…</source>
         <translation>导入列表(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="244"/>
+        <location filename="../../gui/main_window.py" line="251"/>
         <source>&amp;Export list…</source>
         <translation>导出列表(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="245"/>
+        <location filename="../../gui/main_window.py" line="252"/>
         <source>Export the selected downloads, or all of them</source>
         <translation>导出所选下载，未选择时导出全部</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="251"/>
+        <location filename="../../gui/main_window.py" line="258"/>
         <source>&amp;Downloads</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="261"/>
+        <location filename="../../gui/main_window.py" line="271"/>
         <source>&amp;View</source>
         <translation>查看(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="263"/>
+        <location filename="../../gui/main_window.py" line="273"/>
         <source>&amp;Details</source>
         <translation>详细信息(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="265"/>
+        <location filename="../../gui/main_window.py" line="275"/>
         <source>Show or hide the details of the selected download</source>
         <translation>显示或隐藏选中下载的详细信息</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="267"/>
+        <location filename="../../gui/main_window.py" line="277"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="268"/>
+        <location filename="../../gui/main_window.py" line="278"/>
         <source>&amp;About Greenget</source>
         <translation>关于 Greenget(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="396"/>
+        <location filename="../../gui/main_window.py" line="408"/>
         <source>Downloads carry on here. Quit from this icon&apos;s menu.</source>
         <translation>下载会在这里继续。要退出，请使用此图标的菜单。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="443"/>
+        <location filename="../../gui/main_window.py" line="455"/>
         <source>%Ln active</source>
         <translation>
             <numerusform>%Ln 个进行中</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="444"/>
+        <location filename="../../gui/main_window.py" line="456"/>
         <source>%Ln queued</source>
         <translation>
             <numerusform>%Ln 个排队中</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="448"/>
+        <location filename="../../gui/main_window.py" line="460"/>
         <source>%Ln scheduled</source>
         <translation>
             <numerusform>%Ln 个定时等待</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="450"/>
+        <location filename="../../gui/main_window.py" line="462"/>
         <source>%Ln paused</source>
         <translation>
             <numerusform>%Ln 个已暂停</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="452"/>
+        <location filename="../../gui/main_window.py" line="464"/>
         <source>%Ln failed</source>
         <translation>
             <numerusform>%Ln 个失败</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="453"/>
+        <location filename="../../gui/main_window.py" line="465"/>
         <source>%Ln completed</source>
         <translation>
             <numerusform>%Ln 个已完成</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="485"/>
+        <location filename="../../gui/main_window.py" line="497"/>
         <source>Adding %n download…</source>
         <translation>
             <numerusform>正在添加 %n 个下载…</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="487"/>
+        <location filename="../../gui/main_window.py" line="499"/>
         <source>Adding %n downloads…</source>
         <translation>
             <numerusform>正在添加 %n 个下载…</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="526"/>
+        <location filename="../../gui/main_window.py" line="538"/>
         <source>There are no http(s) links in the clipboard.</source>
         <translation>剪贴板中没有 http(s) 链接。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="591"/>
+        <location filename="../../gui/main_window.py" line="603"/>
         <source>Only http(s) links can be downloaded.</source>
         <translation>只能下载 http(s) 链接。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="643"/>
+        <location filename="../../gui/main_window.py" line="657"/>
         <source>About Greenget</source>
         <translation>关于 Greenget</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="645"/>
+        <location filename="../../gui/main_window.py" line="659"/>
         <source>A download manager that resumes after any crash.</source>
         <translation>一款在任何崩溃后都能继续下载的下载管理器。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="647"/>
+        <location filename="../../gui/main_window.py" line="661"/>
         <source>Protocol %1.</source>
         <translation>协议版本 %1。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="696"/>
+        <location filename="../../gui/main_window.py" line="710"/>
         <source>Download the copied link %1?</source>
         <translation>下载复制的链接 %1？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="698"/>
+        <location filename="../../gui/main_window.py" line="712"/>
         <source>Download the %n copied links?</source>
         <translation>
             <numerusform>下载复制的 %n 个链接？</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="701"/>
+        <location filename="../../gui/main_window.py" line="715"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="726"/>
+        <location filename="../../gui/main_window.py" line="740"/>
         <source>%1 requests could not be carried out. The last: %2</source>
         <translation>有 %1 个请求无法执行。最后一个：%2</translation>
     </message>
@@ -1270,6 +1345,38 @@ Paste links with Ctrl+V, drop them here, or click Add.</source>
         <location filename="../../gui/prompts.py" line="91"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
+    </message>
+</context>
+<context>
+    <name>QueueCommands</name>
+    <message>
+        <location filename="../../gui/queue_commands.py" line="131"/>
+        <source>Rename</source>
+        <translation>重命名</translation>
+    </message>
+    <message>
+        <location filename="../../gui/queue_commands.py" line="132"/>
+        <source>New name for “%1”:</source>
+        <translation>“%1”的新名称：</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/queue_commands.py" line="143"/>
+        <source>Remove %n download from the list and delete its file from the disk?</source>
+        <translation>
+            <numerusform>从列表中移除 %n 个下载并从磁盘删除其文件？</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/queue_commands.py" line="145"/>
+        <source>Remove %n downloads from the list and delete their files from the disk?</source>
+        <translation>
+            <numerusform>从列表中移除 %n 个下载并从磁盘删除其文件？</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gui/queue_commands.py" line="148"/>
+        <source>Delete files</source>
+        <translation>删除文件</translation>
     </message>
 </context>
 <context>

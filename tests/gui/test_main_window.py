@@ -227,8 +227,9 @@ def test_context_menu_offers_the_actions(qtbot, make_window) -> None:
     menu = QApplication.activePopupWidget()
     texts = [a.text().replace("&", "") for a in menu.actions() if not a.isSeparator()]
     assert texts == [
-        "Open", "Open folder", "Copy URL", "Copy path", "Resume", "Pause", "Retry",
-        "Download again", "Refresh link…", "Speed limit…", "Properties", "Remove…",
+        "Open", "Open folder", "Copy URL", "Copy path", "Start now", "Resume", "Pause", "Retry",
+        "Download again", "Move up", "Move down", "Move to top", "Move to bottom", "Rename…",
+        "Refresh link…", "Speed limit…", "Properties", "Remove…", "Delete file…",
     ]
     menu.close()
 
@@ -354,7 +355,7 @@ def test_column_chooser_on_the_header_is_remembered(qtbot, make_window) -> None:
     header.customContextMenuRequested.emit(QPoint(5, 5))
     menu = window.column_menu
     texts = [a.text() for a in menu.actions()]
-    assert texts == ["Size", "Progress", "Speed", "Time left", "Status", "Added"]
+    assert texts == ["Size", "Progress", "Speed", "Time left", "Status", "Added", "#"]
     assert all(a.isChecked() for a in menu.actions())
     menu.actions()[texts.index("Added")].trigger()
     menu.close()
