@@ -63,7 +63,7 @@ class Column(enum.IntEnum):
 
 
 LAST_COLUMN = Column(len(Column) - 1)
-WAITING = frozenset({State.QUEUED, State.PAUSED})  # what the queue's order is about
+WAITING = frozenset({State.QUEUED, State.SCHEDULED, State.PAUSED})  # what the queue orders
 
 # QT_TRANSLATE_NOOP returns its text; PySide6's stubs say object.
 HEADERS = cast(dict[Column, str], {  # translated in headerData
