@@ -99,6 +99,13 @@ class DiskIO(Protocol):
         """Delete the file ``path`` (``FileNotFoundError`` if it is not there)."""
         ...
 
+    def link_new(self, source: Path, target: Path) -> None:
+        """Give ``source`` the second name ``target`` (a hard link), never
+        replacing an existing ``target`` (``FileExistsError``); another
+        ``OSError`` where the two are on different file systems or the file
+        system has no hard links."""
+        ...
+
     def sync_directory(self, path: Path) -> None:
         """Make the names created, moved or removed in ``path`` durable."""
         ...
@@ -201,6 +208,9 @@ class PosixIO:
     def remove(self, path: Path) -> None:
         os.unlink(path)
 
+    def link_new(self, source: Path, target: Path) -> None:
+        os.link(source, target, follow_symlinks=False)
+
     def sync_directory(self, path: Path) -> None:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
         try:
@@ -288,6 +298,11 @@ class PortableIO:
 
     def remove(self, path: Path) -> None:
         os.unlink(path)
+
+    def link_new(self, source: Path, target: Path) -> None:
+        if not hasattr(os, "link"):
+            raise OSError(errno.ENOTSUP, "no hard links here", str(target))
+        os.link(source, target)  # NTFS has hard links; FAT refuses (then callers copy)
 
     def sync_directory(self, path: Path) -> None:
         """Windows cannot open a folder to sync it; NTFS journals its names."""

@@ -20,18 +20,20 @@ import shutil
 import stat
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, TypeVar, cast
 from urllib.parse import urlsplit
 
 import gevent
+import gevent.event
+import gevent.lock
 import gevent.pool
 import requests
 import urllib3
 
-from engine import filenames, hls, media, naming, retries, segments
+from engine import categories, filenames, hls, media, naming, retries, segments
 from engine.body import ReadBudget, ReadBuffer, body_reader
 from engine.checksums import SIDECAR
 from engine.http import (
@@ -145,6 +147,11 @@ class Download:
         self._source = record.url
         self._headers = record.headers
         self._title = ""  # a media page's, for the file's name
+        # Moving the file to another folder: writes wait while this is clear,
+        # and finishing (or a move) holds the lock.
+        self._writable = gevent.event.Event()
+        self._writable.set()
+        self._disk = gevent.lock.Semaphore()
 
     # ------------------------------------------------------------ public
 
@@ -187,6 +194,23 @@ class Download:
             self._part.flush()
         except OSError as exc:
             log.warning("could not flush download %d: %s", self.record.id, exc)
+
+    @property
+    def part(self) -> PartFile | None:
+        """The open ``.part`` (``None`` before a name is reserved)."""
+        return self._part
+
+    @contextlib.contextmanager
+    def paused_for_move(self) -> Iterator[None]:
+        """Hold the file still while it is moved to another folder: wait for
+        a finish in progress to end, then hold writes back until the block
+        is left (the connections wait; nothing is lost)."""
+        with self._disk:
+            self._writable.clear()
+            try:
+                yield
+            finally:
+                self._writable.set()
 
     # ------------------------------------------------------------ phases
 
@@ -251,7 +275,8 @@ class Download:
                 self.ctx.update(record, resumable=False, pieces=True, durable=True)
                 assert self._part is not None
                 self._part.empty(record.size)  # only once the store forgot its bytes
-        self._finish()
+        with self._disk:
+            self._finish()
 
     def _part_path(self) -> Path:
         return part_path(Path(self.record.directory), self.record.name)
@@ -299,13 +324,12 @@ class Download:
         if size is not None:
             self._check_cap(size)
         ranges = "bytes" in response.headers.get("Accept-Ranges", "").lower()
-        directory = Path(record.directory)
-        if not restart:
-            directory.mkdir(parents=True, exist_ok=True)
         if restart:
             name = record.name
         else:  # a new download, or its .part vanished: start over under that name if free
             wanted = record.name or self._wanted_name(response)
+            directory = self._sorted_folder(wanted, response.headers.get("Content-Type"))
+            directory.mkdir(parents=True, exist_ok=True)
             self._part = PartFile.reserve(directory, wanted)
             name = self._part.name
         decoded = _encoded(response)
@@ -320,7 +344,7 @@ class Download:
         # Starting over, the store forgets the old bytes (durably) before the disk
         # does: a power cut between the two must not leave counts over emptied space.
         self.ctx.update(record, name=name, size=size, error="", error_code="",
-                        checksum=checksum,
+                        checksum=checksum, directory=record.directory, category=record.category,
                         final_url=response.url, validators=validators_of(response),
                         decoded=decoded, resumable=resumable, pieces=True, durable=restart)
         if restart:
@@ -330,6 +354,18 @@ class Download:
         log.info("download %d: %s -> %s (%s bytes, %d pieces)", record.id,
                  redact(response.url), name, size, len(record.pieces))
         return response
+
+    def _sorted_folder(self, name: str, content_type: str | None) -> Path:
+        """The folder the file goes into, its category decided (once: a
+        category already chosen, by a person or an earlier run, stays)."""
+        record, settings = self.record, self.ctx.settings
+        if not record.category:
+            record.category = categories.classify(name, content_type, settings.category_rules)
+            if record.category_root is not None:
+                record.directory = categories.folder(
+                    record.category_root, record.category, dated=settings.dated_folders,
+                    added=record.added)
+        return Path(record.directory)
 
     def _probe(self) -> requests.Response:
         self.ctx.sessions.ensure_pool(self._connections() * self.ctx.settings.max_active)
@@ -556,6 +592,8 @@ class Download:
             raise network_error(exc) from exc
 
     def _write(self, part: PartFile, data: bytes | memoryview, offset: int) -> None:
+        if not self._writable.is_set():  # the file is being moved: wait, then write there
+            self._writable.wait()
         try:
             part.write(data, offset)
         except OSError as exc:
@@ -655,24 +693,29 @@ class Download:
                 url, text = variant, self._with_retries(lambda: self._get_playlist(variant))
             fragments = hls.fragments(text, url)
             stem = Path(self._wanted_name(probe, headers=False)).stem
-            self._reserve_stream(stem + hls.suffix(fragments), url)
+            self._reserve_stream(stem + hls.suffix(fragments), url,
+                                 probe.headers.get("Content-Type"))
             log.info("download %d: HLS %s, %d fragments -> %s", record.id, redact(url),
                      len(fragments), record.name)
         else:
             url = record.final_url or record.url
             fragments = hls.fragments(resumed, url)
         self._fetch_fragments(fragments, url)
-        self._finish(note=self._remux())
+        with self._disk:  # the remux and the rename see one folder
+            self._finish(note=self._remux())
 
-    def _reserve_stream(self, name: str, url: str) -> None:
-        """Create the ``.part`` that fragments are appended to, and record it."""
+    def _reserve_stream(self, name: str, url: str, content_type: str | None = None, *,
+                        final: str = "") -> None:
+        """Create the ``.part`` that fragments are appended to, and record it;
+        the category is the ``final`` file's (``name``'s when not given)."""
         record = self.record
-        directory = Path(record.directory)
+        directory = self._sorted_folder(final or name, content_type)
         directory.mkdir(parents=True, exist_ok=True)
         self._part = PartFile.reserve(directory, name)
         record.pieces = []
         self.ctx.update(record, name=self._part.name, size=None, error="", error_code="",
-                        final_url=url, resumable=False, decoded=False, pieces=True)
+                        final_url=url, resumable=False, decoded=False, pieces=True,
+                        directory=record.directory, category=record.category)
         self._part.sync_name()
 
     def _fetch_fragments(self, fragments: list[hls.Fragment], url: str) -> None:
@@ -750,14 +793,16 @@ class Download:
                   for stream in streams]
         stem = Path(self._wanted_name(None, headers=False)).stem
         if fresh:
-            self._reserve_stream(f"{stem}.{record.media.replace('+', '-')}", record.url)
+            self._reserve_stream(f"{stem}.{record.media.replace('+', '-')}", record.url,
+                                 final=stem + media.container(streams))
             log.info("download %d: %d formats of %s (%s) -> %s", record.id, len(streams),
                      redact(record.url), record.media, record.name)
         else:
             self._part = PartFile.open(Path(record.directory), record.name)
         self._fetch_fragments([f for track in tracks for f in track], streams[0].url)
-        self._merge(ffmpeg, streams, tracks, stem + media.container(streams))
-        self._finish()
+        with self._disk:  # the merge and the rename see one folder
+            self._merge(ffmpeg, streams, tracks, stem + media.container(streams))
+            self._finish()
 
     def _stream_fragments(self, stream: media.Stream) -> list[hls.Fragment]:
         """What to fetch of one format: an HLS stream's fragments, or a file

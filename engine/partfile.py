@@ -47,7 +47,7 @@ class PartFile:
 
     def sync_name(self) -> None:
         """Make the ``.part``'s name durable (the store will count bytes in it)."""
-        _sync_directory(self.directory)
+        sync_folder(self.directory)
 
     @property
     def path(self) -> Path:
@@ -125,8 +125,17 @@ class PartFile:
         return that name."""
         assert self._file is None, "close the .part before renaming it"
         final = filenames.finish(self.directory, self.name)
-        _sync_directory(self.directory)  # before the store calls it completed
+        sync_folder(self.directory)  # before the store calls it completed
         return final
+
+    def relocated(self, directory: Path, name: str, *, reopen: bool) -> None:
+        """The ``.part`` is ``<directory>/<name>.part`` now.  With ``reopen``
+        (it was copied, not linked) an open file is opened again there, so
+        the writes that follow go into the new copy."""
+        self.directory, self.name = directory, name
+        if reopen and self._file is not None:
+            self._file.close()
+            self._file = diskio.current().open(self.path)
 
     def _opened(self) -> diskio.File:
         if self._file is None:
@@ -181,7 +190,7 @@ class FolderSyncs:
 _FOLDER_SYNCS = FolderSyncs()
 
 
-def _sync_directory(directory: Path) -> None:
+def sync_folder(directory: Path) -> None:
     """Make the names created or moved in ``directory`` survive a power cut."""
     _FOLDER_SYNCS.sync(directory)
 

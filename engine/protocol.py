@@ -131,6 +131,8 @@ class ErrorCode(enum.StrEnum):
     NAME_TAKEN = "name-taken"  # a rename onto a name already in the folder
     PORT = "port"  # the JSON-RPC endpoint cannot listen
     BAD_SCHEDULE = "bad-schedule"  # a day or time out of range
+    BAD_CATEGORY = "bad-category"  # no such category, or category lists that cannot be used
+    MOVE = "move"  # a download's file could not be moved (it stays where it was)
     # Starting.
     ALREADY_RUNNING = "already-running"  # another worker uses the state folder
     STATE_FOLDER = "state-folder"  # the state folder cannot be used
@@ -202,6 +204,17 @@ class MediaFormat:
 
 
 @dataclass(frozen=True)
+class CategoryRule:
+    """Which files belong to one category (see :mod:`engine.categories`):
+    ``category`` is one of its values (``"video"``); ``extensions`` lower
+    case without the dot; ``mime_types`` lower case, ``*`` a wildcard."""
+
+    category: str
+    extensions: tuple[str, ...] = ()
+    mime_types: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class DownloadInfo:
     """Everything the client shows about one download.
 
@@ -217,6 +230,8 @@ class DownloadInfo:
     ``position`` orders the queue: waiting (queued and paused) downloads start
     in ascending position; only the order means something, not the numbers.
     ``open_when_done``: as given with ``add`` (the window acts on it).
+    ``category`` is the download's category (an :class:`engine.categories.Category`
+    value), decided once its name and type are known (empty before).
     """
 
     id: int
@@ -238,6 +253,7 @@ class DownloadInfo:
     error_code: str = ""
     position: int = 0
     open_when_done: bool = False
+    category: str = ""
 
 
 @dataclass(frozen=True)
@@ -391,6 +407,12 @@ class SetOptions(Message):
     before a download fails.  ``max_file_size``: bytes; a bigger file (or an
     endless stream) fails instead of filling the disk (0 removes the cap).
     ``directory``: where downloads go when a request names no folder (RPC).
+    ``sort_by_category``: downloads added from now on go into their
+    category's folder under the folder they were added to, once their name
+    and type are known (off unless turned on).  ``dated_folders``: into a
+    subfolder for the month they were added (``Video/2026-12``).
+    ``category_rules``: the extensions and MIME types of the categories named
+    (the others keep theirs).
     ``proxy``: ``"system"`` (the environment's proxy settings), ``"none"``, or
     a proxy URL (``http://``, ``https://``, ``socks5://`` … with optional
     ``user:password@``; credentials are never logged).
@@ -408,6 +430,25 @@ class SetOptions(Message):
     max_file_size: int | None = None
     directory: str | None = None
     proxy: str | None = None
+    sort_by_category: bool | None = None
+    dated_folders: bool | None = None
+    category_rules: tuple[CategoryRule, ...] | None = None
+
+
+@dataclass(frozen=True)
+class SetCategory(Message):
+    """Move downloads ``ids`` into ``category``'s folder, under the download
+    folder they were sorted into (or their own folder, if they were not).
+    The file moves with them: a finished file, or the ``.part`` of an
+    unfinished one (a running download pauses its writes meanwhile and goes
+    on).  Nothing is replaced: a name taken in the new folder gets the next
+    free ``name (1).ext``.  Answered with ``changed`` (``directory``,
+    ``category``, ``name``, ``path``); a download whose file cannot be moved
+    keeps it where it was and gets an ``error`` (code ``move``) saying why."""
+
+    TYPE: ClassVar[str] = "set_category"
+    ids: tuple[int, ...]
+    category: str
 
 
 @dataclass(frozen=True)
@@ -715,8 +756,8 @@ class Error(Message):
 COMMANDS: dict[str, type[Message]] = {
     cls.TYPE: cls
     for cls in (Add, Pause, Resume, Retry, Remove, Move, StartNow, Rename, SetUrl, SetOptions,
-                SetDownloadOptions, SetRpc, GetSegments, GetMedia, Shutdown, SetSchedule,
-                CancelWhenDone)
+                SetDownloadOptions, SetCategory, SetRpc, GetSegments, GetMedia, Shutdown,
+                SetSchedule, CancelWhenDone)
 }
 EVENTS: dict[str, type[Message]] = {
     cls.TYPE: cls

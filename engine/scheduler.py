@@ -23,7 +23,8 @@ from typing import Any, TypeVar
 import gevent
 from gevent.event import Event
 
-from engine import diskio, media, protocol, queue_order
+from engine import categories, diskio, media, protocol, queue_order, relocate
+from engine.categories import Category
 from engine.checksums import parse_checksum
 from engine.download import Context, Download
 from engine.filenames import PART_SUFFIX, name_problem
@@ -91,6 +92,7 @@ class Scheduler:
         self.slow_limit: int | None = None  # the slow hours' overall limit, while in force
         self.on_state: Callable[[Record], None] = lambda _record: None  # after a state change
         self._next: list[tuple[int, int]] = []  # heap of (position, id); stale ones skipped
+        self._moving: set[int] = set()  # downloads whose file is being moved: not started
         self.idle = Event()  # set while nothing runs or waits
         self._loops: list[gevent.Greenlet] = []
         self._stopping = False
@@ -106,6 +108,7 @@ class Scheduler:
             protocol.SetUrl: self._on_set_url,
             protocol.SetOptions: self._on_set_options,
             protocol.SetDownloadOptions: self._on_set_download_options,
+            protocol.SetCategory: self._on_set_category,
             protocol.GetSegments: self._on_get_segments,
             protocol.GetMedia: self._on_get_media,
         }
@@ -197,6 +200,7 @@ class Scheduler:
             speed_limit=speed_limit or None, checksum=checksum,
             headers=parse_headers(options.headers), media=options.media,
             open_when_done=options.open_when_done,
+            category_root=directory if self.settings.sort_by_category else None,
         )
         for record in added:
             self._remember(record)
@@ -313,6 +317,17 @@ class Scheduler:
             self.sessions.use_proxy(message.proxy)
         if message.max_file_size is not None:
             settings.max_file_size = message.max_file_size or None
+        if message.category_rules is not None:
+            problem = categories.check_rules(message.category_rules)
+            if problem:
+                raise CommandError(problem, E.BAD_CATEGORY)
+            given = {rule.category: rule for rule in message.category_rules}
+            settings.category_rules = tuple(given.get(rule.category, rule)
+                                            for rule in settings.category_rules)
+        if message.sort_by_category is not None:
+            settings.sort_by_category = message.sort_by_category
+        if message.dated_folders is not None:
+            settings.dated_folders = message.dated_folders
         for name in ("read_timeout", "retry_delay", "retry_delay_max", "max_retries"):
             value = getattr(message, name)
             if value is not None:
@@ -338,6 +353,71 @@ class Scheduler:
                 changes["connections"] = message.connections
             if changes:
                 self.apply(record, changes)
+
+    def _on_set_category(self, message: protocol.SetCategory) -> None:
+        try:
+            category = Category(message.category)
+        except ValueError:
+            raise CommandError(f"There is no category {message.category!r}.",
+                               E.BAD_CATEGORY) from None
+        for record in self._targets(message.ids, False, frozenset(State)):
+            self._moving.add(record.id)
+            try:
+                self._move_to_category(record, category)
+            except OSError as exc:
+                where = record.path or record.directory
+                reason = exc.strerror or str(exc)
+                log.warning("could not move download %d (%s): %s", record.id, where, reason)
+                self.emit(protocol.Error(
+                    f"{record.name or redact(record.url)} stays in {record.directory}: "
+                    f"it could not be moved to {categories.FOLDERS[category]} ({reason}).",
+                    code=E.MOVE, command=message.TYPE))
+            finally:
+                self._moving.discard(record.id)
+        self._start_queued()
+
+    def _move_to_category(self, record: Record, category: Category) -> None:
+        """Move ``record``'s file into ``category``'s folder (see
+        :mod:`engine.relocate` for the order that keeps a crash safe)."""
+        root = record.category_root or record.directory
+        folder = categories.folder(root, category, dated=self.settings.dated_folders,
+                                   added=record.added)
+        placed: dict[str, object] = {"category": category.value, "category_root": root}
+        if os.path.normpath(folder) == os.path.normpath(record.directory) or not record.name:
+            self.apply(record, {"directory": folder, **placed}, durable=True)  # no file yet
+            return
+        running = self.running.get(record.id)
+        if running is None:
+            self._move_resting_file(record, folder, placed)
+            return
+        download = running.download
+        with download.paused_for_move():
+            part = download.part
+            if (self.running.get(record.id) is not running or record.state not in ACTIVE_STATES
+                    or part is None or not part.is_open):
+                # It ended (or has no file open) while the move waited for its finish.
+                self._move_resting_file(record, folder, placed)
+                return
+            counts = download.checkpoint_counts()
+            download.flush()  # every byte counted is in the file that moves
+            moved = relocate.move(part.path, Path(folder), record.name, unfinished=True)
+            self.store.checkpoint({record.id: counts})
+            self.apply(record, {"directory": folder, "name": moved.name, **placed}, durable=True)
+            part.relocated(Path(folder), moved.name, reopen=moved.copied)
+        moved.forget_source()
+        log.info("download %d moved while running to %s", record.id, folder)
+
+    def _move_resting_file(self, record: Record, folder: str, placed: dict[str, object]) -> None:
+        """Move a download that is not running: its finished file or its ``.part``."""
+        source = Path(record.path)
+        if not source.exists():  # nothing on disk (yet, or any more): only the folder changes
+            self.apply(record, {"directory": folder, **placed}, durable=True)
+            return
+        moved = relocate.move(source, Path(folder), record.name,
+                              unfinished=record.state is not State.COMPLETED)
+        self.apply(record, {"directory": folder, "name": moved.name, **placed}, durable=True)
+        moved.forget_source()
+        log.info("download %d moved to %s", record.id, folder)
 
     def _on_get_segments(self, message: protocol.GetSegments) -> None:
         record = self.records.get(message.id)
@@ -450,11 +530,17 @@ class Scheduler:
         if self._stopping:
             return
         room = max(0, self.settings.max_active - len(self.running)) if self.hours_open else 0
+        held = []
         while room > 0 and self._next:
             position, download_id = heapq.heappop(self._next)
             if download_id in self._queued and position == self.records[download_id].position:
+                if download_id in self._moving:  # its file is moving: after that
+                    held.append((position, download_id))
+                    continue
                 self._launch(self.records[download_id])
                 room -= 1
+        for entry in held:
+            heapq.heappush(self._next, entry)
         if self.running or self._queued or self._scheduled:
             self.idle.clear()
         else:

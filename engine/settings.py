@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from engine.categories import DEFAULT_RULES
+from engine.protocol import CategoryRule
+
 KiB = 1024
 MiB = 1024 * KiB
 MAX_CONNECTIONS = 32  # per download
@@ -39,6 +42,9 @@ class Settings:
     proxy: str = "system"  # "system", "none" or a proxy URL
     chunk_size: int = 1 * MiB
     min_piece: int = 1 * MiB
+    sort_by_category: bool = False  # new downloads go into their category's folder
+    dated_folders: bool = False  # ... and into a subfolder for the month they were added
+    category_rules: tuple[CategoryRule, ...] = DEFAULT_RULES
 
     def backoff(self, attempt: int, retry_after: float | None = None) -> float:
         """Seconds to wait before try ``attempt`` (1-based): doubling, capped,

@@ -26,7 +26,7 @@ from engine.urls import redact
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 _SCHEMA = """
 CREATE TABLE downloads (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -50,7 +50,9 @@ CREATE TABLE downloads (
     headers TEXT NOT NULL DEFAULT '{}',
     position INTEGER NOT NULL DEFAULT 0,
     media TEXT NOT NULL DEFAULT '',
-    open_when_done INTEGER NOT NULL DEFAULT 0
+    open_when_done INTEGER NOT NULL DEFAULT 0,
+    category TEXT NOT NULL DEFAULT '',
+    category_root TEXT
 );
 CREATE TABLE segments (
     download_id INTEGER NOT NULL REFERENCES downloads(id) ON DELETE CASCADE,
@@ -100,6 +102,10 @@ class Record:
     position: int = 0  # in the queue: the waiting downloads start in this order (queue_order)
     media: str = ""  # the formats chosen of a page or stream (DownloadOptions.media)
     open_when_done: bool = False  # the window opens the file when it completes
+    category: str = ""  # an engine.categories.Category value, once decided
+    # The folder whose category folders this download is sorted into (None:
+    # it stays in ``directory`` until a person moves it to a category).
+    category_root: str | None = None
     # Runtime only: a refreshed link must prove it serves the same file.
     verify_new_source: bool = False
 
@@ -122,14 +128,14 @@ class Record:
             connections=self.connections, speed_limit=self.speed_limit, checksum=self.checksum,
             final_url=redact(self.final_url or ""), etag=self.validators.etag or "",
             last_modified=self.validators.last_modified or "", position=self.position,
-            open_when_done=self.open_when_done,
+            open_when_done=self.open_when_done, category=self.category,
         )
 
 
 _COLUMNS = ("url", "directory", "state", "name", "requested_name", "final_url", "size",
             "etag", "last_modified", "resumable", "decoded", "error", "error_code", "added",
             "connections", "speed_limit", "checksum", "headers", "position",
-            "media", "open_when_done")
+            "media", "open_when_done", "category", "category_root")
 
 
 _UPDATE = f"UPDATE downloads SET {', '.join(f'{c}=:{c}' for c in _COLUMNS)} WHERE id=:id"
@@ -147,6 +153,7 @@ def _row(record: Record) -> dict[str, object]:
         "speed_limit": record.speed_limit, "checksum": record.checksum,
         "headers": json.dumps(record.headers), "position": record.position,
         "media": record.media, "open_when_done": int(record.open_when_done),
+        "category": record.category, "category_root": record.category_root,
     }
 
 
@@ -216,6 +223,12 @@ class Store:
             self._db.executescript(
                 "BEGIN IMMEDIATE; ALTER TABLE downloads ADD COLUMN open_when_done INTEGER "
                 "NOT NULL DEFAULT 0; PRAGMA user_version=5; COMMIT;")
+            version = 5
+        if version == 5:  # 6: the category, and the folder sorted into
+            self._db.executescript(
+                "BEGIN IMMEDIATE; ALTER TABLE downloads ADD COLUMN category TEXT NOT NULL "
+                "DEFAULT ''; ALTER TABLE downloads ADD COLUMN category_root TEXT; "
+                "PRAGMA user_version=6; COMMIT;")
 
     @contextlib.contextmanager
     def _transaction(self, *, durable: bool = False) -> Iterator[None]:
@@ -334,5 +347,6 @@ class Store:
                 headers=json.loads(values["headers"] or "{}"),
                 pieces=pieces.get(values["id"], []), position=values["position"],
                 media=values["media"], open_when_done=bool(values["open_when_done"]),
+                category=values["category"], category_root=values["category_root"],
             ))
         return records

@@ -9,6 +9,9 @@ with what a test may ask for through the environment:
 * ``GREENGET_TEST_CLOCK``: a path; the schedule reads Unix time from that
   file (written by the test, :class:`tests.engine.fake_clock.FileClock`)
   instead of the system clock, in the zone ``TZ`` names.
+* ``GREENGET_TEST_SLOW_COPY``: seconds a copy between file systems
+  (:mod:`engine.relocate`) waits after its last byte, so that writes arriving
+  meanwhile would be lost if they were not held back.
 * ``GREENGET_TEST_JOURNAL``: a path; every disk operation, store commit,
   download announced, asked to be removed and announced removed is recorded
   and written there when the worker ends (:mod:`tests.engine.powercut`).
@@ -21,12 +24,14 @@ monkey.patch_all()
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
-from engine import protocol, scheduler, worker
+from engine import diskio, protocol, relocate, scheduler, worker
 from tests.engine import fake_clock, powercut
 
 SETTINGS_ENV = "GREENGET_TEST_SETTINGS"
+SLOW_COPY_ENV = "GREENGET_TEST_SLOW_COPY"
 
 
 def _override_settings(overrides: dict[str, object]) -> None:
@@ -69,7 +74,19 @@ def _record_removals_asked(journal: powercut.Journal) -> None:
     scheduler.Scheduler.handle_now = recorded_handle_now  # type: ignore[method-assign]
 
 
+def _slow_copies(seconds: float) -> None:
+    copy = relocate._copy_into
+
+    def slow_copy(source: Path, target: diskio.File) -> None:
+        copy(source, target)
+        time.sleep(seconds)  # in the copying thread; the hub goes on
+
+    relocate._copy_into = slow_copy
+
+
 def main() -> int:
+    if os.environ.get(SLOW_COPY_ENV):
+        _slow_copies(float(os.environ[SLOW_COPY_ENV]))
     clock_path = os.environ.get(fake_clock.CLOCK_ENV)
     if clock_path:
         worker.SystemClock = lambda: fake_clock.FileClock(Path(clock_path))  # type: ignore

@@ -50,6 +50,7 @@ little again).
 from __future__ import annotations
 
 import contextlib
+import errno
 import itertools
 import os
 import pickle
@@ -177,6 +178,10 @@ class RecordingIO:
     def remove(self, path: Path) -> None:
         self._inner.remove(path)
         self._journal.add("unlink", str(path))
+
+    def link_new(self, source: Path, target: Path) -> None:
+        """The model has no hard links: a move copies, through the calls it records."""
+        raise OSError(errno.ENOTSUP, "no hard links in the recording", str(target))
 
     def sync_directory(self, path: Path) -> None:
         self._inner.sync_directory(path)

@@ -45,7 +45,7 @@ def test_callers_share_syncs_and_each_returns_after_one_that_began_after_its_cal
     def caller(delay: float) -> None:
         gevent.sleep(delay)
         asked = time.monotonic()
-        partfile._sync_directory(tmp_path)
+        partfile.sync_folder(tmp_path)
         calls.append((asked, time.monotonic()))
 
     gevent.joinall([gevent.spawn(caller, i * 0.005) for i in range(16)], raise_error=True)
@@ -62,7 +62,7 @@ def test_a_failed_sync_reaches_every_caller_of_its_group_and_the_next_one_works(
 
     def caller() -> None:
         try:
-            partfile._sync_directory(tmp_path)
+            partfile.sync_folder(tmp_path)
             outcomes.append("synced")
         except OSError as exc:
             outcomes.append(exc.errno)
@@ -70,5 +70,5 @@ def test_a_failed_sync_reaches_every_caller_of_its_group_and_the_next_one_works(
     gevent.joinall([gevent.spawn(caller) for _ in range(5)], raise_error=True)
     assert outcomes == [errno.EIO] * 5
     slow.fail = False
-    partfile._sync_directory(tmp_path)
+    partfile.sync_folder(tmp_path)
     assert len(slow.syncs) == 1

@@ -212,7 +212,7 @@ def test_every_command_has_a_handler_or_is_the_workers_own(
         message = p.decode_command(f'{{"type": "{kind.TYPE}", "id": 987654, "ids": [987654],'
                                    f' "url": "http://127.0.0.1:9/x", "urls": [],'
                                    f' "directory": "/nonexistent-{kind.TYPE}", "name": "n",'
-                                   f' "schedule": {{}}}}')
+                                   f' "category": "video", "schedule": {{}}}}')
         scheduler.handle(message)
     handled_elsewhere = [e for e in emit.errors() if e.code == p.ErrorCode.UNKNOWN_COMMAND]
     assert handled_elsewhere == []

@@ -12,6 +12,9 @@ from engine.protocol import ErrorCode, State
 from engine.segments import Piece
 from engine.store import SCHEMA_VERSION, Store, StoreError
 
+# What a store written before categories (schema 5) lacks.
+_NO_CATEGORIES = ("ALTER TABLE downloads DROP COLUMN category; "
+                  "ALTER TABLE downloads DROP COLUMN category_root; ")
 
 def test_records_and_pieces_survive_a_reopen(tmp_path: Path) -> None:
     path = tmp_path / "downloads.sqlite3"
@@ -70,7 +73,8 @@ def test_a_store_of_schema_1_gains_error_codes_and_keeps_its_downloads(tmp_path:
     old.executescript("ALTER TABLE downloads DROP COLUMN error_code; "
                       "ALTER TABLE downloads DROP COLUMN position; "
                       "ALTER TABLE downloads DROP COLUMN media; "
-                      "ALTER TABLE downloads DROP COLUMN open_when_done; PRAGMA user_version=1;")
+                      "ALTER TABLE downloads DROP COLUMN open_when_done; " + _NO_CATEGORIES
+                      + "PRAGMA user_version=1;")
     old.close()
     store = Store(path)
     (record,) = store.load()
@@ -91,7 +95,8 @@ def test_a_store_of_schema_2_gains_the_queue_order_oldest_first(tmp_path: Path) 
     old = sqlite3.connect(path)  # what Greenget wrote before the queue had an order
     old.executescript("ALTER TABLE downloads DROP COLUMN position; "
                       "ALTER TABLE downloads DROP COLUMN media; "
-                      "ALTER TABLE downloads DROP COLUMN open_when_done; PRAGMA user_version=2;")
+                      "ALTER TABLE downloads DROP COLUMN open_when_done; " + _NO_CATEGORIES
+                      + "PRAGMA user_version=2;")
     old.close()
     store = Store(path)
     loaded = store.load()
@@ -108,7 +113,8 @@ def test_a_store_of_schema_3_gains_media_choices(tmp_path: Path) -> None:
     Store(path).add("http://h/a", str(tmp_path), State.QUEUED)
     old = sqlite3.connect(path)  # what Greenget wrote before media pages
     old.executescript("ALTER TABLE downloads DROP COLUMN media; "
-                      "ALTER TABLE downloads DROP COLUMN open_when_done; PRAGMA user_version=3;")
+                      "ALTER TABLE downloads DROP COLUMN open_when_done; " + _NO_CATEGORIES
+                      + "PRAGMA user_version=3;")
     old.close()
     store = Store(path)
     (record,) = store.load()
@@ -126,8 +132,8 @@ def test_a_store_of_schema_4_gains_open_when_done_off(tmp_path: Path) -> None:
     store.add("http://h/a", str(tmp_path), State.COMPLETED)
     store.close()
     old = sqlite3.connect(path)  # what Greenget wrote before "open when done"
-    old.executescript("ALTER TABLE downloads DROP COLUMN open_when_done; "
-                      "PRAGMA user_version=4;")
+    old.executescript("ALTER TABLE downloads DROP COLUMN open_when_done; " + _NO_CATEGORIES
+                      + "PRAGMA user_version=4;")
     old.close()
     store = Store(path)
     (record,) = store.load()
@@ -135,6 +141,24 @@ def test_a_store_of_schema_4_gains_open_when_done_off(tmp_path: Path) -> None:
     store.add("http://h/b", str(tmp_path), State.QUEUED, open_when_done=True)
     store.close()
     assert [r.open_when_done for r in Store(path).load()] == [False, True]
+
+
+def test_a_store_of_schema_5_gains_categories_and_keeps_its_downloads(tmp_path: Path) -> None:
+    path = tmp_path / "downloads.sqlite3"
+    store = Store(path)
+    store.add("http://h/a.zip", str(tmp_path), State.COMPLETED, name="a.zip")
+    store.close()
+    old = sqlite3.connect(path)  # what Greenget wrote before categories
+    old.executescript(_NO_CATEGORIES + "PRAGMA user_version=5;")
+    old.close()
+    store = Store(path)
+    (record,) = store.load()
+    assert (record.name, record.category, record.category_root) == ("a.zip", "", None)
+    record.category, record.category_root = "archives", str(tmp_path)
+    store.save(record)
+    store.close()
+    (again,) = Store(path).load()
+    assert (again.category, again.category_root) == ("archives", str(tmp_path))
 
 
 def test_extra_request_headers_survive_a_reopen(tmp_path: Path) -> None:

@@ -4,7 +4,8 @@ The window may use, from ``engine/``, only the contract: ``engine.protocol``
 and the few standard-library-only modules that hold a policy both sides must
 agree on (which links are accepted, how a link is masked, what a checksum looks
 like, the settings' defaults and ranges, origins, the pairing link, a link's
-file name, how a batch pattern expands, the list formats).  Everything else
+file name, how a batch pattern expands, the list formats, which category a
+file belongs in).  Everything else
 reaches the engine through the worker process; the launcher alone hands over to
 the engine's entry points, lazily.
 """
@@ -22,6 +23,9 @@ SHARED = frozenset({
     "engine.protocol", "engine.settings", "engine.urls", "engine.checksums",
     "engine.naming", "engine.filenames", "engine.origins", "engine.pairing",
     "engine.urlglob", "engine.listfile",
+    # The categories' lists and folders: the worker sorts and moves files by them,
+    # the window edits the lists and guesses a row's category before its name is known.
+    "engine.categories",
 })
 # Loaded by the contract (the name module reserves names through the I/O seam),
 # standard library only too, but not for the window to call.

@@ -23,6 +23,9 @@ SAMPLES: list[p.Message] = [
     p.StartNow(ids=(5,)), p.Rename(id=6, name="新しい.bin"), p.SetUrl(id=1, url="http://b/1"),
     p.SetOptions(max_active=5, speed_limit=0, read_timeout=2.5), p.GetSegments(id=3),
     p.SetDownloadOptions(ids=(1, 2), speed_limit=0, connections=4),
+    p.SetCategory(ids=(4, 5), category="video"),
+    p.SetOptions(sort_by_category=True, dated_folders=False, category_rules=(
+        p.CategoryRule("video", ("mp4", "mkv"), ("video/*",)), p.CategoryRule("other"))),
     p.SetRpc(enabled=True, port=6801, secret="s", origins=("http://localhost:6880",)),
     p.RpcStatus(enabled=True, port=6801, secret="s"),
     p.Shutdown(), p.Hello(version=p.PROTOCOL_VERSION, pid=42), p.Snapshot(downloads=(INFO,)),
