@@ -26,10 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from engine import checksums
-from engine.protocol import DownloadOptions
+from engine.protocol import DownloadOptions, Media
 from engine.settings import MAX_CONNECTIONS
 from gui.formatting import with_args
 from gui.icons import action_icon
+from gui.media_chooser import MediaChooser
 from gui.urls import ParsedLines, parse_lines
 
 log = logging.getLogger(__name__)
@@ -59,9 +60,12 @@ class AddDialog(QDialog):
     """Checks the lines as they are typed and reports the ones that are not
     http(s) URLs; Add stays disabled until there is something to add.
     Import… hands a list file (with each download's own folder and options)
-    to the window through ``listChosen`` and closes the dialog."""
+    to the window through ``listChosen`` and closes the dialog.  A single
+    link is asked about through ``mediaWanted`` (the window asks the worker);
+    :meth:`show_media` puts a page's formats in the chooser."""
 
     listChosen = Signal(str)
+    mediaWanted = Signal(str)
 
     def __init__(
         self, parent: QWidget | None, *, text: str, directory: str, connections: int = 0
@@ -132,6 +136,8 @@ class AddDialog(QDialog):
         layout.addWidget(urls_label)
         layout.addWidget(self._urls, 1)
         layout.addWidget(self._report)
+        self._chooser = MediaChooser(self)
+        layout.addWidget(self._chooser, 2)
         layout.addLayout(form)
         layout.addWidget(self._buttons)
 
@@ -168,8 +174,17 @@ class AddDialog(QDialog):
             checksum=checksum,
             paused=self._paused.isChecked(),
             open_when_done=self.open_when_done.isChecked(),
+            media=self._chooser.choice() if len(self._parsed.urls) == 1 else "",
         )
         return AddRequest(self._parsed.urls, self._directory_path(), options)
+
+    def show_media(self, media: Media) -> None:
+        """The worker's answer about the link asked for (see ``mediaWanted``)."""
+        self._chooser.show_media(media)
+
+    @property
+    def chooser(self) -> MediaChooser:
+        return self._chooser
 
     @property
     def report(self) -> str:
@@ -199,6 +214,12 @@ class AddDialog(QDialog):
         self._check_timer.stop()
         self._parsed = parse_lines(self._urls.toPlainText())
         urls, bad = self._parsed.urls, self._parsed.invalid
+        if len(urls) != 1:
+            self._chooser.clear()
+        elif urls[0] != self._chooser.url:
+            self._chooser.waiting(urls[0])
+            # On the next turn: the window connects to the dialog after creating it.
+            QTimer.singleShot(0, lambda url=urls[0]: self.mediaWanted.emit(url))
         problems: list[str] = []
         if bad:
             quoted = ", ".join(

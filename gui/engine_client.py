@@ -20,6 +20,7 @@ from engine.protocol import (
     DownloadInfo,
     Error,
     Hello,
+    Media,
     Message,
     Moved,
     OptionsChanged,
@@ -92,6 +93,7 @@ class EngineClient(QObject):
     downloadsRemoved = Signal(list)  # list[int]
     downloadsMoved = Signal(list)  # list[QueuePlace]: new places in the queue
     segmentsReceived = Signal(object)  # Segments
+    mediaReceived = Signal(object)  # Media (answer to get_media)
     rpcStatusReceived = Signal(object)  # RpcStatus
     optionsChanged = Signal(object)  # OptionsChanged (by a JSON-RPC client)
     scheduleStatusReceived = Signal(object)  # ScheduleStatus
@@ -391,6 +393,8 @@ class EngineClient(QObject):
                 self.downloadsMoved.emit(list(message.places))
             case Segments():
                 self.segmentsReceived.emit(message)
+            case Media():
+                self.mediaReceived.emit(message)
             case RpcStatus():
                 self.rpcStatusReceived.emit(message)
             case OptionsChanged():

@@ -38,6 +38,8 @@ from engine.protocol import (
     Add,
     DownloadOptions,
     Error,
+    GetMedia,
+    Media,
     Resume,
     Retry,
     State,
@@ -292,6 +294,7 @@ class MainWindow(QMainWindow):
         c.downloadsRemoved.connect(self.history.forget)
         c.downloadsRemoved.connect(self.states.forget)
         c.errorReported.connect(self._on_error)
+        c.mediaReceived.connect(self._on_media)
 
         for signal in (
             self.model.dataChanged,
@@ -554,8 +557,13 @@ class MainWindow(QMainWindow):
         dialog.listChosen.connect(lambda path: list_files.import_or_explain(
             self, Path(path), self._settings.download_dir, self.queue_urls))
         dialog.finished.connect(self._add_dialog_closed)
+        dialog.mediaWanted.connect(lambda url: self._client.send(GetMedia(url)))
         self.add_dialog = dialog
         dialog.open()
+
+    def _on_media(self, media: Media) -> None:
+        if self.add_dialog is not None:
+            self.add_dialog.show_media(media)
 
     def _add_dialog_closed(self) -> None:
         if self.add_dialog is not None:

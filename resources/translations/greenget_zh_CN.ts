@@ -287,169 +287,169 @@
 <context>
     <name>AddDialog</name>
     <message>
-        <location filename="../../gui/add_dialog.py" line="70"/>
+        <location filename="../../gui/add_dialog.py" line="74"/>
         <source>Add downloads</source>
         <translation>添加下载</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="76"/>
+        <location filename="../../gui/add_dialog.py" line="80"/>
         <source>One URL per line, e.g. https://example.com/file.zip</source>
         <translation>每行一个链接，例如 https://example.com/file.zip</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="86"/>
+        <location filename="../../gui/add_dialog.py" line="90"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="92"/>
+        <location filename="../../gui/add_dialog.py" line="96"/>
         <source>Add &amp;paused (start them later)</source>
         <translation>添加为暂停状态（稍后开始）(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="93"/>
+        <location filename="../../gui/add_dialog.py" line="97"/>
         <source>Open the files when &amp;done</source>
         <translation>下载完成后打开文件(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="95"/>
+        <location filename="../../gui/add_dialog.py" line="99"/>
         <source>Each file opens in its application as soon as it has downloaded</source>
         <translation>每个文件下载完成后立即用对应的应用程序打开</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="98"/>
+        <location filename="../../gui/add_dialog.py" line="102"/>
         <source>Default</source>
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="101"/>
+        <location filename="../../gui/add_dialog.py" line="105"/>
         <source>Parallel connections per download, for servers that allow it</source>
         <translation>每个下载的并行连接数（服务器支持时）</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="105"/>
+        <location filename="../../gui/add_dialog.py" line="109"/>
         <source>Optional: sha256=… (checked when the download ends)</source>
         <translation>可选：sha256=…（下载结束时校验）</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="109"/>
+        <location filename="../../gui/add_dialog.py" line="113"/>
         <source>&amp;Save to:</source>
         <translation>保存到(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="112"/>
+        <location filename="../../gui/add_dialog.py" line="116"/>
         <source>C&amp;onnections:</source>
         <translation>连接数(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="113"/>
+        <location filename="../../gui/add_dialog.py" line="117"/>
         <source>C&amp;hecksum:</source>
         <translation>校验和(&amp;H)：</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="121"/>
+        <location filename="../../gui/add_dialog.py" line="125"/>
         <source>&amp;Import list…</source>
         <translation>导入列表(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="122"/>
+        <location filename="../../gui/add_dialog.py" line="126"/>
         <source>Add the downloads of a list file: links, an aria2 input file or a list Greenget exported</source>
         <translation>添加列表文件中的下载：链接、aria2 输入文件或 Greenget 导出的列表</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="130"/>
+        <location filename="../../gui/add_dialog.py" line="134"/>
         <source>&amp;URLs:</source>
         <translation>链接(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="185"/>
+        <location filename="../../gui/add_dialog.py" line="200"/>
         <source>Import a list</source>
         <translation>导入列表</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="186"/>
+        <location filename="../../gui/add_dialog.py" line="201"/>
         <source>Download lists (*.txt *.json *.aria2 *.lst);;All files (*)</source>
         <translation>下载列表 (*.txt *.json *.aria2 *.lst);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="193"/>
+        <location filename="../../gui/add_dialog.py" line="208"/>
         <source>Save downloads to</source>
         <translation>下载保存位置</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="205"/>
+        <location filename="../../gui/add_dialog.py" line="226"/>
         <source>line %1: “%2”</source>
         <translation>第 %1 行：“%2”</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="209"/>
+        <location filename="../../gui/add_dialog.py" line="230"/>
         <source>%1 and %2 more</source>
         <translation>%1 等另外 %2 行</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/add_dialog.py" line="212"/>
+        <location filename="../../gui/add_dialog.py" line="233"/>
         <source>%n line is not an http(s) URL and will be skipped: %1.</source>
         <translation>
             <numerusform>%n 行不是 http(s) 链接，将被跳过：%1。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/add_dialog.py" line="214"/>
+        <location filename="../../gui/add_dialog.py" line="235"/>
         <source>%n lines are not an http(s) URL and will be skipped: %1.</source>
         <translation>
             <numerusform>%n 行不是 http(s) 链接，将被跳过：%1。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="218"/>
+        <location filename="../../gui/add_dialog.py" line="239"/>
         <source>Line %1 is skipped: %2</source>
         <translation>第 %1 行已跳过：%2</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="222"/>
+        <location filename="../../gui/add_dialog.py" line="243"/>
         <source>The checksum should look like sha256=&lt;hex digits&gt;.</source>
         <translation>校验和的格式应为 sha256=&lt;十六进制数字&gt;。</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="225"/>
+        <location filename="../../gui/add_dialog.py" line="246"/>
         <source>The checksum will be checked against every one of these files.</source>
         <translation>每个文件都会用该校验和进行校验。</translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="228"/>
+        <location filename="../../gui/add_dialog.py" line="249"/>
         <source>Choose a folder to save to.</source>
         <translation>请选择保存的文件夹。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/add_dialog.py" line="230"/>
+        <location filename="../../gui/add_dialog.py" line="251"/>
         <source>%n URL to add.</source>
         <translation>
             <numerusform>将添加 %n 个链接。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/add_dialog.py" line="230"/>
+        <location filename="../../gui/add_dialog.py" line="251"/>
         <source>%n URLs to add.</source>
         <translation>
             <numerusform>将添加 %n 个链接。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/add_dialog.py" line="232"/>
+        <location filename="../../gui/add_dialog.py" line="253"/>
         <source>%n pattern(s) expanded:</source>
         <translation>
             <numerusform>已展开 %n 个批量模式：</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/add_dialog.py" line="236"/>
+        <location filename="../../gui/add_dialog.py" line="257"/>
         <source>Add %n</source>
         <translation>
             <numerusform>添加 %n 个</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/add_dialog.py" line="236"/>
+        <location filename="../../gui/add_dialog.py" line="257"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
@@ -645,22 +645,22 @@
 <context>
     <name>EngineClient</name>
     <message>
-        <location filename="../../gui/engine_client.py" line="231"/>
+        <location filename="../../gui/engine_client.py" line="233"/>
         <source>The download engine could not be started: %1</source>
         <translation>无法启动下载引擎：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_client.py" line="237"/>
+        <location filename="../../gui/engine_client.py" line="239"/>
         <source>The download engine crashed</source>
         <translation>下载引擎崩溃了</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_client.py" line="239"/>
+        <location filename="../../gui/engine_client.py" line="241"/>
         <source>The download engine stopped (exit status %1)</source>
         <translation>下载引擎已停止（退出状态 %1）</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_client.py" line="282"/>
+        <location filename="../../gui/engine_client.py" line="284"/>
         <source>The download engine (protocol %1) and this window (protocol %2) come from different versions of Greenget. Install Greenget again so that both are the same version.</source>
         <translation>下载引擎（协议 %1）与本窗口（协议 %2）来自不同版本的 Greenget。请重新安装 Greenget，使两者版本一致。</translation>
     </message>
@@ -984,7 +984,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/main_window.py" line="79"/>
+        <location filename="../../gui/main_window.py" line="81"/>
         <source>No downloads yet.
 
 Paste links with Ctrl+V, drop them here, or click Add.</source>
@@ -993,197 +993,315 @@ Paste links with Ctrl+V, drop them here, or click Add.</source>
 按 Ctrl+V 粘贴链接、把链接拖到这里，或点击“添加”。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="82"/>
+        <location filename="../../gui/main_window.py" line="84"/>
         <source>No downloads match the filter.</source>
         <translation>没有符合筛选条件的下载。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="129"/>
+        <location filename="../../gui/main_window.py" line="131"/>
         <source>Details</source>
         <translation>详细信息</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="181"/>
+        <location filename="../../gui/main_window.py" line="183"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="197"/>
+        <location filename="../../gui/main_window.py" line="199"/>
         <source>Filter by name or URL  (Ctrl+F)</source>
         <translation>按名称或链接筛选  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="198"/>
+        <location filename="../../gui/main_window.py" line="200"/>
         <source>Filter</source>
         <translation>筛选</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="204"/>
+        <location filename="../../gui/main_window.py" line="206"/>
         <source>Show downloads in this state</source>
         <translation>显示处于此状态的下载</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="205"/>
+        <location filename="../../gui/main_window.py" line="207"/>
         <source>State filter</source>
         <translation>状态筛选</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="246"/>
+        <location filename="../../gui/main_window.py" line="248"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="249"/>
+        <location filename="../../gui/main_window.py" line="251"/>
         <source>&amp;Import list…</source>
         <translation>导入列表(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="251"/>
+        <location filename="../../gui/main_window.py" line="253"/>
         <source>&amp;Export list…</source>
         <translation>导出列表(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="252"/>
+        <location filename="../../gui/main_window.py" line="254"/>
         <source>Export the selected downloads, or all of them</source>
         <translation>导出所选下载，未选择时导出全部</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="258"/>
+        <location filename="../../gui/main_window.py" line="260"/>
         <source>&amp;Downloads</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="271"/>
+        <location filename="../../gui/main_window.py" line="273"/>
         <source>&amp;View</source>
         <translation>查看(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="273"/>
+        <location filename="../../gui/main_window.py" line="275"/>
         <source>&amp;Details</source>
         <translation>详细信息(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="275"/>
+        <location filename="../../gui/main_window.py" line="277"/>
         <source>Show or hide the details of the selected download</source>
         <translation>显示或隐藏选中下载的详细信息</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="277"/>
+        <location filename="../../gui/main_window.py" line="279"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="278"/>
+        <location filename="../../gui/main_window.py" line="280"/>
         <source>&amp;About Greenget</source>
         <translation>关于 Greenget(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="408"/>
+        <location filename="../../gui/main_window.py" line="411"/>
         <source>Downloads carry on here. Quit from this icon&apos;s menu.</source>
         <translation>下载会在这里继续。要退出，请使用此图标的菜单。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="455"/>
+        <location filename="../../gui/main_window.py" line="458"/>
         <source>%Ln active</source>
         <translation>
             <numerusform>%Ln 个进行中</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="456"/>
+        <location filename="../../gui/main_window.py" line="459"/>
         <source>%Ln queued</source>
         <translation>
             <numerusform>%Ln 个排队中</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="460"/>
+        <location filename="../../gui/main_window.py" line="463"/>
         <source>%Ln scheduled</source>
         <translation>
             <numerusform>%Ln 个定时等待</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="462"/>
+        <location filename="../../gui/main_window.py" line="465"/>
         <source>%Ln paused</source>
         <translation>
             <numerusform>%Ln 个已暂停</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="464"/>
+        <location filename="../../gui/main_window.py" line="467"/>
         <source>%Ln failed</source>
         <translation>
             <numerusform>%Ln 个失败</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="465"/>
+        <location filename="../../gui/main_window.py" line="468"/>
         <source>%Ln completed</source>
         <translation>
             <numerusform>%Ln 个已完成</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="497"/>
+        <location filename="../../gui/main_window.py" line="500"/>
         <source>Adding %n download…</source>
         <translation>
             <numerusform>正在添加 %n 个下载…</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="499"/>
+        <location filename="../../gui/main_window.py" line="502"/>
         <source>Adding %n downloads…</source>
         <translation>
             <numerusform>正在添加 %n 个下载…</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="538"/>
+        <location filename="../../gui/main_window.py" line="541"/>
         <source>There are no http(s) links in the clipboard.</source>
         <translation>剪贴板中没有 http(s) 链接。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="603"/>
+        <location filename="../../gui/main_window.py" line="611"/>
         <source>Only http(s) links can be downloaded.</source>
         <translation>只能下载 http(s) 链接。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="657"/>
+        <location filename="../../gui/main_window.py" line="665"/>
         <source>About Greenget</source>
         <translation>关于 Greenget</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="659"/>
+        <location filename="../../gui/main_window.py" line="667"/>
         <source>A download manager that resumes after any crash.</source>
         <translation>一款在任何崩溃后都能继续下载的下载管理器。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="661"/>
+        <location filename="../../gui/main_window.py" line="669"/>
         <source>Protocol %1.</source>
         <translation>协议版本 %1。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="710"/>
+        <location filename="../../gui/main_window.py" line="718"/>
         <source>Download the copied link %1?</source>
         <translation>下载复制的链接 %1？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="712"/>
+        <location filename="../../gui/main_window.py" line="720"/>
         <source>Download the %n copied links?</source>
         <translation>
             <numerusform>下载复制的 %n 个链接？</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="715"/>
+        <location filename="../../gui/main_window.py" line="723"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="740"/>
+        <location filename="../../gui/main_window.py" line="748"/>
         <source>%1 requests could not be carried out. The last: %2</source>
         <translation>有 %1 个请求无法执行。最后一个：%2</translation>
+    </message>
+</context>
+<context>
+    <name>MediaChooser</name>
+    <message>
+        <location filename="../../gui/media_chooser.py" line="50"/>
+        <source>Quality</source>
+        <translation>画质</translation>
+    </message>
+    <message>
+        <location filename="../../gui/media_chooser.py" line="50"/>
+        <source>Contents</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <location filename="../../gui/media_chooser.py" line="51"/>
+        <source>Codecs</source>
+        <translation>编码</translation>
+    </message>
+    <message>
+        <location filename="../../gui/media_chooser.py" line="51"/>
+        <source>Bitrate</source>
+        <translation>码率</translation>
+    </message>
+    <message>
+        <location filename="../../gui/media_chooser.py" line="51"/>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../../gui/media_chooser.py" line="52"/>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../gui/media_chooser.py" line="57"/>
+        <source>&amp;Audio track:</source>
+        <translation>音轨(&amp;A)：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/media_chooser.py" line="83"/>
+        <source>Looking for videos on this page…</source>
+        <translation>正在查找此页面上的视频…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/media_chooser.py" line="102"/>
+        <source>“%1”: choose the quality to download.</source>
+        <translation>“%1”：请选择要下载的画质。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/media_chooser.py" line="104"/>
+        <source>Choose the quality to download.</source>
+        <translation>请选择要下载的画质。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/media_chooser.py" line="160"/>
+        <source>Audio</source>
+        <translation>音频</translation>
+    </message>
+    <message>
+        <location filename="../../gui/media_chooser.py" line="164"/>
+        <source>Unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../../gui/media_chooser.py" line="166"/>
+        <source>Audio only</source>
+        <translation>仅音频</translation>
+    </message>
+    <message>
+        <location filename="../../gui/media_chooser.py" line="168"/>
+        <source>Video only</source>
+        <translation>仅视频</translation>
+    </message>
+    <message>
+        <location filename="../../gui/media_chooser.py" line="170"/>
+        <source>Video and audio</source>
+        <translation>视频和音频</translation>
+    </message>
+    <message>
+        <location filename="../../gui/media_chooser.py" line="172"/>
+        <source>Video</source>
+        <translation>视频</translation>
+    </message>
+    <message>
+        <location filename="../../gui/media_chooser.py" line="175"/>
+        <source>%1 kbit/s</source>
+        <translation>%1 kbit/s</translation>
+    </message>
+    <message>
+        <location filename="../../gui/media_chooser.py" line="179"/>
+        <source>about %1</source>
+        <translation>约 %1</translation>
+    </message>
+    <message>
+        <location filename="../../gui/media_chooser.py" line="180"/>
+        <source>Stream (HLS)</source>
+        <translation>流 (HLS)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/media_chooser.py" line="181"/>
+        <source>File (.%1)</source>
+        <translation>文件 (.%1)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/media_chooser.py" line="181"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/media_chooser.py" line="186"/>
+        <source>Audio: %1</source>
+        <translation>音频：%1</translation>
+    </message>
+    <message>
+        <location filename="../../gui/media_chooser.py" line="187"/>
+        <source>Audio (%1)</source>
+        <translation>音频 (%1)</translation>
     </message>
 </context>
 <context>
