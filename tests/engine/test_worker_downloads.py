@@ -107,6 +107,10 @@ def test_a_truncated_single_stream_resumes_with_a_range(worker, fault_server,
     assert sum(r["bytes"] for r in requests) <= size + 64 * 1024  # nothing re-fetched
 
 
+PLAIN_WORDS = {"401": "asks for a login", "403": "link may have expired", "404": "not found",
+               "410": "link may have expired"}
+
+
 @pytest.mark.parametrize(("path", "code"), [
     ("/status/404", p.ErrorCode.NOT_FOUND),
     ("/status/403", p.ErrorCode.FORBIDDEN),
@@ -124,6 +128,10 @@ def test_permanent_failures_end_failed_with_their_code(worker, fault_server, dow
     assert info.error_code == code and info.error  # and the particulars for the tooltip
     if path.startswith("/status/"):  # asked once: a permanent failure is never retried
         assert [r["path"] for r in fault_server.stats()["log"]] == [f"{path}?key={key}"]
+        status = path.rsplit("/", 1)[1]  # the sentence is about what the server answered,
+        assert status in info.error and all(other not in info.error for other in
+                                            ("401", "403", "404", "410", "418") if other != status)
+        assert PLAIN_WORDS.get(status, "answered") in info.error  # in plain words
     assert list(downloads.iterdir()) == [] or all(f.suffix == ".part"
                                                    for f in downloads.iterdir())
 
