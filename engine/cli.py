@@ -10,6 +10,7 @@ from engine.monkey import patch_all
 patch_all()  # first: before ssl, requests or anything else comes in
 
 import argparse
+import contextlib
 import hashlib
 import logging
 import os
@@ -18,7 +19,7 @@ import sys
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 import gevent
 from gevent.event import Event
@@ -358,5 +359,19 @@ def main(argv: list[str] | None = None) -> int:
     return code
 
 
+def exit_now(code: int) -> NoReturn:
+    """End the process with ``code`` without Python's teardown, which frees every
+    module and object one by one: 64 M of the 930 M instructions a small
+    download takes (callgrind), and up to a quarter of a second on a busy
+    machine.  Nothing is lost: ``run`` has closed the store and every file, and
+    each completed file was flushed before its rename; the terminal's output
+    and the logs are flushed here."""
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (``| head``)
+            stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_now(main())

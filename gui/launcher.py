@@ -32,9 +32,10 @@ def main() -> int:
     args = sys.argv[1:]
     first = args[0] if args else ""
     if first == "get":
+        from engine.cli import exit_now
         from engine.cli import main as cli_main
 
-        return cli_main(args[1:])
+        exit_now(cli_main(args[1:]))
     if first == "--worker":
         import runpy
 
