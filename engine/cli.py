@@ -25,10 +25,11 @@ import gevent
 from gevent.event import Event
 
 from engine import listfile, protocol, urlglob
+from engine.allocator import keep_big_buffers_out_of_the_heap
 from engine.checksums import SIDECAR, parse_checksum
 from engine.home import AlreadyRunning, StateLock, state_home
 from engine.http import check_proxy
-from engine.limits import keep_big_buffers_out_of_the_heap, raise_open_file_limit
+from engine.limits import raise_open_file_limit
 from engine.protocol import State
 from engine.scheduler import CommandError, Scheduler
 from engine.settings import MAX_CONNECTIONS, Settings, parse_size

@@ -214,7 +214,7 @@ class CategoryRule:
     mime_types: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # 10,000 of them in the window: no __dict__ each
 class DownloadInfo:
     """Everything the client shows about one download.
 

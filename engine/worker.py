@@ -19,9 +19,10 @@ from gevent.fileobject import FileObject
 from gevent.queue import Queue
 
 from engine import protocol
+from engine.allocator import keep_big_buffers_out_of_the_heap
 from engine.aria2 import Aria2Api
 from engine.home import AlreadyRunning, StateLock, state_home
-from engine.limits import keep_big_buffers_out_of_the_heap, raise_open_file_limit
+from engine.limits import raise_open_file_limit
 from engine.pairing import Pairing
 from engine.protocol import MAX_LINE_BYTES, ProtocolError
 from engine.rpc import RpcServer, load_secret

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from gui.desktop_notify import DEFAULT_ACTION, DesktopNotifier, Popup
 from gui.notifications import Notice
 from gui.settings import Settings
 from gui.sounds import COMPLETE_SOUND, FAILED_SOUND, SoundPlayer
 from gui.tray import Tray
+
+if TYPE_CHECKING:  # D-Bus (jeepney, sockets) is loaded with the first notification
+    from gui.desktop_notify import DesktopNotifier, Popup
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +47,19 @@ class Announcer(QObject):
         self._alert = alert
         self._balloon_id: int | None = None  # the row the tray's last message is about
         self.sounds = SoundPlayer(self)
-        self.desktop = DesktopNotifier(self)
-        self.desktop.actionInvoked.connect(self._action)
-        self.desktop.undelivered.connect(self._without_server)
+        self._desktop: DesktopNotifier | None = None
         tray.messageClicked.connect(self._balloon_clicked)
+
+    @property
+    def desktop(self) -> DesktopNotifier:
+        """The desktop's notification server, reached when first needed."""
+        if self._desktop is None:
+            from gui.desktop_notify import DesktopNotifier
+
+            self._desktop = DesktopNotifier(self)
+            self._desktop.actionInvoked.connect(self._action)
+            self._desktop.undelivered.connect(self._without_server)
+        return self._desktop
 
     def wanted(self) -> bool:
         """Whether finished downloads are worth gathering into notices at all."""
@@ -58,6 +70,8 @@ class Announcer(QObject):
         self._play(notice)
         if not self._settings.notifications:
             return
+        from gui.desktop_notify import DEFAULT_ACTION, Popup
+
         actions = [(DEFAULT_ACTION, self.tr("Show"))]
         if notice.openable:
             actions += [(OPEN, self.tr("Open")), (OPEN_FOLDER, self.tr("Open folder"))]

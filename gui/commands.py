@@ -17,12 +17,11 @@ from engine.protocol import Pause, Remove, Resume, Retry, SetDownloadOptions, Se
 from gui.actions import PAUSABLE, Actions
 from gui.clipboard_watch import ClipboardWatcher
 from gui.engine_client import EngineClient
-from gui.formatting import unlimited, with_args
+from gui.formatting import KB, MAX_SPEED_KB, unlimited, with_args
 from gui.model import DownloadTableModel, Row
 from gui.prompts import confirm_remove
 from gui.proxy import DownloadFilterProxy
 from gui.selection import SelectionTracker
-from gui.settings_dialog import KB, MAX_SPEED_KB
 from gui.urls import find_urls
 from gui.view import DownloadView
 

@@ -12,6 +12,8 @@ log = logging.getLogger(__name__)
 _PLACE_HOLDER = re.compile(r"%([1-9])")
 _SIZE_FORMAT = QLocale.DataSizeFormat.DataSizeTraditionalFormat  # "1.5 MB", like Explorer/IDM
 _UNLIMITED = QT_TRANSLATE_NOOP("Formatting", "Unlimited")
+KB = 1024  # the table's units (traditional: 1 KB = 1024 bytes)
+MAX_SPEED_KB = 10_000_000  # the highest speed limit a box accepts, in KB/s
 
 
 def display_locale() -> QLocale:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QItemSelection, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -44,9 +45,7 @@ from engine.protocol import (
     Retry,
     State,
 )
-from gui import list_files
 from gui.actions import Actions, create_actions, update_enabled
-from gui.add_dialog import AddDialog
 from gui.announcer import Announcer
 from gui.banner import Banner, BannerKind
 from gui.clipboard_watch import ClipboardWatcher
@@ -57,6 +56,7 @@ from gui.engine_settings import EngineSettings
 from gui.errors import error_text
 from gui.formatting import format_speed, with_args
 from gui.icons import app_icon
+from gui.memory import MemoryKeeper
 from gui.model import Column, DownloadTableModel, Row
 from gui.notifications import Finished, Notifier
 from gui.paste import LinkScanner
@@ -65,7 +65,6 @@ from gui.proxy import DownloadFilterProxy
 from gui.queue_commands import QueueCommands
 from gui.selection import SelectionTracker
 from gui.settings import Settings
-from gui.settings_dialog import SettingsDialog
 from gui.speed_graph import SpeedHistory
 from gui.state_history import StateHistory
 from gui.states import StateFilter
@@ -73,6 +72,10 @@ from gui.tray import Tray
 from gui.urls import find_urls, mask_credentials
 from gui.view import DownloadView
 from gui.worker_status import WorkerStatus
+
+if TYPE_CHECKING:  # the dialogs are imported when first opened: memory for the rows
+    from gui.add_dialog import AddDialog
+    from gui.settings_dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +123,7 @@ class MainWindow(QMainWindow):
         self.resize(1100, 640)
 
         self.model = DownloadTableModel(self)
+        self.memory = MemoryKeeper(self.model, self)
         self.proxy = DownloadFilterProxy(self.model, self)
         self.view = DownloadView(self)
         self.view.setModel(self.proxy)
@@ -547,6 +551,8 @@ class MainWindow(QMainWindow):
             self.add_dialog.activateWindow()
             return
         text = "\n".join(find_urls(QGuiApplication.clipboard().text()))
+        from gui.add_dialog import AddDialog  # imported when first asked for (memory)
+
         dialog = AddDialog(
             self,
             text=text,
@@ -554,8 +560,7 @@ class MainWindow(QMainWindow):
             connections=self._settings.connections,
         )
         dialog.accepted.connect(self._add_from_dialog)
-        dialog.listChosen.connect(lambda path: list_files.import_or_explain(
-            self, Path(path), self._settings.download_dir, self.queue_urls))
+        dialog.listChosen.connect(lambda path: self._import_list_file(Path(path)))
         dialog.finished.connect(self._add_dialog_closed)
         dialog.mediaWanted.connect(lambda url: self._client.send(GetMedia(url)))
         self.add_dialog = dialog
@@ -564,6 +569,11 @@ class MainWindow(QMainWindow):
     def _on_media(self, media: Media) -> None:
         if self.add_dialog is not None:
             self.add_dialog.show_media(media)
+
+    def _import_list_file(self, path: Path) -> None:
+        from gui import list_files
+
+        list_files.import_or_explain(self, path, self._settings.download_dir, self.queue_urls)
 
     def _add_dialog_closed(self) -> None:
         if self.add_dialog is not None:
@@ -585,13 +595,19 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     def import_list(self) -> None:
+        from gui import list_files
+
         list_files.ask_and_import(self, self._settings.download_dir, self.queue_urls)
 
     def export_list(self) -> None:
         rows = self.selected_rows() or [self.model.row_at(r) for r in range(self.model.rowCount())]
+        from gui import list_files
+
         list_files.ask_and_export(self, [row.info for row in rows], self._settings.download_dir)
 
     def dropEvent(self, event: QDropEvent) -> None:
+        from gui import list_files
+
         mime = event.mimeData()
         lists = [Path(url.toLocalFile()) for url in mime.urls()
                  if url.isLocalFile() and url.toLocalFile().lower().endswith(
@@ -599,8 +615,7 @@ class MainWindow(QMainWindow):
         if lists:
             event.acceptProposedAction()
             for path in lists:
-                list_files.import_or_explain(self, path, self._settings.download_dir,
-                                             self.queue_urls)
+                self._import_list_file(path)
             return
         dropped = [url.toString() for url in mime.urls()]
         urls = find_urls("\n".join([*dropped, mime.text()]))
@@ -621,6 +636,8 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         if self.settings_dialog is None:
+            from gui.settings_dialog import SettingsDialog  # imported when first opened
+
             self.settings_dialog = SettingsDialog(
                 self.engine_settings, tray_available=self.tray.available, parent=self
             )

@@ -112,6 +112,12 @@ class Bar(NamedTuple):
     text: str
 
 
+def _folded(text: str) -> str:
+    """``text`` case-folded; ``text`` itself (not a copy) when that changes nothing."""
+    folded = text.casefold()
+    return text if folded == text else folded
+
+
 def _name_of(info: DownloadInfo) -> str:
     """The file name, or a guess from the URL until the server has answered."""
     if info.name:
@@ -122,19 +128,27 @@ def _name_of(info: DownloadInfo) -> str:
 @dataclass(slots=True)
 class Row:
     """One download as shown: the worker's record plus the live progress, and
-    the name and the lower-case text the filter searches, worked out once."""
+    the name and the case-folded texts the filter searches, worked out once
+    (a URL that is lower-case already is not copied: 10,000 long URLs are
+    megabytes)."""
 
     info: DownloadInfo
     done: int
     speed: float = 0.0
     name: str = field(init=False)
-    search: str = field(init=False)  # name and URL, case-folded
+    folded_name: str = field(init=False)
+    folded_url: str = field(init=False)
     position: int = field(init=False)  # in the queue (a ``moved`` event changes only this)
 
     def __post_init__(self) -> None:
         self.name = _name_of(self.info)
-        self.search = f"{self.name}\n{self.info.url}".casefold()
+        self.folded_name = _folded(self.name)
+        self.folded_url = _folded(self.info.url)
         self.position = self.info.position
+
+    def matches(self, folded: str) -> bool:
+        """Whether the case-folded ``folded`` is in the name or the URL."""
+        return folded in self.folded_name or folded in self.folded_url
 
     def set_info(self, info: DownloadInfo) -> None:
         old, self.info = self.info, info
@@ -206,7 +220,7 @@ def queue_key(row: Row) -> tuple[int, int, int]:
 
 # Each column's natural order, as a key for ``list.sort`` (no Qt in the loop).
 SORT_KEYS: dict[int, Callable[[Row], Any]] = {
-    Column.NAME: lambda row: row.search,  # the case-folded name comes first in it
+    Column.NAME: lambda row: (row.folded_name, row.folded_url),
     Column.SIZE: lambda row: -1 if row.info.size is None else row.info.size,
     Column.PROGRESS: _progress_key,
     Column.SPEED: _speed_key,

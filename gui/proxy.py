@@ -99,7 +99,7 @@ class DownloadFilterProxy(QAbstractProxyModel):
         self._update()
 
     def accepts(self, row: Row) -> bool:
-        return self._state.accepts(row.info.state) and (not self._text or self._text in row.search)
+        return self._state.accepts(row.info.state) and (not self._text or row.matches(self._text))
 
     # ------------------------------------------------------------ the model
 

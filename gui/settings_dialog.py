@@ -32,7 +32,7 @@ from engine.settings import MAX_CONNECTIONS
 from gui.browser_pairing import PairingRows
 from gui.engine_settings import EngineSettings
 from gui.errors import error_text
-from gui.formatting import unlimited, with_args
+from gui.formatting import KB, MAX_SPEED_KB, unlimited, with_args
 from gui.icons import action_icon
 from gui.network import DEFAULT_HTTP_PORT, DEFAULT_SOCKS_PORT, ProxyChoice, ProxyMode, ProxyType
 from gui.sound_settings import SoundChoice
@@ -41,8 +41,6 @@ from gui.states import COLORS
 
 log = logging.getLogger(__name__)
 
-KB = 1024  # the table's units (traditional: 1 KB = 1024 bytes)
-MAX_SPEED_KB = 10_000_000
 MAX_AT_ONCE = 100
 MIN_PORT = 1024
 

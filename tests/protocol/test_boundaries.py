@@ -26,6 +26,7 @@ SHARED = frozenset({
     # The categories' lists and folders: the worker sorts and moves files by them,
     # the window edits the lists and guesses a row's category before its name is known.
     "engine.categories",
+    "engine.allocator",  # glibc tuning: the window frees its bursts of rows as the worker does
 })
 # Loaded by the contract (the name module reserves names through the I/O seam),
 # standard library only too, but not for the window to call.
