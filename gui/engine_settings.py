@@ -24,6 +24,9 @@ def options_command(settings: Settings) -> SetOptions:
         download_limit=settings.download_limit,  # each new download's, however added
         directory=settings.download_dir,
         proxy=settings.proxy.setting(),  # None (left as it is) while a manual one lacks a host
+        sort_by_category=settings.sort_by_category,
+        dated_folders=settings.dated_folders,
+        category_rules=settings.category_rules,
     )
 
 

@@ -70,6 +70,10 @@ _TEXTS = cast(dict[str, str], {
     E.NAME_TAKEN: QT_TRANSLATE_NOOP(
         "Errors", "A file of that name is already in the folder; nothing was overwritten."),
     E.PORT: QT_TRANSLATE_NOOP("Errors", "The browser connection cannot listen on that port."),
+    E.BAD_CATEGORY: QT_TRANSLATE_NOOP("Errors", "There is no such category, or its lists "
+                                      "cannot be used."),
+    E.MOVE: QT_TRANSLATE_NOOP(
+        "Errors", "The file could not be moved to that category; it stays where it was."),
     E.BAD_SCHEDULE: QT_TRANSLATE_NOOP("Errors", "The schedule has a day or a time out of range."),
     E.POWER: QT_TRANSLATE_NOOP(
         "Errors", "The computer could not be put to sleep or shut down (see the details)."),

@@ -48,6 +48,7 @@ from engine.protocol import (
 from gui.actions import Actions, create_actions, update_enabled
 from gui.announcer import Announcer
 from gui.banner import Banner, BannerKind
+from gui.category_pane import CategoryPane
 from gui.clipboard_watch import ClipboardWatcher
 from gui.commands import RowCommands
 from gui.details import DetailsPane
@@ -175,6 +176,10 @@ class MainWindow(QMainWindow):
             warn=lambda text: self.notice_banner.show_message(
                 text, BannerKind.WARNING, hide_after=15),
         )
+        self.categories = CategoryPane(
+            self, client, self.model, self.proxy,
+            selected_ids=lambda: [row.info.id for row in self.selected_rows()],
+            say=lambda text: self.statusBar().showMessage(text, 4000))
         self._build_layout()
         self._build_menus()
         self._connect()
@@ -270,6 +275,7 @@ class MainWindow(QMainWindow):
         downloads.addActions([a.resume_all, a.pause_all, a.remove_completed])
         downloads.addSeparator()
         downloads.addActions([a.rename, a.refresh_link, a.limit_speed])
+        downloads.addMenu(self.categories.move_menu)
         downloads.addSeparator()
         downloads.addActions([a.open_file, a.open_folder, a.copy_url, a.copy_path])
         downloads.addSeparator()
@@ -280,6 +286,9 @@ class MainWindow(QMainWindow):
         show_details.setShortcut(QKeySequence("Ctrl+I"))
         show_details.setStatusTip(self.tr("Show or hide the details of the selected download"))
         view_menu.addAction(show_details)
+        show_categories = self.categories.dock.toggleViewAction()
+        show_categories.setText(self.tr("&Categories"))
+        view_menu.addAction(show_categories)
         help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.addAction(self.tr("&About Greenget"), self._about)
 
@@ -478,6 +487,7 @@ class MainWindow(QMainWindow):
         self.tray.set_tooltip(f"{tip} · ↓ {speed}" if speed else tip)
         hint = EMPTY_HINT if self.model.rowCount() == 0 else NO_MATCH_HINT
         self.view.set_placeholder(self.tr(str(hint)))
+        self.categories.refresh()
 
     def _on_filter(self) -> None:
         self.proxy.set_filter(self.filter_box.text(), self.state_box.currentData())
@@ -671,6 +681,7 @@ class MainWindow(QMainWindow):
         menu.addActions([a.move_up, a.move_down, a.move_top, a.move_bottom])
         menu.addSeparator()
         menu.addActions([a.rename, a.refresh_link, a.limit_speed])
+        menu.addMenu(self.categories.move_menu)
         menu.addSeparator()
         menu.addActions([a.properties, a.remove, a.delete_file])
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -721,6 +732,7 @@ class MainWindow(QMainWindow):
         if not self.proxy.mapFromSource(source).isValid():
             self.filter_box.clear()
             self.state_box.setCurrentIndex(0)
+            self.categories.show_all()
         index = self.proxy.mapFromSource(source)
         self.view.selectRow(index.row())
         self.view.scrollTo(index)

@@ -23,7 +23,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from engine import naming
+from engine import categories, naming
 from engine.protocol import (
     ACTIVE_STATES,
     DownloadInfo,
@@ -139,12 +139,16 @@ class Row:
     folded_name: str = field(init=False)
     folded_url: str = field(init=False)
     position: int = field(init=False)  # in the queue (a ``moved`` event changes only this)
+    # The worker's decision, else a guess from the name by the same rule (the
+    # default lists) until the server has answered.
+    category: str = field(init=False)
 
     def __post_init__(self) -> None:
         self.name = _name_of(self.info)
         self.folded_name = _folded(self.name)
         self.folded_url = _folded(self.info.url)
         self.position = self.info.position
+        self.category = self.info.category or categories.classify(self.name)
 
     def matches(self, folded: str) -> bool:
         """Whether the case-folded ``folded`` is in the name or the URL."""
@@ -154,7 +158,7 @@ class Row:
         old, self.info = self.info, info
         if info.position != old.position:  # else ``moved`` events keep it
             self.position = info.position
-        if info.name != old.name or info.url != old.url:
+        if info.name != old.name or info.url != old.url or info.category != old.category:
             self.__post_init__()
 
     @property
@@ -244,6 +248,7 @@ class DownloadTableModel(QAbstractTableModel):
         self._index: dict[int, int] = {}  # download id → row
         self._moving: set[int] = set()  # ids whose last known speed is not zero
         self._counts: collections.Counter[State] = collections.Counter()  # rows per state
+        self._in_category: collections.Counter[str] = collections.Counter()  # rows per category
         self._locale = display_locale()
         self._ranks: dict[int, int] | None = None  # waiting id → its place (from 1); None: stale
 
@@ -382,6 +387,10 @@ class DownloadTableModel(QAbstractTableModel):
         """The waiting downloads' ids, the one that starts next first."""
         return sorted(self.ranks(), key=self.ranks().__getitem__)
 
+    def category_counts(self) -> dict[str, int]:
+        """Rows per category (kept as rows change: no walk over every row)."""
+        return dict(self._in_category)
+
     def summary(self) -> Summary:
         """Counts per state (kept as rows change) and the total speed of the
         downloads that move: no walk over every row."""
@@ -436,9 +445,11 @@ class DownloadTableModel(QAbstractTableModel):
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
         for offset, info in enumerate(fresh):
-            self._rows.append(Row(info, info.done))
+            row = Row(info, info.done)
+            self._rows.append(row)
             self._index[info.id] = first + offset
             self._counts[info.state] += 1
+            self._in_category[row.category] += 1
         self.endInsertRows()
 
     def apply_changes(self, download_id: int, fields: dict[str, Any]) -> None:
@@ -447,12 +458,15 @@ class DownloadTableModel(QAbstractTableModel):
             log.debug("change for unknown download %d", download_id)
             return
         row = self._rows[position]
-        was = row.info.state
+        was, category = row.info.state, row.category
         try:
             row.set_info(apply(row.info, fields))
         except ProtocolError as exc:
             log.warning("download %d: %s", download_id, exc)
             return
+        if row.category != category:
+            self._in_category[category] -= 1
+            self._in_category[row.category] += 1
         if row.info.state is not was:
             self._counts[was] -= 1
             self._counts[row.info.state] += 1
@@ -518,9 +532,12 @@ class DownloadTableModel(QAbstractTableModel):
 
     def _replace(self, info: DownloadInfo) -> None:
         position = self._index[info.id]
-        self._counts[self._rows[position].info.state] -= 1
+        row = self._rows[position]
+        self._counts[row.info.state] -= 1
+        self._in_category[row.category] -= 1
+        self._refill(row, info)
         self._counts[info.state] += 1
-        self._refill(self._rows[position], info)
+        self._in_category[row.category] += 1
         self._emit_rows([position], Column.NAME, LAST_COLUMN)
 
     @staticmethod
@@ -538,6 +555,7 @@ class DownloadTableModel(QAbstractTableModel):
 
     def _recount(self) -> None:
         self._counts = collections.Counter(row.info.state for row in self._rows)
+        self._in_category = collections.Counter(row.category for row in self._rows)
 
     def _reindex(self) -> None:
         self._index = {row.info.id: position for position, row in enumerate(self._rows)}

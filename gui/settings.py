@@ -8,8 +8,9 @@ from typing import cast
 
 from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
+from engine.categories import DEFAULT_RULES, parse_extensions, parse_mime_types
 from engine.origins import parse_origins
-from engine.protocol import DEFAULT_RPC_PORT
+from engine.protocol import DEFAULT_RPC_PORT, CategoryRule
 from engine.settings import DEFAULT_CONNECTIONS, DEFAULT_MAX_ACTIVE
 from gui.network import ProxyChoice, ProxyMode, ProxyType
 
@@ -22,6 +23,9 @@ _MAX_ACTIVE = "downloads/maxActive"
 _DEFAULT_CONNECTIONS = "downloads/defaultConnections"
 _SPEED_LIMIT = "downloads/speedLimit"
 _DOWNLOAD_LIMIT = "downloads/perDownloadLimit"
+_SORT_BY_CATEGORY = "categories/sort"
+_DATED_FOLDERS = "categories/dated"
+_CATEGORY_LISTS = "categories/{category}/{kind}"  # kind: extensions, mimeTypes
 _CLOSE_TO_TRAY = "desktop/closeToTray"
 _WATCH_CLIPBOARD = "desktop/watchClipboard"
 _CLIPBOARD_STRAIGHT = "desktop/clipboardStraightToQueue"
@@ -120,6 +124,61 @@ class Settings:
     @download_limit.setter
     def download_limit(self, value: int) -> None:
         self._store.setValue(_DOWNLOAD_LIMIT, value)
+
+    @property
+    def sort_by_category(self) -> bool:
+        """New downloads go into their category's folder (off by default, as in FDM:
+        a file lands where the person said; see docs/architecture.md)."""
+        return self._bool(_SORT_BY_CATEGORY, False)
+
+    @sort_by_category.setter
+    def sort_by_category(self, value: bool) -> None:
+        self._store.setValue(_SORT_BY_CATEGORY, value)
+
+    @property
+    def dated_folders(self) -> bool:
+        """Into a subfolder for the month they were added (``Video/2026-12``)."""
+        return self._bool(_DATED_FOLDERS, False)
+
+    @dated_folders.setter
+    def dated_folders(self, value: bool) -> None:
+        self._store.setValue(_DATED_FOLDERS, value)
+
+    @property
+    def category_rules(self) -> tuple[CategoryRule, ...]:
+        """Each category's extensions and MIME types: the person's, else the
+        defaults (a saved list that no longer reads is dropped for the default)."""
+        rules = []
+        for rule in DEFAULT_RULES:
+            extensions, mime_types = rule.extensions, rule.mime_types
+            saved = self._store.value(_CATEGORY_LISTS.format(category=rule.category,
+                                                             kind="extensions"))
+            if saved is not None:
+                try:
+                    extensions = parse_extensions(str(saved))
+                except ValueError:
+                    log.warning("ignoring a bad list of extensions for %s", rule.category)
+            saved = self._store.value(_CATEGORY_LISTS.format(category=rule.category,
+                                                             kind="mimeTypes"))
+            if saved is not None:
+                try:
+                    mime_types = parse_mime_types(str(saved))
+                except ValueError:
+                    log.warning("ignoring a bad list of MIME types for %s", rule.category)
+            rules.append(CategoryRule(rule.category, extensions, mime_types))
+        return tuple(rules)
+
+    def set_category_rule(self, rule: CategoryRule) -> None:
+        """Keep ``rule``'s lists (a rule equal to the default forgets them)."""
+        default = next((r for r in DEFAULT_RULES if r.category == rule.category), None)
+        for kind, values, standard in (
+                ("extensions", rule.extensions, default.extensions if default else None),
+                ("mimeTypes", rule.mime_types, default.mime_types if default else None)):
+            key = _CATEGORY_LISTS.format(category=rule.category, kind=kind)
+            if values == standard:
+                self._store.remove(key)
+            else:
+                self._store.setValue(key, " ".join(values))
 
     @property
     def close_to_tray(self) -> bool:

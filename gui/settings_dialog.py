@@ -30,6 +30,7 @@ from engine.origins import parse_origins
 from engine.protocol import RpcStatus, State
 from engine.settings import MAX_CONNECTIONS
 from gui.browser_pairing import PairingRows
+from gui.category_settings import CategoriesTab
 from gui.engine_settings import EngineSettings
 from gui.errors import error_text
 from gui.formatting import KB, MAX_SPEED_KB, unlimited, with_args
@@ -201,6 +202,8 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(downloads, self.tr("Downloads"))
         self.tabs.addTab(self._network_tab(s.proxy), self.tr("Network"))
         self.tabs.addTab(desktop, self.tr("Desktop"))
+        self.categories = CategoriesTab(engine, self)
+        self.tabs.addTab(self.categories, self.tr("Categories"))
         self.tabs.addTab(browser, self.tr("Browser integration"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)

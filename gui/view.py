@@ -71,7 +71,8 @@ class DownloadView(QTableView):
     """A ``QTableView`` set up for the queue; paints ``placeholder`` (centred,
     in the palette's placeholder colour) while it shows no rows.  While
     :meth:`set_reorderable`, the selected rows can be dragged to another
-    place: ``rowsDropped`` (their ids, and the shown row they go before)."""
+    place: ``rowsDropped`` (their ids, and the shown row they go before).
+    They can always be dragged out (onto a category in the sidebar)."""
 
     rowsDropped = Signal(list, int)
 
@@ -79,6 +80,8 @@ class DownloadView(QTableView):
         super().__init__(parent)
         self._placeholder = ""
         self._drop_line: int | None = None  # where dragged rows would land (viewport y)
+        self._reorderable = False
+        self.setDragEnabled(True)  # rows go onto the sidebar's categories
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -126,8 +129,13 @@ class DownloadView(QTableView):
     def set_reorderable(self, on: bool) -> None:
         """Let the rows be dragged into another order (the table shows the
         queue's order), or not."""
-        self.setDragEnabled(on)
+        self._reorderable = on
         self.viewport().setAcceptDrops(on)
+
+    @property
+    def reorderable(self) -> bool:
+        """Whether rows dropped on the table move in the queue."""
+        return self._reorderable
 
     def selected_ids_mime(self) -> QMimeData:
         """The selected downloads, as a drag carries them."""
@@ -143,7 +151,7 @@ class DownloadView(QTableView):
         self._set_drop_line(None)
 
     def _ours(self, event: QDragMoveEvent | QDropEvent) -> bool:
-        return self.dragEnabled() and event.mimeData().hasFormat(ROWS_MIME)
+        return self._reorderable and event.mimeData().hasFormat(ROWS_MIME)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self._ours(event):

@@ -457,17 +457,17 @@
 <context>
     <name>Announcer</name>
     <message>
-        <location filename="../../gui/announcer.py" line="61"/>
+        <location filename="../../gui/announcer.py" line="75"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../gui/announcer.py" line="63"/>
+        <location filename="../../gui/announcer.py" line="77"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../gui/announcer.py" line="63"/>
+        <location filename="../../gui/announcer.py" line="77"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
@@ -479,6 +479,137 @@
         <location filename="../../gui/banner.py" line="49"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>Categories</name>
+    <message>
+        <location filename="../../gui/category_sidebar.py" line="25"/>
+        <source>All downloads</source>
+        <translation>全部下载</translation>
+    </message>
+    <message>
+        <location filename="../../gui/category_sidebar.py" line="26"/>
+        <source>Video</source>
+        <translation>视频</translation>
+    </message>
+    <message>
+        <location filename="../../gui/category_sidebar.py" line="27"/>
+        <source>Music</source>
+        <translation>音乐</translation>
+    </message>
+    <message>
+        <location filename="../../gui/category_sidebar.py" line="28"/>
+        <source>Documents</source>
+        <translation>文档</translation>
+    </message>
+    <message>
+        <location filename="../../gui/category_sidebar.py" line="29"/>
+        <source>Archives</source>
+        <translation>压缩包</translation>
+    </message>
+    <message>
+        <location filename="../../gui/category_sidebar.py" line="30"/>
+        <source>Programs</source>
+        <translation>程序</translation>
+    </message>
+    <message>
+        <location filename="../../gui/category_sidebar.py" line="31"/>
+        <source>Images</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <location filename="../../gui/category_sidebar.py" line="32"/>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+</context>
+<context>
+    <name>CategoriesTab</name>
+    <message>
+        <location filename="../../gui/category_settings.py" line="38"/>
+        <source>&amp;Sort new downloads into a folder for their category</source>
+        <translation>按类别把新下载放入各自的文件夹(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/category_settings.py" line="41"/>
+        <source>Video, Music, Documents… under the download folder, decided when the server names the file</source>
+        <translation>在下载文件夹下的视频、音乐、文档……文件夹中，在服务器给出文件名时决定</translation>
+    </message>
+    <message>
+        <location filename="../../gui/category_settings.py" line="43"/>
+        <source>In &amp;dated subfolders (for example Video/2026-12)</source>
+        <translation>放入按月份命名的子文件夹(&amp;D)（例如 Video/2026-12）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/category_settings.py" line="53"/>
+        <source>Extensions</source>
+        <translation>扩展名</translation>
+    </message>
+    <message>
+        <location filename="../../gui/category_settings.py" line="54"/>
+        <source>MIME types</source>
+        <translation>MIME 类型</translation>
+    </message>
+    <message>
+        <location filename="../../gui/category_settings.py" line="69"/>
+        <source>Other: every file that no list above takes.</source>
+        <translation>其他：上面各列表都不包含的文件。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/category_settings.py" line="71"/>
+        <source>&amp;Restore the default lists</source>
+        <translation>恢复默认列表(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/category_settings.py" line="99"/>
+        <source>%1: extensions are letters and digits separated by spaces, like mp4 mkv.</source>
+        <translation>%1：扩展名由字母和数字组成，以空格分隔，例如 mp4 mkv。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/category_settings.py" line="105"/>
+        <source>%1: MIME types look like video/mp4 or audio/*, separated by spaces.</source>
+        <translation>%1：MIME 类型形如 video/mp4 或 audio/*，以空格分隔。</translation>
+    </message>
+</context>
+<context>
+    <name>CategoryPane</name>
+    <message>
+        <location filename="../../gui/category_pane.py" line="38"/>
+        <source>Categories</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../gui/category_pane.py" line="46"/>
+        <source>Move to &amp;category</source>
+        <translation>移动到类别(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/category_pane.py" line="47"/>
+        <source>Move the selected downloads, and their files, into a category&apos;s folder</source>
+        <translation>把选中的下载及其文件移动到某个类别的文件夹</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/category_pane.py" line="74"/>
+        <source>Moving %n download to %1…</source>
+        <translation>
+            <numerusform>正在把 %n 个下载移动到%1…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/category_pane.py" line="75"/>
+        <source>Moving %n downloads to %1…</source>
+        <translation>
+            <numerusform>正在把 %n 个下载移动到%1…</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>CategorySidebar</name>
+    <message>
+        <location filename="../../gui/category_sidebar.py" line="67"/>
+        <source>Categories</source>
+        <translation>类别</translation>
     </message>
 </context>
 <context>
@@ -524,7 +655,7 @@
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../../gui/model.py" line="325"/>
+        <location filename="../../gui/model.py" line="344"/>
         <source>%1 of %2</source>
         <translation>%1 / %2</translation>
     </message>
@@ -879,31 +1010,41 @@
     </message>
     <message>
         <location filename="../../gui/errors.py" line="73"/>
+        <source>There is no such category, or its lists cannot be used.</source>
+        <translation>没有这个类别，或者它的列表无法使用。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="75"/>
+        <source>The file could not be moved to that category; it stays where it was.</source>
+        <translation>无法把文件移动到该类别，文件仍留在原处。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/errors.py" line="77"/>
         <source>The schedule has a day or a time out of range.</source>
         <translation>计划中的某一天或某个时间超出了范围。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="74"/>
+        <location filename="../../gui/errors.py" line="78"/>
         <source>The computer could not be put to sleep or shut down (see the details).</source>
         <translation>无法让计算机睡眠或关机（见详细信息）。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="76"/>
+        <location filename="../../gui/errors.py" line="80"/>
         <source>Another Greenget is already running with the same download list.</source>
         <translation>另一个 Greenget 已在使用同一个下载列表运行。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="78"/>
+        <location filename="../../gui/errors.py" line="82"/>
         <source>Greenget cannot use its settings folder (see the details).</source>
         <translation>Greenget 无法使用其设置文件夹（详见详细信息）。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="80"/>
+        <location filename="../../gui/errors.py" line="84"/>
         <source>The download list could not be read. It was kept aside; Greenget starts with an empty list.</source>
         <translation>无法读取下载列表。它已被另行保存；Greenget 以空列表启动。</translation>
     </message>
     <message>
-        <location filename="../../gui/errors.py" line="83"/>
+        <location filename="../../gui/errors.py" line="87"/>
         <source>The download list was written by a newer Greenget. It was kept aside; Greenget starts with an empty list.</source>
         <translation>下载列表由更新版本的 Greenget 写入。它已被另行保存；Greenget 以空列表启动。</translation>
     </message>
@@ -916,22 +1057,22 @@
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../gui/formatting.py" line="64"/>
+        <location filename="../../gui/formatting.py" line="66"/>
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
     <message>
-        <location filename="../../gui/formatting.py" line="67"/>
+        <location filename="../../gui/formatting.py" line="69"/>
         <source>%1 min %2 s</source>
         <translation>%1 分 %2 秒</translation>
     </message>
     <message>
-        <location filename="../../gui/formatting.py" line="71"/>
+        <location filename="../../gui/formatting.py" line="73"/>
         <source>%1 h %2 min</source>
         <translation>%1 小时 %2 分</translation>
     </message>
     <message>
-        <location filename="../../gui/formatting.py" line="74"/>
+        <location filename="../../gui/formatting.py" line="76"/>
         <source>%1 d %2 h</source>
         <translation>%1 天 %2 小时</translation>
     </message>
@@ -984,7 +1125,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/main_window.py" line="81"/>
+        <location filename="../../gui/main_window.py" line="85"/>
         <source>No downloads yet.
 
 Paste links with Ctrl+V, drop them here, or click Add.</source>
@@ -993,195 +1134,200 @@ Paste links with Ctrl+V, drop them here, or click Add.</source>
 按 Ctrl+V 粘贴链接、把链接拖到这里，或点击“添加”。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="84"/>
+        <location filename="../../gui/main_window.py" line="88"/>
         <source>No downloads match the filter.</source>
         <translation>没有符合筛选条件的下载。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="131"/>
+        <location filename="../../gui/main_window.py" line="136"/>
         <source>Details</source>
         <translation>详细信息</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="183"/>
+        <location filename="../../gui/main_window.py" line="192"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="199"/>
+        <location filename="../../gui/main_window.py" line="208"/>
         <source>Filter by name or URL  (Ctrl+F)</source>
         <translation>按名称或链接筛选  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="200"/>
+        <location filename="../../gui/main_window.py" line="209"/>
         <source>Filter</source>
         <translation>筛选</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="206"/>
+        <location filename="../../gui/main_window.py" line="215"/>
         <source>Show downloads in this state</source>
         <translation>显示处于此状态的下载</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="207"/>
+        <location filename="../../gui/main_window.py" line="216"/>
         <source>State filter</source>
         <translation>状态筛选</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="248"/>
+        <location filename="../../gui/main_window.py" line="257"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="251"/>
+        <location filename="../../gui/main_window.py" line="260"/>
         <source>&amp;Import list…</source>
         <translation>导入列表(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="253"/>
+        <location filename="../../gui/main_window.py" line="262"/>
         <source>&amp;Export list…</source>
         <translation>导出列表(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="254"/>
+        <location filename="../../gui/main_window.py" line="263"/>
         <source>Export the selected downloads, or all of them</source>
         <translation>导出所选下载，未选择时导出全部</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="260"/>
+        <location filename="../../gui/main_window.py" line="269"/>
         <source>&amp;Downloads</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="273"/>
+        <location filename="../../gui/main_window.py" line="283"/>
         <source>&amp;View</source>
         <translation>查看(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="275"/>
+        <location filename="../../gui/main_window.py" line="285"/>
         <source>&amp;Details</source>
         <translation>详细信息(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="277"/>
+        <location filename="../../gui/main_window.py" line="287"/>
         <source>Show or hide the details of the selected download</source>
         <translation>显示或隐藏选中下载的详细信息</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="279"/>
+        <location filename="../../gui/main_window.py" line="290"/>
+        <source>&amp;Categories</source>
+        <translation>类别(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="292"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="280"/>
+        <location filename="../../gui/main_window.py" line="293"/>
         <source>&amp;About Greenget</source>
         <translation>关于 Greenget(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="411"/>
+        <location filename="../../gui/main_window.py" line="424"/>
         <source>Downloads carry on here. Quit from this icon&apos;s menu.</source>
         <translation>下载会在这里继续。要退出，请使用此图标的菜单。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="458"/>
+        <location filename="../../gui/main_window.py" line="471"/>
         <source>%Ln active</source>
         <translation>
             <numerusform>%Ln 个进行中</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="459"/>
+        <location filename="../../gui/main_window.py" line="472"/>
         <source>%Ln queued</source>
         <translation>
             <numerusform>%Ln 个排队中</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="463"/>
+        <location filename="../../gui/main_window.py" line="476"/>
         <source>%Ln scheduled</source>
         <translation>
             <numerusform>%Ln 个定时等待</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="465"/>
+        <location filename="../../gui/main_window.py" line="478"/>
         <source>%Ln paused</source>
         <translation>
             <numerusform>%Ln 个已暂停</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="467"/>
+        <location filename="../../gui/main_window.py" line="480"/>
         <source>%Ln failed</source>
         <translation>
             <numerusform>%Ln 个失败</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="468"/>
+        <location filename="../../gui/main_window.py" line="481"/>
         <source>%Ln completed</source>
         <translation>
             <numerusform>%Ln 个已完成</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="500"/>
+        <location filename="../../gui/main_window.py" line="514"/>
         <source>Adding %n download…</source>
         <translation>
             <numerusform>正在添加 %n 个下载…</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="502"/>
+        <location filename="../../gui/main_window.py" line="516"/>
         <source>Adding %n downloads…</source>
         <translation>
             <numerusform>正在添加 %n 个下载…</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="541"/>
+        <location filename="../../gui/main_window.py" line="555"/>
         <source>There are no http(s) links in the clipboard.</source>
         <translation>剪贴板中没有 http(s) 链接。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="611"/>
+        <location filename="../../gui/main_window.py" line="636"/>
         <source>Only http(s) links can be downloaded.</source>
         <translation>只能下载 http(s) 链接。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="665"/>
+        <location filename="../../gui/main_window.py" line="693"/>
         <source>About Greenget</source>
         <translation>关于 Greenget</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="667"/>
+        <location filename="../../gui/main_window.py" line="695"/>
         <source>A download manager that resumes after any crash.</source>
         <translation>一款在任何崩溃后都能继续下载的下载管理器。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="669"/>
+        <location filename="../../gui/main_window.py" line="697"/>
         <source>Protocol %1.</source>
         <translation>协议版本 %1。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="718"/>
+        <location filename="../../gui/main_window.py" line="747"/>
         <source>Download the copied link %1?</source>
         <translation>下载复制的链接 %1？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="720"/>
+        <location filename="../../gui/main_window.py" line="749"/>
         <source>Download the %n copied links?</source>
         <translation>
             <numerusform>下载复制的 %n 个链接？</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="723"/>
+        <location filename="../../gui/main_window.py" line="752"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="748"/>
+        <location filename="../../gui/main_window.py" line="777"/>
         <source>%1 requests could not be carried out. The last: %2</source>
         <translation>有 %1 个请求无法执行。最后一个：%2</translation>
     </message>
@@ -1500,39 +1646,39 @@ Paste links with Ctrl+V, drop them here, or click Add.</source>
 <context>
     <name>RowCommands</name>
     <message>
-        <location filename="../../gui/commands.py" line="190"/>
+        <location filename="../../gui/commands.py" line="189"/>
         <source>No application is set up to open %1.</source>
         <translation>没有可以打开 %1 的应用程序。</translation>
     </message>
     <message>
-        <location filename="../../gui/commands.py" line="197"/>
+        <location filename="../../gui/commands.py" line="196"/>
         <source>No file manager is set up to show the folder %1.</source>
         <translation>没有可以显示文件夹 %1 的文件管理器。</translation>
     </message>
     <message>
-        <location filename="../../gui/commands.py" line="224"/>
+        <location filename="../../gui/commands.py" line="223"/>
         <source>That is not an http(s) link.</source>
         <translation>这不是 http(s) 链接。</translation>
     </message>
     <message>
-        <location filename="../../gui/commands.py" line="233"/>
+        <location filename="../../gui/commands.py" line="232"/>
         <source>Refresh link</source>
         <translation>更新链接</translation>
     </message>
     <message>
-        <location filename="../../gui/commands.py" line="235"/>
+        <location filename="../../gui/commands.py" line="234"/>
         <source>A new link to the same file for “%1”:
 (the download carries on from where it stopped)</source>
         <translation>为“%1”输入指向同一文件的新链接：
 （下载将从中断处继续）</translation>
     </message>
     <message>
-        <location filename="../../gui/commands.py" line="259"/>
+        <location filename="../../gui/commands.py" line="258"/>
         <source>Speed limit</source>
         <translation>限速</translation>
     </message>
     <message>
-        <location filename="../../gui/commands.py" line="260"/>
+        <location filename="../../gui/commands.py" line="259"/>
         <source>Speed limit in kB/s (0: %1):</source>
         <translation>限速，单位 kB/s（0：%1）：</translation>
     </message>
@@ -1553,279 +1699,284 @@ Paste links with Ctrl+V, drop them here, or click Add.</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="55"/>
+        <location filename="../../gui/settings_dialog.py" line="54"/>
         <source> kB/s</source>
         <translation> kB/s</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="76"/>
+        <location filename="../../gui/settings_dialog.py" line="75"/>
         <source>Greenget settings</source>
         <translation>Greenget 设置</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="81"/>
+        <location filename="../../gui/settings_dialog.py" line="80"/>
         <source>Download folder</source>
         <translation>下载文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="83"/>
+        <location filename="../../gui/settings_dialog.py" line="82"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="94"/>
+        <location filename="../../gui/settings_dialog.py" line="93"/>
         <source>For servers that allow a file in several pieces</source>
         <translation>适用于允许分段下载的服务器</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="96"/>
+        <location filename="../../gui/settings_dialog.py" line="95"/>
         <source>All downloads together</source>
         <translation>所有下载合计</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="99"/>
+        <location filename="../../gui/settings_dialog.py" line="98"/>
         <source>Each new download starts with this limit (change it per download from the table&apos;s menu)</source>
         <translation>每个新下载都以此限速开始（可在列表的右键菜单中单独更改）</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="107"/>
+        <location filename="../../gui/settings_dialog.py" line="106"/>
         <source>Download &amp;folder:</source>
         <translation>下载文件夹(&amp;F)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="108"/>
+        <location filename="../../gui/settings_dialog.py" line="107"/>
         <source>Downloads at &amp;once:</source>
         <translation>同时下载数(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="109"/>
+        <location filename="../../gui/settings_dialog.py" line="108"/>
         <source>&amp;Connections per download:</source>
         <translation>每个下载的连接数(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="110"/>
+        <location filename="../../gui/settings_dialog.py" line="109"/>
         <source>Overall speed &amp;limit:</source>
         <translation>总限速(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="111"/>
+        <location filename="../../gui/settings_dialog.py" line="110"/>
         <source>Limit for each &amp;new download:</source>
         <translation>每个新下载的限速(&amp;N)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="114"/>
+        <location filename="../../gui/settings_dialog.py" line="113"/>
         <source>Closing the window keeps Greenget in the &amp;tray</source>
         <translation>关闭窗口时将 Greenget 保留在系统托盘(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="119"/>
+        <location filename="../../gui/settings_dialog.py" line="118"/>
         <source>This desktop has no system tray: closing the window quits</source>
         <translation>此桌面没有系统托盘：关闭窗口即退出</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="121"/>
+        <location filename="../../gui/settings_dialog.py" line="120"/>
         <source>&amp;Notify when a download completes or fails</source>
         <translation>下载完成或失败时通知(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="125"/>
+        <location filename="../../gui/settings_dialog.py" line="124"/>
         <source>&amp;Play a sound when a download completes</source>
         <translation>下载完成时播放声音(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="128"/>
+        <location filename="../../gui/settings_dialog.py" line="127"/>
         <source>Play a sound when a download &amp;fails</source>
         <translation>下载失败时播放声音(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="130"/>
+        <location filename="../../gui/settings_dialog.py" line="129"/>
         <source>&amp;Watch the clipboard for download links</source>
         <translation>监视剪贴板中的下载链接(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="132"/>
+        <location filename="../../gui/settings_dialog.py" line="131"/>
         <source>&amp;Queue copied links without asking</source>
         <translation>不经询问，直接将复制的链接加入队列(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="147"/>
+        <location filename="../../gui/settings_dialog.py" line="146"/>
         <source>&amp;Accept downloads from browser extensions</source>
         <translation>接受来自浏览器扩展的下载(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="156"/>
+        <location filename="../../gui/settings_dialog.py" line="155"/>
         <source>JSON-RPC address</source>
         <translation>JSON-RPC 地址</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="159"/>
+        <location filename="../../gui/settings_dialog.py" line="158"/>
         <source>JSON-RPC secret</source>
         <translation>JSON-RPC 密钥</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="160"/>
+        <location filename="../../gui/settings_dialog.py" line="159"/>
         <source>Made when the endpoint is first turned on</source>
         <translation>首次启用接口时生成</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="161"/>
+        <location filename="../../gui/settings_dialog.py" line="160"/>
         <source>Copy the address</source>
         <translation>复制地址</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="162"/>
+        <location filename="../../gui/settings_dialog.py" line="161"/>
         <source>Copy the secret</source>
         <translation>复制密钥</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="164"/>
+        <location filename="../../gui/settings_dialog.py" line="163"/>
         <source>None: extensions only</source>
         <translation>无：仅限扩展</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="167"/>
+        <location filename="../../gui/settings_dialog.py" line="166"/>
         <source>Web pages that may use Greenget, such as AriaNg served from http://localhost:6880, separated by spaces. Extensions are always allowed.</source>
         <translation>允许使用 Greenget 的网页，例如从 http://localhost:6880 提供的 AriaNg，以空格分隔。浏览器扩展始终允许。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="179"/>
+        <location filename="../../gui/settings_dialog.py" line="178"/>
         <source>Greenget answers aria2&apos;s JSON-RPC on this computer, so browser extensions (Aria2 Explorer, Aria2 Integration) and web front ends such as AriaNg send their downloads here. Give them the address and the secret below.</source>
         <translation>Greenget 在本机提供 aria2 的 JSON-RPC 接口，浏览器扩展（Aria2 Explorer、Aria2 Integration）和 AriaNg 等网页前端可以把下载发送到这里。请把下面的地址和密钥填入它们的设置。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="190"/>
+        <location filename="../../gui/settings_dialog.py" line="189"/>
         <source>&amp;Port:</source>
         <translation>端口(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="192"/>
+        <location filename="../../gui/settings_dialog.py" line="191"/>
         <source>A&amp;ddress:</source>
         <translation>地址(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="194"/>
+        <location filename="../../gui/settings_dialog.py" line="193"/>
         <source>&amp;Secret:</source>
         <translation>密钥(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="195"/>
+        <location filename="../../gui/settings_dialog.py" line="194"/>
         <source>Allowed &amp;web pages:</source>
         <translation>允许的网页(&amp;W)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="198"/>
+        <location filename="../../gui/settings_dialog.py" line="197"/>
         <source>Status:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="203"/>
+        <location filename="../../gui/settings_dialog.py" line="202"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="204"/>
+        <location filename="../../gui/settings_dialog.py" line="203"/>
         <source>Network</source>
         <translation>网络</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="205"/>
+        <location filename="../../gui/settings_dialog.py" line="204"/>
         <source>Desktop</source>
         <translation>桌面</translation>
     </message>
     <message>
         <location filename="../../gui/settings_dialog.py" line="206"/>
+        <source>Categories</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="207"/>
         <source>Browser integration</source>
         <translation>浏览器集成</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="218"/>
+        <location filename="../../gui/settings_dialog.py" line="219"/>
         <source>Use the &amp;system&apos;s proxy settings</source>
         <translation>使用系统代理设置(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="220"/>
+        <location filename="../../gui/settings_dialog.py" line="221"/>
         <source>The http_proxy, https_proxy and no_proxy environment variables</source>
         <translation>环境变量 http_proxy、https_proxy 和 no_proxy</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="222"/>
+        <location filename="../../gui/settings_dialog.py" line="223"/>
         <source>&amp;No proxy: connect directly</source>
         <translation>不使用代理：直接连接(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="223"/>
+        <location filename="../../gui/settings_dialog.py" line="224"/>
         <source>&amp;Manual proxy:</source>
         <translation>手动设置代理(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="233"/>
+        <location filename="../../gui/settings_dialog.py" line="234"/>
         <source>Host name or IP address</source>
         <translation>主机名或 IP 地址</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="240"/>
-        <location filename="../../gui/settings_dialog.py" line="243"/>
+        <location filename="../../gui/settings_dialog.py" line="241"/>
+        <location filename="../../gui/settings_dialog.py" line="244"/>
         <source>Optional</source>
         <translation>可选</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="254"/>
+        <location filename="../../gui/settings_dialog.py" line="255"/>
         <source>Port:</source>
         <translation>端口：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="256"/>
+        <location filename="../../gui/settings_dialog.py" line="257"/>
         <source>Ser&amp;ver:</source>
         <translation>服务器(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="257"/>
+        <location filename="../../gui/settings_dialog.py" line="258"/>
         <source>&amp;User:</source>
         <translation>用户名(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="258"/>
+        <location filename="../../gui/settings_dialog.py" line="259"/>
         <source>Pass&amp;word:</source>
         <translation>密码(&amp;W)：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="259"/>
+        <location filename="../../gui/settings_dialog.py" line="260"/>
         <source>Address:</source>
         <translation>地址：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="284"/>
+        <location filename="../../gui/settings_dialog.py" line="285"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="338"/>
+        <location filename="../../gui/settings_dialog.py" line="339"/>
         <source>Save downloads to</source>
         <translation>下载保存位置</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="407"/>
+        <location filename="../../gui/settings_dialog.py" line="408"/>
         <source>Not a web address, ignored: %1</source>
         <translation>不是网址，已忽略：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="435"/>
+        <location filename="../../gui/settings_dialog.py" line="436"/>
         <source>Enter the proxy&apos;s host name or address</source>
         <translation>请输入代理的主机名或地址</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="446"/>
+        <location filename="../../gui/settings_dialog.py" line="447"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="446"/>
-        <location filename="../../gui/settings_dialog.py" line="453"/>
+        <location filename="../../gui/settings_dialog.py" line="447"/>
+        <location filename="../../gui/settings_dialog.py" line="454"/>
         <source>Off</source>
         <translation>已关闭</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="450"/>
+        <location filename="../../gui/settings_dialog.py" line="451"/>
         <source>Listening on 127.0.0.1, port %1</source>
         <translation>正在 127.0.0.1 的 %1 端口监听</translation>
     </message>

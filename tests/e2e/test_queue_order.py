@@ -113,7 +113,7 @@ def test_drag_rows_to_another_place_in_the_queue(qtbot, app: App, fault_server) 
     urls = [fault_server.data_url(10_000, f"drag{n}.bin", seed=n) for n in range(5)]
     ids = add_paused(qtbot, app, urls)
     app.window.view.sortByColumn(Column.QUEUE, Qt.SortOrder.AscendingOrder)
-    assert app.window.view.dragEnabled()
+    assert app.window.view.reorderable
     assert shown_ids(app) == ids
     select_ids(app, ids[3], ids[4])
     drag_rows(app, 1)  # before the second row
@@ -124,7 +124,8 @@ def test_drag_rows_to_another_place_in_the_queue(qtbot, app: App, fault_server) 
     qtbot.waitUntil(lambda: shown_ids(app) == [ids[3], ids[4], ids[1], ids[0], ids[2]],
                     timeout=10_000)
     app.window.view.sortByColumn(Column.NAME, Qt.SortOrder.AscendingOrder)
-    assert not app.window.view.dragEnabled()  # another order shown: nothing to drag into
+    assert not app.window.view.reorderable  # another order shown: nothing to drag into
+    assert app.window.view.dragEnabled()  # rows still go onto the categories
 
     app.client.send(SetOptions(max_active=1))
     order = completion_order(app, ids)

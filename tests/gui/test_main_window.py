@@ -229,7 +229,8 @@ def test_context_menu_offers_the_actions(qtbot, make_window) -> None:
     assert texts == [
         "Open", "Open folder", "Copy URL", "Copy path", "Start now", "Resume", "Pause", "Retry",
         "Download again", "Move up", "Move down", "Move to top", "Move to bottom", "Rename…",
-        "Refresh link…", "Speed limit…", "Properties", "Remove…", "Delete file…",
+        "Refresh link…", "Speed limit…", "Move to category", "Properties", "Remove…",
+        "Delete file…",
     ]
     menu.close()
 
