@@ -137,8 +137,7 @@ class Scheduler:
         if self._stopping:
             return
         self._stopping = True
-        for download_id in list(self.running):
-            self._halt(download_id, State.QUEUED, announce=False)
+        self._halt_many(list(self.running), State.QUEUED, announce=False)
         gevent.killall(self._loops)
         self.sessions.close()
 
@@ -223,10 +222,12 @@ class Scheduler:
 
     def _on_pause(self, message: protocol.Pause) -> None:
         states = WAITING_STATES | ACTIVE_STATES
-        for record in self._targets(message.ids, message.all, states):
-            if record.id in self.running:
+        targets = self._targets(message.ids, message.all, states)
+        self._halt_many([r.id for r in targets if r.id in self.running], State.PAUSED)
+        for record in targets:
+            if record.id in self.running:  # started while the others were halted
                 self._halt(record.id, State.PAUSED)
-            else:
+            elif record.state is not State.PAUSED:
                 self.update(record, state=State.PAUSED)
         self._start_queued()
 
@@ -242,9 +243,8 @@ class Scheduler:
 
     def _on_remove(self, message: protocol.Remove) -> None:
         records = self._targets(message.ids, False, frozenset(State))
-        for record in records:
-            if record.id in self.running:
-                self._halt(record.id, State.PAUSED, announce=False)
+        self._halt_many([r.id for r in records if r.id in self.running], State.PAUSED,
+                        announce=False)
         self.store.remove(*(r.id for r in records))
         for record in records:
             del self.records[record.id]
@@ -656,16 +656,26 @@ class Scheduler:
 
     def _halt(self, download_id: int, state: State, *, announce: bool = True) -> None:
         """Stop a running download, flush its bytes, checkpoint, set ``state``."""
-        running = self.running.pop(download_id)
-        running.greenlet.kill()
-        download = running.download
-        counts = download.checkpoint_counts()
-        download.flush()
-        download.close()
-        self.store.checkpoint({download_id: counts})
-        for piece in download.record.pieces:
-            piece.active = False
-        self.update(download.record, state=state, announce=announce)
+        self._halt_many([download_id], state, announce=announce)
+
+    def _halt_many(self, ids: list[int], state: State, *, announce: bool = True) -> None:
+        """Stop running downloads, take their counts, flush their bytes (the
+        syncs side by side), then checkpoint them all in one durable
+        transaction and set ``state``: pausing 250 costs one commit, not 250."""
+        if not ids:
+            return
+        halted = {i: self.running.pop(i) for i in ids}
+        gevent.killall([running.greenlet for running in halted.values()])
+        counts = {i: running.download.checkpoint_counts() for i, running in halted.items()}
+        gevent.joinall([gevent.spawn(running.download.flush) for running in halted.values()],
+                       raise_error=True)
+        for running in halted.values():
+            running.download.close()
+        self.store.checkpoint(counts)
+        for running in halted.values():
+            for piece in running.download.record.pieces:
+                piece.active = False
+            self.update(running.download.record, state=state, announce=announce)
 
     # ------------------------------------------------------------ timers
 
