@@ -39,7 +39,7 @@ TRANSLATED_SHOTS = {"details.png", "settings.png", "settings-network.png"}
 TRAY_HEIGHT = 28
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import QPoint, QRect, QSettings, QSize  # noqa: E402
+from PySide6.QtCore import QPoint, QRect, QSettings, QSize, Qt  # noqa: E402
 from PySide6.QtGui import QColor, QGuiApplication, QPalette  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -48,6 +48,7 @@ from gui.engine_client import EngineClient  # noqa: E402
 from gui.i18n import install_translators  # noqa: E402
 from gui.icons import app_icon  # noqa: E402
 from gui.main_window import MainWindow  # noqa: E402
+from gui.model import Column  # noqa: E402
 from gui.settings import Settings  # noqa: E402
 
 MB = 1_000_000
@@ -250,6 +251,17 @@ def main() -> int:
     select("blender-4.2-linux-x64.tar.xz")
     window.view.setFocus()
     shoot("queue.png")
+
+    # The queue's order ("#") and a waiting row's menu: start now, moves, rename, delete.
+    window.view.sortByColumn(Column.QUEUE, Qt.SortOrder.AscendingOrder)
+    select("linux-6.11.tar.xz")
+    pump(0.5)
+    cell = window.view.visualRect(window.view.currentIndex())
+    window.view.customContextMenuRequested.emit(cell.center() + QPoint(120, 0))
+    wait_until(lambda: QApplication.activePopupWidget() is not None)
+    shoot("context-menu.png", window.frameGeometry())
+    QApplication.activePopupWidget().close()
+    window.view.sortByColumn(Column.ADDED, Qt.SortOrder.AscendingOrder)
 
     # A file small enough for the segment map to show a fair share done.
     client.send(SetOptions(max_active=5))
