@@ -239,14 +239,14 @@ class DiesAtTheNthFolderSync(diskio.PosixIO):
 @pytest.mark.parametrize("nth", [1, 2], ids=["after-creating-the-part", "after-the-rename"])
 def test_a_worker_killed_while_it_syncs_the_folder_leaves_one_file_under_its_name(
         tmp_path: Path, fault_server, nth: int) -> None:
-    size = 300_000
+    size = 3 * MiB + 5  # pieces, so their counts after the crash can be checked
     url = fault_server.data_url(size, "sync.bin", seed=9)
     store = Store(tmp_path / "downloads.sqlite3")
     dying = Scheduler(store, Collected(), Settings(directory=str(tmp_path)))
     previous = diskio.install(DiesAtTheNthFolderSync(nth))
     try:
         dying.start()
-        add(dying, url, tmp_path / "dl")
+        add(dying, url, tmp_path / "dl", connections=3)
         assert gevent.wait([dying.idle], timeout=30)
     finally:
         diskio.install(previous)
@@ -259,6 +259,7 @@ def test_a_worker_killed_while_it_syncs_the_folder_leaves_one_file_under_its_nam
         run_until_idle(again)
         (record,) = again.records.values()
         assert record.state is p.State.COMPLETED, record.error
+        assert record.done == record.size == size
     finally:
         again.stop()
         store.close()
