@@ -185,6 +185,10 @@ class Bench:
         filters = [
             self.timed("filter: type 'b12'", lambda: QTest.keyClicks(window.filter_box, "b12")),
             self.timed("filter: clear", window.filter_box.clear),
+            self.timed("category: Other", lambda: window.categories.sidebar.choose("other")),
+            self.timed("category: Video (none)",
+                       lambda: window.categories.sidebar.choose("video")),
+            self.timed("category: all", lambda: window.categories.sidebar.choose("")),
         ]
         view.setFocus()
         select_all = self.timed("Ctrl+A", lambda: QTest.keyClick(
@@ -222,6 +226,7 @@ class Bench:
             f"paste {self.rows:,} URLs, worst stall": ms(paste),
             "header click to sort (worst of 8)": action(worst_sort),
             "type a filter / clear it": f"{action(filters[0])} / {action(filters[1])}",
+            "category Other / Video / all": " / ".join(action(f) for f in filters[2:]),
             "Ctrl+A, then steady": f"{action(select_all)}, then {ms(selected_steady)} "
                                    f"(window CPU {selected_cpu:.0%})",
             f"relaunch with {self.rows:,} downloads": (
