@@ -11,7 +11,8 @@ installed), the window and its worker; queues downloads that end up in every
 state; and captures the screen with ImageMagick's ``import -window root``.
 With a language argument the app runs in that language (``LANG``) and only the
 window, details and settings shots are taken, named ``<shot>-<language>.png``.
-A Chinese run needs a CJK font (``fonts-noto-cjk``).
+A Chinese run needs a CJK font (``fonts-wqy-microhei``, installed by
+``scripts/install --test``).
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ os.environ.pop("XDG_CONFIG_HOME", None)
 LANGUAGE = sys.argv[1] if len(sys.argv) > 1 else ""
 # English: dates and numbers as most readers expect.
 os.environ["LANG"] = f"{LANGUAGE or 'en_US'}.UTF-8"
-TRANSLATED_SHOTS = {"details.png", "settings.png", "settings-network.png"}
+TRANSLATED_SHOTS = {"queue.png", "details.png", "settings.png", "settings-network.png",
+                    "settings-desktop.png"}
 TRAY_HEIGHT = 28
 sys.path.insert(0, str(ROOT))
 
@@ -292,8 +294,11 @@ def main() -> int:
         field.setText(text)
         field.editingFinished.emit()
     shoot("settings-network.png", settings_dialog.frameGeometry())
+    settings_dialog.tabs.setCurrentWidget(settings_dialog.complete_sound.parentWidget())
+    settings_dialog.complete_sound.check.setChecked(True)
+    shoot("settings-desktop.png", settings_dialog.frameGeometry())
     settings_dialog.proxy_system.setChecked(True)
-    settings_dialog.tabs.setCurrentIndex(3)
+    settings_dialog.tabs.setCurrentWidget(settings_dialog.rpc_enabled.parentWidget())
     settings_dialog.rpc_port.setValue(free_port())
     settings_dialog.rpc_enabled.setChecked(True)
     wait_until(lambda: bool(settings_dialog.rpc_secret.text()))
