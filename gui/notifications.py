@@ -13,7 +13,6 @@ log = logging.getLogger(__name__)
 
 GATHER_MS = 1500  # downloads that finish this close together make one notification
 NAMES_SHOWN = 3
-translate = QCoreApplication.translate
 
 
 @dataclass(frozen=True)
@@ -43,19 +42,21 @@ def compose(finished: list[Finished]) -> Notice:
     first = (failed or completed)[0]
     if len(finished) == 1:
         if failed:
-            title = translate("Notifier", "Download failed")
+            title = QCoreApplication.translate("Notifier", "Download failed")
             return Notice(title, f"{first.name}\n{first.error}".strip(), True, first.download_id)
-        title = translate("Notifier", "Download complete")
+        title = QCoreApplication.translate("Notifier", "Download complete")
         return Notice(title, first.name, False, first.download_id, openable=True)
     names = ", ".join(f.name for f in finished[:NAMES_SHOWN])
     if len(finished) > NAMES_SHOWN:
         names += " …"
     counts = []
+    # Counts in variables: pyside6-lupdate misses a %n string whose count is a call.
+    done, lost, total = len(completed), len(failed), len(finished)
     if completed:
-        counts.append(translate("Notifier", "%n completed", None, len(completed)))
+        counts.append(QCoreApplication.translate("Notifier", "%n completed", "", done))
     if failed:
-        counts.append(translate("Notifier", "%n failed", None, len(failed)))
-    title = translate("Notifier", "%n downloads finished", None, len(finished))
+        counts.append(QCoreApplication.translate("Notifier", "%n failed", "", lost))
+    title = QCoreApplication.translate("Notifier", "%n downloads finished", "", total)
     return Notice(title, f"{', '.join(counts)}: {names}", bool(failed), first.download_id)
 
 

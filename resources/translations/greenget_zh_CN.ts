@@ -1453,14 +1453,29 @@ Paste links with Ctrl+V, drop them here, or click Add.</source>
 <context>
     <name>Notifier</name>
     <message>
-        <location filename="../../gui/notifications.py" line="46"/>
+        <location filename="../../gui/notifications.py" line="45"/>
         <source>Download failed</source>
         <translation>下载失败</translation>
     </message>
     <message>
-        <location filename="../../gui/notifications.py" line="48"/>
+        <location filename="../../gui/notifications.py" line="47"/>
         <source>Download complete</source>
         <translation>下载完成</translation>
+    </message>
+    <message>
+        <location filename="../../gui/notifications.py" line="56"/>
+        <source>%n completed</source>
+        <translation>%n 个已完成</translation>
+    </message>
+    <message>
+        <location filename="../../gui/notifications.py" line="58"/>
+        <source>%n failed</source>
+        <translation>%n 个失败</translation>
+    </message>
+    <message>
+        <location filename="../../gui/notifications.py" line="59"/>
+        <source>%n downloads finished</source>
+        <translation>%n 个下载已结束</translation>
     </message>
 </context>
 <context>
