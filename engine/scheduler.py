@@ -521,9 +521,7 @@ class Scheduler:
         if "state" in changes or pieces:
             keys.add("done")
         if keys:
-            info = record.info()
-            values = {k: getattr(info, k) for k in keys}
-            self.emit(protocol.Changed(record.id, protocol.DownloadChanges(values)))
+            self.emit(protocol.Changed(record.id, protocol.DownloadChanges(record.shown(keys))))
 
     def _start_queued(self) -> None:
         """Start queued downloads while there is room."""
@@ -651,7 +649,9 @@ class Scheduler:
         if current is None or current.greenlet is not greenlet:
             return  # halted on purpose; already accounted for
         del self.running[download_id]
-        self._report_progress()
+        # Its end was announced with its counts (``changed``); the others'
+        # progress waits for the next tick (five lines a second at most,
+        # however many small files end in between).
         self._start_queued()
 
     def _halt(self, download_id: int, state: State, *, announce: bool = True) -> None:

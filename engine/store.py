@@ -14,9 +14,10 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from engine.http import Validators
 from engine.protocol import DownloadInfo, ErrorCode, State
@@ -121,15 +122,23 @@ class Record:
         return os.path.join(self.directory, self.name + suffix)
 
     def info(self) -> DownloadInfo:
-        return DownloadInfo(
-            id=self.id, url=self.url, directory=self.directory, state=self.state,
-            name=self.name, path=self.path, size=self.size, done=self.done,
-            error=self.error, error_code=self.error_code, added=self.added,
-            connections=self.connections, speed_limit=self.speed_limit, checksum=self.checksum,
-            final_url=redact(self.final_url or ""), etag=self.validators.etag or "",
-            last_modified=self.validators.last_modified or "", position=self.position,
-            open_when_done=self.open_when_done, category=self.category,
-        )
+        return DownloadInfo(**self.shown(_INFO_FIELDS))
+
+    def shown(self, names: Iterable[str]) -> dict[str, Any]:
+        """The fields ``names`` of :meth:`info` (without building the rest)."""
+        return {name: _DERIVED[name](self) if name in _DERIVED else getattr(self, name)
+                for name in names}
+
+
+# The fields of DownloadInfo that are not a Record's attribute of the same name.
+_DERIVED: dict[str, Callable[[Record], object]] = {
+    "path": lambda r: r.path,
+    "done": lambda r: r.done,
+    "final_url": lambda r: redact(r.final_url or ""),
+    "etag": lambda r: r.validators.etag or "",
+    "last_modified": lambda r: r.validators.last_modified or "",
+}
+_INFO_FIELDS = tuple(f.name for f in fields(DownloadInfo))
 
 
 _COLUMNS = ("url", "directory", "state", "name", "requested_name", "final_url", "size",
